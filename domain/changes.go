@@ -1,0 +1,141 @@
+package domain
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+)
+
+// Changes is what one save of a session must do. Session.Changes computes
+// it; a SessionRepository applies it atomically and then calls
+// Session.Saved.
+type Changes struct {
+	// ID is the key to write under.
+	ID string
+	// PreviousID, when not empty, is an ID to delete: the session was
+	// regenerated and lived under this ID before.
+	PreviousID string
+	// New is true when the repository does not hold the session yet (a new
+	// or regenerated session): create the record under ID from All.
+	New bool
+	// Destroy is true when the session must be deleted: delete ID and
+	// PreviousID, write nothing.
+	Destroy bool
+	// Set holds the keys whose encoding differs from the loaded one.
+	Set map[string][]byte
+	// Deleted lists keys that were loaded and are gone now.
+	Deleted []string
+	// All is every value of the session as it is now; what a new record
+	// holds.
+	All map[string][]byte
+	// Size is the encoded size of All, keys included.
+	Size int
+}
+
+// Empty reports whether saving would write nothing but the expiry.
+func (c *Changes) Empty() bool {
+	return !c.New && !c.Destroy && len(c.Set) == 0 && len(c.Deleted) == 0
+}
+
+// Changes computes what a save must write, comparing each value's encoding
+// with the one loaded, so that a value changed in place is found too.
+// maxSize > 0 limits the encoded size of the whole session: a larger one
+// yields ErrSessionTooLarge. A value that cannot be encoded yields
+// ErrValueNotEncodable. On error nothing must be written.
+func (s *Session) Changes(maxSize int) (*Changes, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.id == "" {
+		s.id = NewSessionID()
+	}
+	c := &Changes{ID: s.id, Destroy: s.destroy, New: !s.stored || s.regenerate}
+	if s.destroy {
+		return c, nil
+	}
+	if s.regenerate && s.stored {
+		c.PreviousID, c.ID = s.id, NewSessionID()
+	}
+	c.All = make(map[string][]byte, len(s.Values)+len(s.opaque))
+	c.Set = make(map[string][]byte)
+	for k, v := range s.Values {
+		b, err := EncodeValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("session key %q: %w", k, err)
+		}
+		c.All[k] = b
+		c.Size += len(k) + len(b)
+		if old, ok := s.loaded[k]; c.New || !ok || !bytes.Equal(old, b) {
+			c.Set[k] = b
+		}
+	}
+	for k, b := range s.opaque {
+		if _, ok := c.All[k]; !ok {
+			c.All[k] = b
+			c.Size += len(k) + len(b)
+		}
+	}
+	for k := range s.loaded {
+		if _, ok := c.All[k]; !ok && !c.New {
+			c.Deleted = append(c.Deleted, k)
+		}
+	}
+	if maxSize > 0 && c.Size > maxSize {
+		return nil, fmt.Errorf("%w: %d bytes encoded, the limit is %d (flamingo.session.store.length)", ErrSessionTooLarge, c.Size, maxSize)
+	}
+	return c, nil
+}
+
+// Modified reports whether a save would write anything besides the expiry.
+// Unlike Changes it allocates nothing for values that did not change, so
+// the middleware can ask it on every request. A value that cannot be
+// encoded counts as modified, so that Save reports the error.
+func (s *Session) Modified() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.stored || s.regenerate || s.destroy {
+		return !s.stored && len(s.Values) > 0 || s.regenerate || s.destroy
+	}
+	var scratch [128]byte
+	for k, v := range s.Values {
+		old, ok := s.loaded[k]
+		if !ok {
+			return true
+		}
+		b, err := AppendValue(scratch[:0], v)
+		if err != nil || !bytes.Equal(old, b) {
+			return true
+		}
+	}
+	for k := range s.loaded {
+		if _, ok := s.Values[k]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Saved records that c was written and the record now expires at expiresAt.
+// Repositories call it after a successful save.
+func (s *Session) Saved(c *Changes, expiresAt time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.regenerate = false
+	if c.Destroy {
+		s.stored, s.loaded, s.opaque = false, nil, nil
+		s.expiresAt = time.Time{}
+		return
+	}
+	s.id, s.stored, s.expiresAt = c.ID, true, expiresAt
+	s.loaded = make(map[string][]byte, len(c.All))
+	s.opaque = nil
+	for k, b := range c.All {
+		if _, ok := s.Values[k]; ok {
+			s.loaded[k] = b
+		} else {
+			if s.opaque == nil {
+				s.opaque = make(map[string][]byte)
+			}
+			s.opaque[k] = b
+		}
+	}
+}

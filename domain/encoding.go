@@ -1,0 +1,112 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Stored values start with a tag byte. The common scalar types have compact
+// encodings of their own, so that comparing a session with its loaded state
+// costs no gob stream per value; everything else is a gob stream of the
+// value as an interface, which keeps its dynamic type.
+const (
+	tagGob     byte = 'g'
+	tagNil     byte = 'n'
+	tagString  byte = 's'
+	tagBytes   byte = 'b'
+	tagInt     byte = 'i'
+	tagInt64   byte = 'I'
+	tagFloat64 byte = 'f'
+	tagTrue    byte = 't'
+	tagFalse   byte = 'F'
+)
+
+// AppendValue appends the stored form of v to dst. A value whose type gob
+// cannot encode (usually: not registered with gob.Register) yields an error
+// wrapping ErrValueNotEncodable that names the type.
+func AppendValue(dst []byte, v interface{}) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, tagNil), nil
+	case string:
+		return append(append(dst, tagString), x...), nil
+	case []byte:
+		if x == nil {
+			break // keep nil-ness through gob
+		}
+		return append(append(dst, tagBytes), x...), nil
+	case int:
+		return binary.AppendVarint(append(dst, tagInt), int64(x)), nil
+	case int64:
+		return binary.AppendVarint(append(dst, tagInt64), x), nil
+	case float64:
+		return binary.BigEndian.AppendUint64(append(dst, tagFloat64), math.Float64bits(x)), nil
+	case bool:
+		if x {
+			return append(dst, tagTrue), nil
+		}
+		return append(dst, tagFalse), nil
+	}
+	return appendGob(dst, v)
+}
+
+func appendGob(dst []byte, v interface{}) ([]byte, error) {
+	buf := bytes.NewBuffer(append(dst, tagGob))
+	if err := gob.NewEncoder(buf).Encode(&v); err != nil {
+		return dst, fmt.Errorf("%w: type %T: %v (register the type with gob.Register(%T{}) before use, and make its fields exported)",
+			ErrValueNotEncodable, v, err, v)
+	}
+	return buf.Bytes(), nil
+}
+
+// EncodeValue returns the stored form of v; see AppendValue.
+func EncodeValue(v interface{}) ([]byte, error) {
+	return AppendValue(nil, v)
+}
+
+// errCorruptValue is wrapped by DecodeValue errors.
+var errCorruptValue = errors.New("corrupt stored value")
+
+// DecodeValue turns the stored form made by AppendValue back into a value of
+// the same dynamic type. Garbage yields an error, never a panic.
+func DecodeValue(b []byte) (interface{}, error) {
+	if len(b) == 0 {
+		return nil, fmt.Errorf("%w: empty", errCorruptValue)
+	}
+	tag, p := b[0], b[1:]
+	switch tag {
+	case tagNil:
+		return nil, nil
+	case tagString:
+		return string(p), nil
+	case tagBytes:
+		return append([]byte{}, p...), nil
+	case tagInt, tagInt64:
+		n, size := binary.Varint(p)
+		if size <= 0 || size != len(p) {
+			return nil, fmt.Errorf("%w: bad integer", errCorruptValue)
+		}
+		if tag == tagInt {
+			return int(n), nil
+		}
+		return n, nil
+	case tagFloat64:
+		if len(p) != 8 {
+			return nil, fmt.Errorf("%w: bad float", errCorruptValue)
+		}
+		return math.Float64frombits(binary.BigEndian.Uint64(p)), nil
+	case tagTrue, tagFalse:
+		return tag == tagTrue, nil
+	case tagGob:
+		var v interface{}
+		if err := gob.NewDecoder(bytes.NewReader(p)).Decode(&v); err != nil {
+			return nil, fmt.Errorf("%w: %v (a custom type must be registered with gob.Register)", errCorruptValue, err)
+		}
+		return v, nil
+	}
+	return nil, fmt.Errorf("%w: unknown tag %q", errCorruptValue, tag)
+}

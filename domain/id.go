@@ -1,0 +1,38 @@
+package domain
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+)
+
+// sessionIDBytes is the entropy of a session ID: 256 bits.
+const sessionIDBytes = 32
+
+// SessionIDLength is the length of every session ID: 32 random bytes in
+// unpadded URL-safe base64.
+const SessionIDLength = 43
+
+// NewSessionID returns a fresh random session ID of 256 bits.
+func NewSessionID() string {
+	var b [sessionIDBytes]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (it panics instead)
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// ValidSessionID reports whether id has the form of an ID made by
+// NewSessionID. Repositories that map IDs to file names or keys check it, so
+// no ID can reach outside their namespace.
+func ValidSessionID(id string) bool {
+	if len(id) != SessionIDLength {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,199 @@
+package domain
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// flashKey is where AddFlash keeps messages when no name is given; the same
+// key gorilla/sessions uses, so sessions shared with gorilla code agree.
+const flashKey = "_flash"
+
+// Session is one visitor's web session. Values is the data; assigning to it,
+// or calling Store, Delete or AddFlash, is enough: the session middleware
+// saves what changed when the request ends. Values must be encodable with
+// encoding/gob (register custom types with gob.Register).
+//
+// The methods are safe for concurrent use; direct access to Values is not
+// synchronised, as with any Go map.
+type Session struct {
+	Values map[string]interface{}
+
+	mu         sync.Mutex
+	id         string
+	stored     bool              // the repository holds this session
+	loaded     map[string][]byte // encoding of each value as last loaded or saved
+	opaque     map[string][]byte // stored values that could not be decoded
+	expiresAt  time.Time
+	regenerate bool
+	destroy    bool
+}
+
+// NewSession returns an empty session that no repository holds yet. Its ID is
+// made when first asked for.
+func NewSession() *Session {
+	return &Session{Values: make(map[string]interface{})}
+}
+
+// RestoreSession rebuilds a stored session from its encoded values; it is
+// what a SessionRepository's Load returns. Values that cannot be decoded (an
+// unregistered type, garbage) are left out of Values but kept in the store
+// untouched; UndecodableKeys names them.
+func RestoreSession(id string, data map[string][]byte, expiresAt time.Time) *Session {
+	s := &Session{
+		Values:    make(map[string]interface{}, len(data)),
+		id:        id,
+		stored:    true,
+		loaded:    make(map[string][]byte, len(data)),
+		expiresAt: expiresAt,
+	}
+	for k, b := range data {
+		v, err := DecodeValue(b)
+		if err != nil {
+			if s.opaque == nil {
+				s.opaque = make(map[string][]byte)
+			}
+			s.opaque[k] = b
+			continue
+		}
+		s.Values[k] = v
+		s.loaded[k] = b
+	}
+	return s
+}
+
+// ID returns the session ID. After Regenerate it is the new ID.
+func (s *Session) ID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.id == "" {
+		s.id = NewSessionID()
+	}
+	return s.id
+}
+
+// IsNew reports whether no repository holds this session yet.
+func (s *Session) IsNew() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.stored
+}
+
+// ExpiresAt is when the stored session expires unless saved again; zero for a
+// new session.
+func (s *Session) ExpiresAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.expiresAt
+}
+
+// UndecodableKeys lists stored keys whose values could not be decoded. They
+// stay in the store unless overwritten or deleted with Delete.
+func (s *Session) UndecodableKeys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sortedKeys(s.opaque)
+}
+
+// Load returns the value stored under key.
+func (s *Session) Load(key string) (interface{}, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.Values[key]
+	return v, ok
+}
+
+// Try returns the value stored under key, or nil.
+func (s *Session) Try(key string) interface{} {
+	v, _ := s.Load(key)
+	return v
+}
+
+// Store sets key to value and returns the session for chaining.
+func (s *Session) Store(key string, value interface{}) *Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Values[key] = value
+	return s
+}
+
+// Delete removes key, including a stored value that could not be decoded.
+func (s *Session) Delete(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.Values, key)
+	if b, ok := s.opaque[key]; ok {
+		delete(s.opaque, key)
+		s.loaded[key] = b // gone from Values now, so saved as deleted
+	}
+}
+
+// Keys returns the keys of Values, sorted.
+func (s *Session) Keys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sortedKeys(s.Values)
+}
+
+// AddFlash appends a flash message, under the name vars[0] when given.
+func (s *Session) AddFlash(value interface{}, vars ...string) {
+	key := flashName(vars)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	flashes, _ := s.Values[key].([]interface{})
+	s.Values[key] = append(flashes, value)
+}
+
+// Flashes returns the flash messages (of the name vars[0] when given) and
+// removes them from the session.
+func (s *Session) Flashes(vars ...string) []interface{} {
+	key := flashName(vars)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	flashes, _ := s.Values[key].([]interface{})
+	if _, ok := s.Values[key]; ok {
+		delete(s.Values, key)
+	}
+	return flashes
+}
+
+// Regenerate gives the session a new ID on the next save. Its data is kept
+// and the old ID is deleted from the repository. Call it whenever the
+// privilege of the session changes, such as at login.
+func (s *Session) Regenerate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.regenerate = true
+}
+
+// Destroy marks the session for removal: the next save deletes it from the
+// repository and the middleware expires the cookie.
+func (s *Session) Destroy() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.destroy = true
+}
+
+// Destroyed reports whether Destroy was called.
+func (s *Session) Destroyed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.destroy
+}
+
+func flashName(vars []string) string {
+	if len(vars) > 0 {
+		return vars[0]
+	}
+	return flashKey
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
