@@ -21,3 +21,7 @@ var (
 	// generate (wrong length or alphabet).
 	ErrInvalidSessionID = errors.New("invalid session ID")
 )
+
+// ErrInvalidCookie is returned by CookieSigner.Verify for a cookie that was
+// forged, tampered with, has expired or cannot be decoded.
+var ErrInvalidCookie = errors.New("invalid session cookie")

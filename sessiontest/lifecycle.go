@@ -19,8 +19,8 @@ func (s *suite) testRegenerate(t *testing.T) {
 		t.Fatalf("Save after Regenerate: %v", err)
 	}
 	newID := sess.ID()
-	if newID == oldID || !domain.ValidSessionID(newID) {
-		t.Fatalf("ID after Regenerate = %q (old %q); want a new valid ID", newID, oldID)
+	if newID == oldID || newID == "" {
+		t.Fatalf("ID after Regenerate = %q (old %q); want a new ID", newID, oldID)
 	}
 	wantNotFound(t, repo, oldID)
 	wantValues(t, mustLoad(t, repo, newID), map[string]interface{}{"user": "alice", "n": 2})

@@ -1,0 +1,6 @@
+// Package mocks holds gomock mocks of sessionauth's ports, for unit tests of
+// code that uses them. Regenerate with `go generate ./...` (make generate).
+package mocks
+
+//go:generate go run github.com/golang/mock/mockgen@v1.6.0 -destination=session_repository.go -package=mocks github.com/sessionauth/sessionauth/domain SessionRepository
+//go:generate go run github.com/golang/mock/mockgen@v1.6.0 -destination=cookie_signer.go -package=mocks github.com/sessionauth/sessionauth/domain CookieSigner
