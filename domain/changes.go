@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"bytes"
 	"fmt"
 	"time"
 )
@@ -18,8 +17,8 @@ type Changes struct {
 	// New is true when the repository does not hold the session yet (a new
 	// or regenerated session): create the record under ID from All.
 	New bool
-	// Destroy is true when the session must be deleted: delete ID and
-	// PreviousID, write nothing.
+	// Destroy is true when the session must be deleted: delete ID, write
+	// nothing.
 	Destroy bool
 	// Set holds the keys whose encoding differs from the loaded one.
 	Set map[string][]byte
@@ -64,7 +63,7 @@ func (s *Session) Changes(maxSize int) (*Changes, error) {
 		}
 		c.All[k] = b
 		c.Size += len(k) + len(b)
-		if old, ok := s.loaded[k]; c.New || !ok || !bytes.Equal(old, b) {
+		if old, ok := s.loaded[k]; c.New || !ok || !sameValue(old, b, v) {
 			c.Set[k] = b
 		}
 	}
@@ -102,7 +101,7 @@ func (s *Session) Modified() bool {
 			return true
 		}
 		b, err := AppendValue(scratch[:0], v)
-		if err != nil || !bytes.Equal(old, b) {
+		if err != nil || !sameValue(old, b, v) {
 			return true
 		}
 	}
@@ -115,7 +114,9 @@ func (s *Session) Modified() bool {
 }
 
 // Saved records that c was written and the record now expires at expiresAt.
-// Repositories call it after a successful save.
+// Repositories call it after a successful save. A destroyed session stays
+// destroyed: Destroyed reports true, so the middleware expires the cookie,
+// and saving it again deletes again.
 func (s *Session) Saved(c *Changes, expiresAt time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
+	"time"
 )
 
 // Stored values start with a tag byte. The common scalar types have compact
@@ -24,6 +26,16 @@ const (
 	tagTrue    byte = 't'
 	tagFalse   byte = 'F'
 )
+
+func init() {
+	// Types that sessions commonly hold inside interfaces (flash lists, maps
+	// decoded from JSON, timestamps) are registered once here.
+	gob.Register([]interface{}{})
+	gob.Register(map[string]interface{}{})
+	gob.Register([]string{})
+	gob.Register(map[string]string{})
+	gob.Register(time.Time{})
+}
 
 // AppendValue appends the stored form of v to dst. A value whose type gob
 // cannot encode (usually: not registered with gob.Register) yields an error
@@ -55,12 +67,26 @@ func AppendValue(dst []byte, v interface{}) ([]byte, error) {
 }
 
 func appendGob(dst []byte, v interface{}) ([]byte, error) {
-	buf := bytes.NewBuffer(append(dst, tagGob))
-	if err := gob.NewEncoder(buf).Encode(&v); err != nil {
+	var buf bytes.Buffer // not dst: passing dst on would move callers' scratch arrays to the heap
+	if err := gob.NewEncoder(&buf).Encode(&v); err != nil {
 		return dst, fmt.Errorf("%w: type %T: %v (register the type with gob.Register(%T{}) before use, and make its fields exported)",
 			ErrValueNotEncodable, v, err, v)
 	}
-	return buf.Bytes(), nil
+	return append(append(dst, tagGob), buf.Bytes()...), nil
+}
+
+// sameValue reports whether v, encoded as enc, equals the value whose
+// stored form is loaded. Equal bytes settle it; gob writes map entries in
+// random order, so gob streams that differ are compared as values.
+func sameValue(loaded, enc []byte, v interface{}) bool {
+	if bytes.Equal(loaded, enc) {
+		return true
+	}
+	if len(loaded) == 0 || len(enc) == 0 || loaded[0] != tagGob || enc[0] != tagGob {
+		return false
+	}
+	old, err := DecodeValue(loaded)
+	return err == nil && reflect.DeepEqual(old, v)
 }
 
 // EncodeValue returns the stored form of v; see AppendValue.

@@ -27,9 +27,9 @@ type Config struct {
 }
 
 // Factory returns a new repository configured with cfg. It is called once
-// per subtest; use t.Cleanup to release what it holds. Subtests may share the
-// backend, so the repositories it returns must not see each other's data
-// only if they really are separate; the suite uses fresh IDs throughout.
+// per subtest; use t.Cleanup to release what it holds. The repositories it
+// returns may share one backend (one Redis, one directory): the suite uses
+// fresh IDs throughout, so they need not be isolated from each other.
 type Factory func(t *testing.T, cfg Config) domain.SessionRepository
 
 // Option adjusts Run.

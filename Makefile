@@ -1,0 +1,59 @@
+# sessionauth — every command a developer or CI needs.
+GO        ?= go
+PKGS      ?= ./...
+FUZZTIME  ?= 10s
+BENCHTIME ?= 1s
+COUNT     ?= 6
+
+.PHONY: all run test deps vet fmt-check generate generate-check fuzz bench lint
+
+all: test
+
+## run: the example application on the memory backend at http://127.0.0.1:3322
+run:
+	$(GO) run ./example
+
+## test: everything CI runs — vet, formatting, generated code, all tests with -race, short fuzz runs
+test: deps vet fmt-check generate-check
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
+	$(MAKE) --no-print-directory fuzz
+
+## deps: install what the tests need from Debian when it is missing
+deps:
+	@command -v redis-server >/dev/null 2>&1 || { \
+		echo "installing redis-server (the tests start their own instances)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is missing: apt-get install -y redis-server"; exit 1; }
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+## generate: regenerate the mocks
+generate:
+	$(GO) generate $(PKGS)
+
+## generate-check: fail when the committed mocks differ from what go generate makes
+generate-check:
+	@tmp="$$(mktemp -d)"; cp -r mocks "$$tmp/"; \
+	$(GO) generate ./mocks/ ; \
+	if ! diff -r "$$tmp/mocks" mocks >/dev/null; then \
+		diff -r "$$tmp/mocks" mocks; rm -rf mocks; cp -r "$$tmp/mocks" .; rm -rf "$$tmp"; \
+		echo "mocks are out of date: run make generate and commit the result"; exit 1; fi; \
+	rm -rf "$$tmp"
+
+## fuzz: short runs of every fuzz target
+fuzz:
+	$(GO) test ./domain/ -run '^$$' -fuzz '^FuzzDecodeValue$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./domain/ -run '^$$' -fuzz '^FuzzRestoreSession$$' -fuzztime $(FUZZTIME)
+
+## bench: every benchmark, COUNT times, for benchstat
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) $(PKGS) | tee bench.out
+
+## lint: golangci-lint v2 when installed, else staticcheck
+lint:
+	@if command -v golangci-lint >/dev/null 2>&1; then golangci-lint run; \
+	else $(GO) run honnef.co/go/tools/cmd/staticcheck@latest $(PKGS); fi
