@@ -69,10 +69,21 @@ func AppendValue(dst []byte, v interface{}) ([]byte, error) {
 func appendGob(dst []byte, v interface{}) ([]byte, error) {
 	var buf bytes.Buffer // not dst: passing dst on would move callers' scratch arrays to the heap
 	if err := gob.NewEncoder(&buf).Encode(&v); err != nil {
-		return dst, fmt.Errorf("%w: type %T: %v (register the type with gob.Register(%T{}) before use, and make its fields exported)",
-			ErrValueNotEncodable, v, err, v)
+		return dst, fmt.Errorf("%w: type %T: %v (%s)", ErrValueNotEncodable, v, err, gobHint(v))
 	}
 	return append(append(dst, tagGob), buf.Bytes()...), nil
+}
+
+// gobHint says how to make v encodable.
+func gobHint(v interface{}) string {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return "gob cannot store a nil pointer; store nil or a non-nil value instead"
+		}
+		return fmt.Sprintf("register the type with gob.Register(&%s{}) before use, and make its fields exported", rv.Type().Elem())
+	}
+	return fmt.Sprintf("register the type with gob.Register(%T{}) before use, and make its fields exported", v)
 }
 
 // sameValue reports whether v, encoded as enc, equals the value whose

@@ -18,8 +18,12 @@ type SessionRepository interface {
 	// ID, deletes the old one) and Destroy (deletes the record), and then
 	// calls Session.Saved. A stored session that vanished since Load (it
 	// expired or was destroyed) yields ErrSessionNotFound and is not
-	// recreated from a partial update. ErrSessionTooLarge and
-	// ErrValueNotEncodable mean nothing was written.
+	// recreated from a partial update; the same holds for a regenerating
+	// save whose old record vanished. ErrSessionTooLarge (the limit applies
+	// to the record after merging concurrent saves) and ErrValueNotEncodable
+	// mean nothing was written. Byte slices handed to RestoreSession or
+	// taken from Changes are never modified by domain, so a repository may
+	// keep and share them.
 	Save(ctx context.Context, s *Session) error
 
 	// Delete removes the session. Deleting a missing session is not an error.

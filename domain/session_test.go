@@ -197,3 +197,20 @@ func TestModifiedDoesNotAllocateForUnchangedScalars(t *testing.T) {
 		t.Fatalf("Modified allocates %v times per call for unchanged scalars", n)
 	}
 }
+
+func TestEncodeHints(t *testing.T) {
+	tests := []struct {
+		v    interface{}
+		want string
+	}{
+		{notRegistered{}, "gob.Register(domain_test.notRegistered{})"},
+		{&notRegistered{}, "gob.Register(&domain_test.notRegistered{})"},
+		{(*notRegistered)(nil), "nil pointer"},
+	}
+	for _, tc := range tests {
+		_, err := domain.EncodeValue(tc.v)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("EncodeValue(%#v) = %v, want an error containing %q", tc.v, err, tc.want)
+		}
+	}
+}

@@ -81,6 +81,23 @@ func (s *suite) testVanished(t *testing.T) {
 	wantNotFound(t, repo, id)
 }
 
+func (s *suite) testRegenerateVanished(t *testing.T) {
+	repo := s.newRepo(t, defaultConfig)
+	id := saveNew(t, repo, map[string]interface{}{"a": 1})
+	sess := mustLoad(t, repo, id)
+	if err := repo.Delete(ctx(t), id); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	sess.Regenerate()
+	if err := repo.Save(ctx(t), sess); !errors.Is(err, domain.ErrSessionNotFound) {
+		t.Fatalf("regenerating Save of a session deleted since Load = %v; want ErrSessionNotFound", err)
+	}
+	if sess.ID() != id {
+		wantNotFound(t, repo, sess.ID())
+	}
+	wantNotFound(t, repo, id)
+}
+
 func (s *suite) testSizeLimit(t *testing.T) {
 	repo := s.newRepo(t, Config{MaxAge: defaultConfig.MaxAge, MaxSize: 1024})
 	big := strings.Repeat("x", 2048)

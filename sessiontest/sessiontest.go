@@ -88,6 +88,7 @@ func Run(t *testing.T, newRepo Factory, opts ...Option) {
 		{"RegenerateNew", s.testRegenerateNew},
 		{"Destroy", s.testDestroy},
 		{"VanishedIsNotRecreated", s.testVanished},
+		{"RegenerateVanished", s.testRegenerateVanished},
 		{"SizeLimit", s.testSizeLimit},
 		{"NotEncodable", s.testNotEncodable},
 		{"Garbage", s.testGarbage},
