@@ -1,0 +1,175 @@
+package application
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sessionauth/sessionauth/domain"
+)
+
+// pendingLogin is one started login, stored in the session under
+// loginPrefix + State until its callback arrives.
+type pendingLogin struct {
+	Broker     string
+	State      string
+	Nonce      string
+	Verifier   string
+	ReturnPath string
+	Created    time.Time
+}
+
+var errNoCode = errors.New("the callback carries neither code nor error")
+
+// random returns 256 random bits, URL-safe; also a valid PKCE verifier.
+func random() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// LoginStart begins a login with the named broker and returns the URL to
+// redirect the browser to. The state, nonce and PKCE verifier are kept in
+// the session; so is returnPath (sanitized), where Callback sends the user
+// afterwards.
+func (m *AuthManager) LoginStart(ctx context.Context, s *domain.Session, broker, returnPath string) (string, error) {
+	return m.LoginStartWithParams(ctx, s, broker, returnPath, nil)
+}
+
+// LoginStartWithParams is LoginStart with extra authorization parameters
+// (prompt, login_hint, acr_values...).
+func (m *AuthManager) LoginStartWithParams(ctx context.Context, s *domain.Session, broker, returnPath string, params url.Values) (string, error) {
+	b, err := m.broker(broker)
+	if err != nil {
+		return "", err
+	}
+	p := pendingLogin{
+		Broker: broker, State: random(), Nonce: random(), Verifier: random(),
+		ReturnPath: SanitizeReturnPath(returnPath), Created: m.opts.Clock(),
+	}
+	authURL, err := b.AuthCodeURL(ctx, domain.AuthCodeRequest{State: p.State, Nonce: p.Nonce, PKCEVerifier: p.Verifier, Params: params})
+	if err != nil {
+		return "", fmt.Errorf("auth manager: login with %q: %w", broker, err)
+	}
+	m.prunePending(s)
+	s.Store(loginPrefix+p.State, p)
+	return authURL, nil
+}
+
+// prunePending drops expired logins and the oldest ones beyond
+// MaxPending-1, making room for one more.
+func (m *AuthManager) prunePending(s *domain.Session) {
+	var pending []pendingLogin
+	for _, k := range s.Keys() {
+		if p, ok := s.Try(k).(pendingLogin); ok && strings.HasPrefix(k, loginPrefix) {
+			if m.expired(p) {
+				s.Delete(k)
+				continue
+			}
+			pending = append(pending, p)
+		}
+	}
+	sort.Slice(pending, func(i, j int) bool { return pending[i].Created.Before(pending[j].Created) })
+	for len(pending) >= m.opts.MaxPending {
+		s.Delete(loginPrefix + pending[0].State)
+		pending = pending[1:]
+	}
+}
+
+func (m *AuthManager) expired(p pendingLogin) bool {
+	return m.opts.Clock().Sub(p.Created) > m.opts.StateLifetime
+}
+
+// Callback completes a login from the query of the provider's redirect to
+// our callback and returns the path to send the user to. The state is
+// single-use and expires after StateLifetime (domain.ErrInvalidState); the
+// RFC 9207 iss parameter is checked; an error parameter yields a
+// *domain.ProviderError. On success the identity is stored in the session,
+// the session gets a new ID, and subscribers are told.
+func (m *AuthManager) Callback(ctx context.Context, s *domain.Session, broker string, query url.Values) (string, error) {
+	b, err := m.broker(broker)
+	if err != nil {
+		return "", err
+	}
+	p, err := m.takePending(s, broker, query.Get("state"))
+	if err != nil {
+		return "", err
+	}
+	if err := b.CheckIssuer(ctx, query.Get("iss")); err != nil {
+		return "", fmt.Errorf("auth manager: callback of %q: %w", broker, err)
+	}
+	if code := query.Get("error"); code != "" {
+		pe := &domain.ProviderError{Code: code, Description: query.Get("error_description"), URI: query.Get("error_uri")}
+		return "", fmt.Errorf("auth manager: callback of %q: %w", broker, pe)
+	}
+	if query.Get("code") == "" {
+		return "", fmt.Errorf("auth manager: callback of %q: %w", broker, errNoCode)
+	}
+	id, err := b.Exchange(ctx, query.Get("code"), p.Verifier, p.Nonce)
+	if err != nil {
+		return "", fmt.Errorf("auth manager: callback of %q: %w", broker, err)
+	}
+	s.Store(identityKey, *id)
+	s.Regenerate()
+	m.log.InfoContext(ctx, "login", "broker", broker, "subject", id.Subject)
+	m.fireLogin(ctx, s, id)
+	return p.ReturnPath, nil
+}
+
+// takePending removes the pending login of state from the session and
+// returns it when it is known, fresh, unused and of this broker.
+func (m *AuthManager) takePending(s *domain.Session, broker, state string) (*pendingLogin, error) {
+	p, ok := s.Try(loginPrefix + state).(pendingLogin)
+	if state == "" || !ok {
+		return nil, fmt.Errorf("auth manager: callback of %q: %w: unknown state", broker, domain.ErrInvalidState)
+	}
+	s.Delete(loginPrefix + state)
+	m.forgetUsed()
+	if _, used := m.used.LoadOrStore(state, p.Created); used {
+		return nil, fmt.Errorf("auth manager: callback of %q: %w: state used already", broker, domain.ErrInvalidState)
+	}
+	if p.Broker != broker || m.expired(p) {
+		return nil, fmt.Errorf("auth manager: callback of %q: %w: expired or of another broker", broker, domain.ErrInvalidState)
+	}
+	return &p, nil
+}
+
+// forgetUsed drops used states that would have expired anyway.
+func (m *AuthManager) forgetUsed() {
+	m.used.Range(func(k, v any) bool {
+		if m.opts.Clock().Sub(v.(time.Time)) > m.opts.StateLifetime {
+			m.used.Delete(k)
+		}
+		return true
+	})
+}
+
+// Logout ends the session and returns where to send the browser: the end
+// session URL of the broker (the one logged in with when broker is empty)
+// with id_token_hint and postLogoutRedirect when it has one, otherwise
+// postLogoutRedirect. A session nobody logged in to is destroyed too.
+func (m *AuthManager) Logout(ctx context.Context, s *domain.Session, broker, postLogoutRedirect string) string {
+	id, loggedIn := identity(s)
+	s.Delete(identityKey)
+	s.Destroy()
+	if !loggedIn {
+		return postLogoutRedirect
+	}
+	if broker == "" {
+		broker = id.Broker
+	}
+	m.log.InfoContext(ctx, "logout", "broker", id.Broker, "subject", id.Subject)
+	m.fireLogout(ctx, s, id)
+	if b, err := m.broker(broker); err == nil {
+		if u, ok := b.EndSessionURL(ctx, id.IDToken.Raw, postLogoutRedirect); ok {
+			return u
+		}
+	}
+	return postLogoutRedirect
+}

@@ -1,0 +1,191 @@
+package oidcbroker
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"github.com/sessionauth/sessionauth/domain"
+)
+
+var _ domain.IdentityProvider = (*Broker)(nil)
+
+// discoveryTimeout bounds one discovery attempt.
+const discoveryTimeout = 10 * time.Second
+
+// Broker is an OpenID Connect domain.IdentityProvider. The provider's
+// discovery document is fetched on first use, not at construction, so a
+// provider that is down at start-up only fails logins until it is back.
+type Broker struct {
+	cfg Config
+
+	mu      sync.Mutex
+	disc    *discovery // nil until discovery succeeded
+	lastErr error
+	lastTry time.Time
+}
+
+// discovery is what the provider's metadata yields.
+type discovery struct {
+	oauth      oauth2.Config
+	verifier   *oidc.IDTokenVerifier
+	provider   *oidc.Provider
+	endSession string
+	issParam   bool // authorization_response_iss_parameter_supported
+}
+
+// New checks cfg and returns a broker. It does not contact the provider.
+func New(cfg Config) (*Broker, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if cfg.DiscoveryRetry <= 0 {
+		cfg.DiscoveryRetry = 2 * time.Second
+	}
+	return &Broker{cfg: cfg}, nil
+}
+
+// Broker returns the configured name.
+func (b *Broker) Broker() string { return b.cfg.Broker }
+
+// discover returns the provider metadata, fetching it when not known yet.
+// A failure is remembered for DiscoveryRetry, so a provider that is down
+// is not asked on every request.
+func (b *Broker) discover(ctx context.Context) (*discovery, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.disc != nil {
+		return b.disc, nil
+	}
+	if b.lastErr != nil && time.Since(b.lastTry) < b.cfg.DiscoveryRetry {
+		return nil, b.lastErr
+	}
+	ctx, cancel := context.WithTimeout(b.clientContext(context.WithoutCancel(ctx)), discoveryTimeout)
+	defer cancel()
+	d, err := b.fetchDiscovery(ctx)
+	b.lastTry = time.Now()
+	if err != nil {
+		b.lastErr = fmt.Errorf("oidc broker %q: discovery: %w: %v", b.cfg.Broker, domain.ErrProviderUnavailable, err)
+		return nil, b.lastErr
+	}
+	b.disc, b.lastErr = d, nil
+	return d, nil
+}
+
+func (b *Broker) fetchDiscovery(ctx context.Context) (*discovery, error) {
+	p, err := oidc.NewProvider(ctx, b.cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	var meta struct {
+		EndSession string `json:"end_session_endpoint"`
+		IssParam   bool   `json:"authorization_response_iss_parameter_supported"`
+	}
+	if err := p.Claims(&meta); err != nil {
+		return nil, err
+	}
+	return &discovery{
+		oauth: oauth2.Config{
+			ClientID: b.cfg.ClientID, ClientSecret: b.cfg.ClientSecret, RedirectURL: b.cfg.RedirectURL,
+			Endpoint: p.Endpoint(), Scopes: b.cfg.scopes(),
+		},
+		verifier: p.Verifier(&oidc.Config{
+			ClientID: b.cfg.ClientID, SupportedSigningAlgs: b.cfg.algorithms(), Now: b.cfg.now,
+		}),
+		provider:   p,
+		endSession: meta.EndSession,
+		issParam:   meta.IssParam,
+	}, nil
+}
+
+// clientContext carries the configured HTTP client for go-oidc and oauth2.
+func (b *Broker) clientContext(ctx context.Context) context.Context {
+	if b.cfg.HTTPClient == nil {
+		return ctx
+	}
+	return oidc.ClientContext(ctx, b.cfg.HTTPClient)
+}
+
+// AuthCodeURL returns the authorization URL with state, nonce and the S256
+// PKCE challenge; see domain.IdentityProvider.
+func (b *Broker) AuthCodeURL(ctx context.Context, req domain.AuthCodeRequest) (string, error) {
+	d, err := b.discover(ctx)
+	if err != nil {
+		return "", err
+	}
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(req.Nonce), oauth2.S256ChallengeOption(req.PKCEVerifier)}
+	for key, values := range req.Params {
+		for _, v := range values {
+			opts = append(opts, oauth2.SetAuthURLParam(key, v))
+		}
+	}
+	if b.cfg.AuthCodeOptions != nil {
+		opts = append(opts, b.cfg.AuthCodeOptions(ctx, req)...)
+	}
+	return d.oauth.AuthCodeURL(req.State, opts...), nil
+}
+
+// CheckIssuer implements the RFC 9207 check of the callback's iss
+// parameter; see domain.IdentityProvider.
+func (b *Broker) CheckIssuer(ctx context.Context, iss string) error {
+	d, err := b.discover(ctx)
+	if err != nil {
+		return err
+	}
+	return checkIssuer(b.cfg.Broker, b.cfg.Endpoint, iss, d.issParam)
+}
+
+func checkIssuer(broker, issuer, iss string, required bool) error {
+	switch {
+	case iss == "" && required:
+		return fmt.Errorf("oidc broker %q: callback: %w: the provider announced the iss parameter but sent none", broker, domain.ErrIssuerMismatch)
+	case iss != "" && iss != issuer:
+		return fmt.Errorf("oidc broker %q: callback: %w: expected %q, got %q", broker, domain.ErrIssuerMismatch, issuer, iss)
+	}
+	return nil
+}
+
+// EndSessionURL returns the provider's end_session_endpoint with
+// id_token_hint, post_logout_redirect_uri and client_id, when enabled and
+// announced.
+func (b *Broker) EndSessionURL(ctx context.Context, idTokenHint, postLogoutRedirect string) (string, bool) {
+	if !b.cfg.EnableEndSessionEndpoint {
+		return "", false
+	}
+	d, err := b.discover(ctx)
+	if err != nil || d.endSession == "" {
+		return "", false
+	}
+	u, err := url.Parse(d.endSession)
+	if err != nil {
+		return "", false
+	}
+	q := u.Query()
+	q.Set("client_id", b.cfg.ClientID)
+	setIf(q, "id_token_hint", idTokenHint)
+	setIf(q, "post_logout_redirect_uri", postLogoutRedirect)
+	u.RawQuery = q.Encode()
+	return u.String(), true
+}
+
+func setIf(q url.Values, key, value string) {
+	if value != "" {
+		q.Set(key, value)
+	}
+}
+
+// Status reports whether discovery succeeded; it tries it when it has not
+// yet.
+func (b *Broker) Status() (bool, string) {
+	ctx, cancel := context.WithTimeout(context.Background(), discoveryTimeout)
+	defer cancel()
+	if _, err := b.discover(ctx); err != nil {
+		return false, err.Error()
+	}
+	return true, fmt.Sprintf("oidc broker %q: provider %s discovered", b.cfg.Broker, b.cfg.Endpoint)
+}

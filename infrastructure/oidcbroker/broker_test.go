@@ -1,0 +1,160 @@
+package oidcbroker_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"testing"
+
+	"golang.org/x/oauth2"
+
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/oidcbroker"
+	"github.com/sessionauth/sessionauth/internal/oidctest"
+)
+
+func newBroker(t *testing.T, p *oidctest.Provider, mutate func(*oidcbroker.Config)) *oidcbroker.Broker {
+	t.Helper()
+	cfg := oidcbroker.Config{
+		Broker: "oidc", Endpoint: p.Issuer, ClientID: p.ClientID, ClientSecret: p.ClientSecret,
+		RedirectURL: p.RedirectURI, Scopes: []string{"profile", "email"}, EnableOfflineToken: true,
+		EnableEndSessionEndpoint: true,
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	b, err := oidcbroker.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// login runs the authorization code flow up to the callback and returns
+// its query.
+func login(t *testing.T, p *oidctest.Provider, b *oidcbroker.Broker, req domain.AuthCodeRequest) url.Values {
+	t.Helper()
+	authURL, err := b.AuthCodeURL(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := p.Login(context.Background(), p.Browser(), authURL, oidctest.DefaultUser.Username, oidctest.DefaultUser.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back.Query()
+}
+
+func TestExchangeAgainstProvider(t *testing.T) {
+	p := oidctest.Start(t, oidctest.Options{})
+	b := newBroker(t, p, func(c *oidcbroker.Config) {
+		c.Claims.IDToken = map[string]string{"client": "azp"}
+		c.Claims.UserInfo = map[string]string{"email": "email", "name": "name", "firstname": "given_name", "lastname": "family_name", "locale": "locale"}
+	})
+	verifier := oauth2.GenerateVerifier()
+	q := login(t, p, b, domain.AuthCodeRequest{State: "st", Nonce: "n-1", PKCEVerifier: verifier})
+	if q.Get("state") != "st" || q.Get("code") == "" {
+		t.Fatalf("callback query %v", q)
+	}
+	id, err := b.Exchange(context.Background(), q.Get("code"), verifier, "n-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := id.User
+	if id.Subject != oidctest.DefaultUser.ID || u.Sub != id.Subject || u.Email != oidctest.DefaultUser.Email ||
+		u.FirstName != "Alice" || u.LastName != "Liddell" || u.Name == "" || u.Type != domain.UserTypeUser {
+		t.Fatalf("identity %+v", id)
+	}
+	if id.IDToken.Issuer != p.Issuer || id.IDToken.Nonce != "n-1" || id.RefreshToken == "" || id.AccessToken == "" {
+		t.Fatalf("tokens %+v", id)
+	}
+	if u.CustomFields["locale"] != "en" || u.CustomFields["client"] != p.ClientID {
+		t.Fatalf("custom field locale not mapped: %+v", u)
+	}
+}
+
+func TestExchangeFailures(t *testing.T) {
+	p := oidctest.Start(t, oidctest.Options{})
+	b := newBroker(t, p, nil)
+	tests := []struct {
+		name           string
+		verifier       func(good string) string
+		nonce          string
+		replay         bool
+		want           error
+		wantProviderEr string
+	}{
+		{name: "wrong nonce", verifier: same, nonce: "other", want: domain.ErrNonceMismatch},
+		{name: "empty nonce", verifier: same, nonce: "", want: domain.ErrNonceMismatch},
+		{name: "wrong PKCE verifier", verifier: func(string) string { return oauth2.GenerateVerifier() }, nonce: "n", want: domain.ErrProviderError, wantProviderEr: "invalid_grant"},
+		{name: "replayed code", verifier: same, nonce: "n", replay: true, want: domain.ErrProviderError, wantProviderEr: "invalid_grant"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			verifier := oauth2.GenerateVerifier()
+			q := login(t, p, b, domain.AuthCodeRequest{State: "s", Nonce: "n", PKCEVerifier: verifier})
+			if tt.replay {
+				if _, err := b.Exchange(context.Background(), q.Get("code"), verifier, "n"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := b.Exchange(context.Background(), q.Get("code"), tt.verifier(verifier), tt.nonce)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			var pe *domain.ProviderError
+			if tt.wantProviderEr != "" && (!errors.As(err, &pe) || pe.Code != tt.wantProviderEr) {
+				t.Fatalf("err = %v, want provider error %q", err, tt.wantProviderEr)
+			}
+		})
+	}
+}
+
+func same(s string) string { return s }
+
+func TestRefreshRotatesAgainstProvider(t *testing.T) {
+	p := oidctest.Start(t, oidctest.Options{})
+	b := newBroker(t, p, nil)
+	verifier := oauth2.GenerateVerifier()
+	q := login(t, p, b, domain.AuthCodeRequest{State: "s", Nonce: "n", PKCEVerifier: verifier})
+	first, err := b.Exchange(context.Background(), q.Get("code"), verifier, "n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := b.Refresh(context.Background(), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.RefreshToken == first.RefreshToken || second.AccessToken == first.AccessToken || second.Subject != first.Subject {
+		t.Fatalf("refresh did not renew the tokens: %+v", second)
+	}
+	if _, err := b.Refresh(context.Background(), first); !errors.Is(err, domain.ErrRefreshRejected) {
+		t.Fatalf("reusing the rotated refresh token: err = %v, want ErrRefreshRejected", err)
+	}
+	if p.RefreshCount() != 2 {
+		t.Fatalf("provider saw %d refreshes, want 2", p.RefreshCount())
+	}
+}
+
+func TestEndSessionURL(t *testing.T) {
+	p := oidctest.Start(t, oidctest.Options{})
+	tests := []struct {
+		name    string
+		enabled bool
+		want    bool
+	}{{"enabled", true, true}, {"disabled", false, false}}
+	for _, tt := range tests {
+		b := newBroker(t, p, func(c *oidcbroker.Config) { c.EnableEndSessionEndpoint = tt.enabled })
+		raw, ok := b.EndSessionURL(context.Background(), "the-id-token", "http://app.test/")
+		if ok != tt.want {
+			t.Fatalf("%s: ok = %v", tt.name, ok)
+		}
+		if !ok {
+			continue
+		}
+		q := mustQuery(t, raw)
+		if q.Get("id_token_hint") != "the-id-token" || q.Get("post_logout_redirect_uri") != "http://app.test/" || q.Get("client_id") != p.ClientID {
+			t.Fatalf("%s: end session URL %s", tt.name, raw)
+		}
+	}
+}

@@ -1,0 +1,122 @@
+// Package oidcbroker is the OpenID Connect domain.IdentityProvider, on
+// go-oidc and golang.org/x/oauth2: authorization code flow with PKCE (S256)
+// and nonce, lazy discovery, ID token verification with asymmetric
+// algorithms only, refresh and RP-initiated logout.
+package oidcbroker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/sessionauth/sessionauth/domain"
+)
+
+// Config configures one OpenID Connect broker.
+type Config struct {
+	// Broker is the name of this broker in URLs and configuration.
+	Broker string
+	// Endpoint is the issuer URL; discovery reads
+	// Endpoint + "/.well-known/openid-configuration".
+	Endpoint     string
+	ClientID     string
+	ClientSecret string
+	// RedirectURL is the absolute URL of our callback for this broker.
+	RedirectURL string
+	// Scopes are requested in addition to "openid", which is always sent.
+	Scopes []string
+	// EnableOfflineToken adds the offline_access scope, which most
+	// providers require before they issue a refresh token.
+	EnableOfflineToken bool
+	// Claims maps ID token and userinfo claims to User fields.
+	Claims ClaimMapping
+	// AuthCodeOptions, when set, adds options to every authorization URL.
+	AuthCodeOptions func(ctx context.Context, req domain.AuthCodeRequest) []oauth2.AuthCodeOption
+	// EnableEndSessionEndpoint makes EndSessionURL use the provider's
+	// end_session_endpoint.
+	EnableEndSessionEndpoint bool
+	// HTTPClient talks to the provider; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// SigningAlgorithms restricts the accepted ID token algorithms further;
+	// empty means every asymmetric algorithm (RS*, ES*, PS*, EdDSA).
+	SigningAlgorithms []string
+	// DiscoveryRetry is how long a failed discovery is remembered before
+	// the next attempt; zero means 2 seconds.
+	DiscoveryRetry time.Duration
+	// Now is the clock for token expiry checks; nil means time.Now.
+	Now func() time.Time
+}
+
+// ClaimMapping maps claims to User fields. Keys are User fields: "sub",
+// "name", "email", "firstname", "lastname", "groups"; any other key fills
+// User.CustomFields under that key. Values are claim names.
+type ClaimMapping struct {
+	// IDToken maps claims of the ID token; when nil, DefaultIDTokenMapping.
+	IDToken map[string]string
+	// UserInfo maps claims of the userinfo response, which is fetched only
+	// when this mapping is not empty. They win over ID token claims.
+	UserInfo map[string]string
+}
+
+// DefaultIDTokenMapping is used when ClaimMapping.IDToken is nil.
+var DefaultIDTokenMapping = map[string]string{"sub": "sub", "email": "email", "name": "name"}
+
+// asymmetric lists the signing algorithms an ID token may use.
+var asymmetric = []string{
+	"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA",
+}
+
+var errConfig = errors.New("invalid configuration")
+
+func (c Config) validate() error {
+	for key, v := range map[string]string{"broker": c.Broker, "endpoint": c.Endpoint, "clientID": c.ClientID, "redirectURL": c.RedirectURL} {
+		if v == "" {
+			return fmt.Errorf("oidc broker %q: %w: %s is empty", c.Broker, errConfig, key)
+		}
+	}
+	for _, raw := range []string{c.Endpoint, c.RedirectURL} {
+		if u, err := url.Parse(raw); err != nil || !u.IsAbs() {
+			return fmt.Errorf("oidc broker %q: %w: %q is not an absolute URL", c.Broker, errConfig, raw)
+		}
+	}
+	for _, alg := range c.SigningAlgorithms {
+		if !slices.Contains(asymmetric, alg) {
+			return fmt.Errorf("oidc broker %q: %w: signing algorithm %q is not asymmetric", c.Broker, errConfig, alg)
+		}
+	}
+	return nil
+}
+
+// scopes returns the scopes to request: openid first, no duplicates.
+func (c Config) scopes() []string {
+	out := []string{"openid"}
+	for _, s := range c.Scopes {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if c.EnableOfflineToken && !slices.Contains(out, "offline_access") {
+		out = append(out, "offline_access")
+	}
+	return out
+}
+
+func (c Config) algorithms() []string {
+	if len(c.SigningAlgorithms) > 0 {
+		return c.SigningAlgorithms
+	}
+	return asymmetric
+}
+
+func (c Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}

@@ -1,0 +1,189 @@
+package oidcbroker
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"github.com/sessionauth/sessionauth/domain"
+)
+
+// Exchange redeems the code with the PKCE verifier and verifies the ID
+// token and its nonce; see domain.IdentityProvider.
+func (b *Broker) Exchange(ctx context.Context, code, pkceVerifier, nonce string) (*domain.Identity, error) {
+	d, err := b.discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := d.oauth.Exchange(b.clientContext(ctx), code, oauth2.VerifierOption(pkceVerifier))
+	if err != nil {
+		return nil, fmt.Errorf("oidc broker %q: exchange: %w", b.cfg.Broker, providerError(err))
+	}
+	idt, err := b.verify(ctx, d, tok)
+	if err != nil {
+		return nil, fmt.Errorf("oidc broker %q: exchange: %w", b.cfg.Broker, err)
+	}
+	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 || nonce == "" {
+		return nil, fmt.Errorf("oidc broker %q: exchange: %w", b.cfg.Broker, domain.ErrNonceMismatch)
+	}
+	id := &domain.Identity{Broker: b.cfg.Broker}
+	if err := b.fill(ctx, d, id, tok, idt); err != nil {
+		return nil, fmt.Errorf("oidc broker %q: exchange: %w", b.cfg.Broker, err)
+	}
+	return id, nil
+}
+
+// Refresh redeems the identity's refresh token; see domain.IdentityProvider.
+func (b *Broker) Refresh(ctx context.Context, identity *domain.Identity) (*domain.Identity, error) {
+	if identity.RefreshToken == "" {
+		return nil, fmt.Errorf("oidc broker %q: refresh: %w: no refresh token (enable offline tokens)", b.cfg.Broker, domain.ErrRefreshRejected)
+	}
+	d, err := b.discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := d.oauth.TokenSource(b.clientContext(ctx), &oauth2.Token{RefreshToken: identity.RefreshToken}).Token()
+	if err != nil {
+		return nil, fmt.Errorf("oidc broker %q: refresh: %w", b.cfg.Broker, refreshError(err))
+	}
+	next := *identity
+	var idt *oidc.IDToken
+	if raw, _ := tok.Extra("id_token").(string); raw != "" {
+		if idt, err = b.verify(ctx, d, tok); err != nil {
+			return nil, fmt.Errorf("oidc broker %q: refresh: %w", b.cfg.Broker, err)
+		}
+		if idt.Subject != identity.Subject {
+			return nil, fmt.Errorf("oidc broker %q: refresh: %w: subject changed", b.cfg.Broker, domain.ErrInvalidIDToken)
+		}
+	}
+	if err := b.fill(ctx, d, &next, tok, idt); err != nil {
+		return nil, fmt.Errorf("oidc broker %q: refresh: %w", b.cfg.Broker, err)
+	}
+	return &next, nil
+}
+
+// fill copies the tokens into id and, when there is a new ID token, its
+// claims and the mapped user.
+func (b *Broker) fill(ctx context.Context, d *discovery, id *domain.Identity, tok *oauth2.Token, idt *oidc.IDToken) error {
+	id.AccessToken, id.TokenType, id.Expiry = tok.AccessToken, tok.Type(), tok.Expiry
+	if tok.RefreshToken != "" {
+		id.RefreshToken = tok.RefreshToken
+	}
+	if idt == nil {
+		return nil
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	token, err := NewIDToken(idt, raw)
+	if err != nil {
+		return err
+	}
+	id.Subject, id.IDToken = idt.Subject, *token
+	info, err := b.userInfo(ctx, d, tok, idt.Subject)
+	if err != nil {
+		return err
+	}
+	id.User = b.cfg.Claims.User(token, info)
+	return nil
+}
+
+// userInfo fetches the userinfo claims when the mapping asks for them; the
+// response must be about sub, the ID token's subject.
+func (b *Broker) userInfo(ctx context.Context, d *discovery, tok *oauth2.Token, sub string) (map[string]any, error) {
+	if len(b.cfg.Claims.UserInfo) == 0 {
+		return nil, nil
+	}
+	info, err := d.provider.UserInfo(b.clientContext(ctx), oauth2.StaticTokenSource(tok))
+	if err != nil {
+		return nil, fmt.Errorf("userinfo: %w", err)
+	}
+	if info.Subject != sub {
+		return nil, fmt.Errorf("userinfo: %w: subject %q is not the ID token's %q", domain.ErrInvalidIDToken, info.Subject, sub)
+	}
+	claims := map[string]any{}
+	if err := info.Claims(&claims); err != nil {
+		return nil, fmt.Errorf("userinfo: %w", err)
+	}
+	return claims, nil
+}
+
+// verify checks the ID token of a token response with the provider's keys
+// and returns it. go-oidc checks signature, algorithm, issuer, audience
+// and expiry; verify adds the authorized party and the access token hash.
+func (b *Broker) verify(ctx context.Context, d *discovery, tok *oauth2.Token) (*oidc.IDToken, error) {
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return nil, fmt.Errorf("%w: the token response has no id_token", domain.ErrInvalidIDToken)
+	}
+	return Verify(b.clientContext(ctx), d.verifier, b.cfg.ClientID, raw, tok.AccessToken)
+}
+
+// Verify verifies raw with verifier and then checks the authorized party
+// (azp must be clientID when present, and present when there are several
+// audiences) and, when the token has an at_hash and accessToken is not
+// empty, that it matches. Every failure wraps domain.ErrInvalidIDToken.
+func Verify(ctx context.Context, verifier *oidc.IDTokenVerifier, clientID, raw, accessToken string) (*oidc.IDToken, error) {
+	idt, err := verifier.Verify(ctx, raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", domain.ErrInvalidIDToken, err)
+	}
+	var c struct {
+		AZP string `json:"azp"`
+	}
+	if err := idt.Claims(&c); err != nil {
+		return nil, fmt.Errorf("%w: %v", domain.ErrInvalidIDToken, err)
+	}
+	if c.AZP != "" && c.AZP != clientID || c.AZP == "" && len(idt.Audience) > 1 {
+		return nil, fmt.Errorf("%w: authorized party %q is not client %q", domain.ErrInvalidIDToken, c.AZP, clientID)
+	}
+	if idt.AccessTokenHash != "" && accessToken != "" {
+		if err := idt.VerifyAccessToken(accessToken); err != nil {
+			return nil, fmt.Errorf("%w: %v", domain.ErrInvalidIDToken, err)
+		}
+	}
+	return idt, nil
+}
+
+// NewIDToken converts a verified go-oidc token into the domain's.
+func NewIDToken(t *oidc.IDToken, raw string) (*domain.IDToken, error) {
+	var payload jsonRaw
+	if err := t.Claims(&payload); err != nil {
+		return nil, fmt.Errorf("%w: %v", domain.ErrInvalidIDToken, err)
+	}
+	return &domain.IDToken{
+		Subject: t.Subject, Issuer: t.Issuer, Audience: t.Audience,
+		Expiry: t.Expiry, IssuedAt: t.IssuedAt, Nonce: t.Nonce,
+		Raw: raw, Payload: payload,
+	}, nil
+}
+
+// jsonRaw keeps the claims set as it came.
+type jsonRaw []byte
+
+func (j *jsonRaw) UnmarshalJSON(b []byte) error {
+	*j = append((*j)[:0], b...)
+	return nil
+}
+
+// providerError turns an OAuth2 error response into a *domain.ProviderError.
+func providerError(err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.ErrorCode != "" {
+		return &domain.ProviderError{Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI}
+	}
+	return err
+}
+
+// refreshError marks invalid_grant as ErrRefreshRejected; other errors
+// stay transient.
+func refreshError(err error) error {
+	err = providerError(err)
+	var pe *domain.ProviderError
+	if errors.As(err, &pe) && pe.Code == "invalid_grant" {
+		return fmt.Errorf("%w: %w", domain.ErrRefreshRejected, err)
+	}
+	return err
+}

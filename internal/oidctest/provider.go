@@ -1,0 +1,156 @@
+// Package oidctest runs a real OpenID provider (zitadel's op package with
+// its example storage) in process on a loopback httptest server, for
+// integration tests: a registered web client with PKCE, users with
+// passwords, configurable access token lifetime, refresh token rotation,
+// end_session, and a login helper that fills the provider's login form.
+package oidctest
+
+import (
+	"crypto/sha256"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/zitadel/oidc/v3/example/server/storage"
+	"github.com/zitadel/oidc/v3/pkg/op"
+	"golang.org/x/text/language"
+)
+
+// User is an account on the test provider.
+type User struct {
+	ID, Username, Password string
+	FirstName, LastName    string
+	Email                  string
+}
+
+// Options configure a test provider. Zero values get defaults.
+type Options struct {
+	ClientID     string // default "sessionauth"
+	ClientSecret string // default "secret"
+	// RedirectURI is the client's registered callback; default
+	// "http://app.test/auth/callback/oidc".
+	RedirectURI string
+	// PostLogoutRedirectURIs are accepted by end_session; default
+	// "http://app.test/".
+	PostLogoutRedirectURIs []string
+	// Users default to DefaultUser.
+	Users []User
+	// AccessTokenLifetime is what the token endpoint announces in
+	// expires_in; default 5 minutes.
+	AccessTokenLifetime time.Duration
+}
+
+// DefaultUser is the account a provider has when Options.Users is empty.
+var DefaultUser = User{
+	ID: "user-1", Username: "alice", Password: "correct horse",
+	FirstName: "Alice", LastName: "Liddell", Email: "alice@example.test",
+}
+
+// Provider is a running test OpenID provider.
+type Provider struct {
+	Server       *httptest.Server
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	RedirectURI  string
+	Users        []User
+
+	op        *op.Provider
+	storage   *tokenStorage
+	refreshes atomic.Int64
+	exchanges atomic.Int64
+}
+
+// Start runs a provider until the test ends.
+func Start(t testing.TB, opts Options) *Provider {
+	t.Helper()
+	opts = withDefaults(opts)
+	srv := httptest.NewUnstartedServer(nil)
+	p := &Provider{
+		Server: srv, Issuer: "http://" + srv.Listener.Addr().String(),
+		ClientID: opts.ClientID, ClientSecret: opts.ClientSecret, RedirectURI: opts.RedirectURI, Users: opts.Users,
+	}
+	client := storage.WebClient(opts.ClientID, opts.ClientSecret, opts.RedirectURI)
+	p.storage = &tokenStorage{
+		Storage:    storage.NewStorageWithClients(newUserStore(opts.Users), map[string]*storage.Client{opts.ClientID: client}),
+		lifetime:   opts.AccessTokenLifetime,
+		postLogout: opts.PostLogoutRedirectURIs,
+	}
+	provider, err := op.NewProvider(opConfig(), p.storage, op.StaticIssuer(p.Issuer), op.WithAllowInsecure())
+	if err != nil {
+		t.Fatalf("oidctest: start provider: %v", err)
+	}
+	p.op = provider
+	srv.Config.Handler = p.routes()
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return p
+}
+
+func withDefaults(o Options) Options {
+	if o.ClientID == "" {
+		o.ClientID = "sessionauth"
+	}
+	if o.ClientSecret == "" {
+		o.ClientSecret = "secret"
+	}
+	if o.RedirectURI == "" {
+		o.RedirectURI = "http://app.test/auth/callback/oidc"
+	}
+	if o.PostLogoutRedirectURIs == nil {
+		o.PostLogoutRedirectURIs = []string{"http://app.test/"}
+	}
+	if len(o.Users) == 0 {
+		o.Users = []User{DefaultUser}
+	}
+	return o
+}
+
+func opConfig() *op.Config {
+	return &op.Config{
+		CryptoKey:                sha256.Sum256([]byte("oidctest")),
+		DefaultLogoutRedirectURI: "/logged-out",
+		CodeMethodS256:           true,
+		AuthMethodPost:           true,
+		GrantTypeRefreshToken:    true,
+		SupportedUILocales:       []language.Tag{language.English},
+	}
+}
+
+// routes serves the login form, a logged-out page and the provider,
+// counting token requests on the way.
+func (p *Provider) routes() http.Handler {
+	mux := http.NewServeMux()
+	login := op.NewIssuerInterceptor(p.op.IssuerFromRequest)
+	mux.Handle("/login/username", login.HandlerFunc(p.loginForm))
+	mux.HandleFunc("/logged-out", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("signed out"))
+	})
+	mux.Handle("/", p.countTokenRequests(p.op))
+	return mux
+}
+
+func (p *Provider) countTokenRequests(next http.Handler) http.Handler {
+	token := p.op.TokenEndpoint().Relative()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == token && r.ParseForm() == nil {
+			switch r.PostForm.Get("grant_type") {
+			case "refresh_token":
+				p.refreshes.Add(1)
+			case "authorization_code":
+				p.exchanges.Add(1)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// RefreshCount is the number of refresh_token grants the token endpoint
+// received.
+func (p *Provider) RefreshCount() int64 { return p.refreshes.Load() }
+
+// ExchangeCount is the number of authorization_code grants the token
+// endpoint received.
+func (p *Provider) ExchangeCount() int64 { return p.exchanges.Load() }

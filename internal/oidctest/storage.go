@@ -1,0 +1,85 @@
+package oidctest
+
+import (
+	"context"
+	"time"
+
+	"github.com/zitadel/oidc/v3/example/server/storage"
+	"github.com/zitadel/oidc/v3/pkg/op"
+	"golang.org/x/text/language"
+)
+
+// tokenStorage is zitadel's example storage (which rotates refresh tokens)
+// with a configurable access token lifetime and registered post-logout
+// redirect URIs.
+type tokenStorage struct {
+	*storage.Storage
+	lifetime   time.Duration
+	postLogout []string
+}
+
+func (s *tokenStorage) expiry(exp time.Time) time.Time {
+	if s.lifetime > 0 {
+		return time.Now().Add(s.lifetime)
+	}
+	return exp
+}
+
+func (s *tokenStorage) CreateAccessToken(ctx context.Context, req op.TokenRequest) (string, time.Time, error) {
+	id, exp, err := s.Storage.CreateAccessToken(ctx, req)
+	return id, s.expiry(exp), err
+}
+
+func (s *tokenStorage) CreateAccessAndRefreshTokens(ctx context.Context, req op.TokenRequest, current string) (string, string, time.Time, error) {
+	id, refresh, exp, err := s.Storage.CreateAccessAndRefreshTokens(ctx, req, current)
+	return id, refresh, s.expiry(exp), err
+}
+
+func (s *tokenStorage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
+	c, err := s.Storage.GetClientByClientID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return logoutClient{Client: c, postLogout: s.postLogout}, nil
+}
+
+// logoutClient adds post-logout redirect URIs to the example client.
+type logoutClient struct {
+	op.Client
+	postLogout []string
+}
+
+func (c logoutClient) PostLogoutRedirectURIs() []string { return c.postLogout }
+
+// userStore serves the configured users to the example storage.
+type userStore struct{ users []User }
+
+func newUserStore(users []User) userStore { return userStore{users: users} }
+
+func (s userStore) GetUserByID(id string) *storage.User {
+	for _, u := range s.users {
+		if u.ID == id {
+			return toStorage(u)
+		}
+	}
+	return nil
+}
+
+func (s userStore) GetUserByUsername(name string) *storage.User {
+	for _, u := range s.users {
+		if u.Username == name {
+			return toStorage(u)
+		}
+	}
+	return nil
+}
+
+func (s userStore) ExampleClientID() string { return "service" }
+
+func toStorage(u User) *storage.User {
+	return &storage.User{
+		ID: u.ID, Username: u.Username, Password: u.Password,
+		FirstName: u.FirstName, LastName: u.LastName,
+		Email: u.Email, EmailVerified: true, PreferredLanguage: language.English,
+	}
+}
