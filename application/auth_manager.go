@@ -37,6 +37,8 @@ type Options struct {
 	Clock func() time.Time
 	// StateLifetime is how long a started login may take.
 	StateLifetime time.Duration
+	// BrokerStateLifetimes overrides StateLifetime for the named brokers.
+	BrokerStateLifetimes map[string]time.Duration
 	// MaxPending bounds the logins pending in one session (browser tabs);
 	// starting one more drops the oldest.
 	MaxPending int

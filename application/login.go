@@ -83,7 +83,15 @@ func (m *AuthManager) prunePending(s *domain.Session) {
 }
 
 func (m *AuthManager) expired(p pendingLogin) bool {
-	return m.opts.Clock().Sub(p.Created) > m.opts.StateLifetime
+	return m.opts.Clock().Sub(p.Created) > m.stateLifetime(p.Broker)
+}
+
+// stateLifetime is how long a login with broker may take.
+func (m *AuthManager) stateLifetime(broker string) time.Duration {
+	if d, ok := m.opts.BrokerStateLifetimes[broker]; ok && d > 0 {
+		return d
+	}
+	return m.opts.StateLifetime
 }
 
 // Callback completes a login from the query of the provider's redirect to
@@ -140,10 +148,18 @@ func (m *AuthManager) takePending(s *domain.Session, broker, state string) (*pen
 	return &p, nil
 }
 
+func (m *AuthManager) longestStateLifetime() time.Duration {
+	longest := m.opts.StateLifetime
+	for _, d := range m.opts.BrokerStateLifetimes {
+		longest = max(longest, d)
+	}
+	return longest
+}
+
 // forgetUsed drops used states that would have expired anyway.
 func (m *AuthManager) forgetUsed() {
 	m.used.Range(func(k, v any) bool {
-		if m.opts.Clock().Sub(v.(time.Time)) > m.opts.StateLifetime {
+		if m.opts.Clock().Sub(v.(time.Time)) > m.longestStateLifetime() {
 			m.used.Delete(k)
 		}
 		return true

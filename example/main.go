@@ -1,0 +1,44 @@
+// Command example is a small web application on sessionauth: a visit
+// counter, the session's values and flash messages. Run it with `make run`
+// and open http://127.0.0.1:3322.
+//
+// Configuration comes from the YAML file named by -config (see
+// example/config.yml); without one the memory backend is used.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:3322", "address to listen on")
+	configFile := flag.String("config", "", "YAML configuration file (default: built-in development configuration)")
+	flag.Parse()
+
+	handler, err := NewApp(*configFile)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{Addr: *addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	slog.Info("example application listening", "url", "http://"+*addr)
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Fatal(err)
+	}
+}
