@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"flamingo.me/dingo"
 	"github.com/gorilla/sessions"
@@ -29,9 +30,11 @@ type CustomSessionBackend interface {
 }
 
 // SessionModule binds domain.SessionRepository (the backend chosen by
-// flamingo.session.backend), domain.CookieSigner, *web.SessionMiddleware and,
-// unless flamingo.session.healthcheck is false, a healthcheck.Status under
-// "session". Load ConfigModule (or run inside Flamingo) for its config.
+// flamingo.session.backend), domain.CookieSigner, *web.SessionMiddleware,
+// *infrastructure.GorillaStore (the repository as a gorilla sessions.Store,
+// for code that speaks gorilla) and, unless flamingo.session.healthcheck is
+// false, a healthcheck.Status under "session". Load ConfigModule (or run
+// inside Flamingo) for its config.
 type SessionModule struct {
 	cfg *sessionConfig
 }
@@ -77,6 +80,11 @@ func (m *SessionModule) Configure(injector *dingo.Injector) {
 	}
 	injector.Bind(new(web.SessionMiddleware)).ToProvider(func(repo domain.SessionRepository) *web.SessionMiddleware {
 		return web.NewSessionMiddleware(repo, signer, opts)
+	})
+	injector.Bind(new(infrastructure.GorillaStore)).ToProvider(func(repo domain.SessionRepository) *infrastructure.GorillaStore {
+		return infrastructure.NewGorillaStore(repo, signer, sessions.Options{
+			Path: s.path, Domain: s.domain, MaxAge: int(s.maxAge / time.Second), Secure: s.secure, HttpOnly: true, SameSite: s.sameSite,
+		})
 	})
 }
 

@@ -189,6 +189,9 @@ func (s *Server) Log() string {
 	return string(bytes.TrimSpace(b))
 }
 
+// Stop ends the server before the test does, to test an outage.
+func (s *Server) Stop() { s.stop() }
+
 func (s *Server) stop() {
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
