@@ -18,12 +18,17 @@ test: deps vet fmt-check generate-check
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 	$(MAKE) --no-print-directory fuzz
 
-## deps: install what the tests need from Debian when it is missing
+## deps: install what the tests need from Debian when it is missing:
+## redis-server (the tests start their own instances) and chromium (the browser test)
 deps:
-	@command -v redis-server >/dev/null 2>&1 || { \
-		echo "installing redis-server (the tests start their own instances)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	@missing=""; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is missing: apt-get install -y redis-server"; exit 1; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing: apt-get install -y chromium"; exit 1; }
 
 vet:
 	$(GO) vet $(PKGS)
