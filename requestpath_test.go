@@ -1,15 +1,11 @@
 package sessionauth_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/sessionauth/sessionauth/infrastructure"
 	"github.com/sessionauth/sessionauth/infrastructure/redissession"
@@ -17,25 +13,13 @@ import (
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
 
-// commandCounter counts round trips to Redis: every command or pipeline.
-type commandCounter struct{ n atomic.Int64 }
-
-func (c *commandCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
-func (c *commandCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
-}
-func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
-}
-
 // TestRedisRoundTripsPerRequest pins the cost of the request path on
 // Redis: a visitor with nothing to store costs nothing, a request that only
 // reads its session one round trip, a request that changes it two.
 func TestRedisRoundTripsPerRequest(t *testing.T) {
 	srv := redistest.Standalone(t)
 	client := srv.Client(t)
-	counter := &commandCounter{}
-	client.AddHook(counter)
+	counter := redistest.CountRoundTrips(client)
 	const maxAge = time.Hour
 	repo := redissession.New(client, redissession.Config{MaxAge: maxAge})
 	signer, err := infrastructure.NewSecureCookieSigner("s", []string{"secret"}, maxAge)
@@ -55,13 +39,13 @@ func TestRedisRoundTripsPerRequest(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar}
 	request := func(query string) int64 {
-		before := counter.n.Load()
-		resp, err := browser.Get(httpSrv.URL + "/?" + query)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return counter.n.Load() - before
+		return counter.During(func() {
+			resp, err := browser.Get(httpSrv.URL + "/?" + query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
 	}
 	steps := []struct {
 		name  string

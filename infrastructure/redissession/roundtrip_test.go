@@ -4,50 +4,19 @@ import (
 	"context"
 	"errors"
 	"net"
-	"sync/atomic"
 	"testing"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/infrastructure/redissession"
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
 
-// roundTrips counts the commands and pipelines a client sends: each is one
-// round trip to Redis.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
-
-// count returns the round trips f makes.
-func (r *roundTrips) count(f func()) int64 {
-	before := r.n.Load()
-	f()
-	return r.n.Load() - before
-}
-
 // countingRepository is a repository on a fresh server whose client counts
 // round trips; the save script is loaded already.
-func countingRepository(t testing.TB) (*redissession.Repository, *roundTrips) {
+func countingRepository(t testing.TB) (*redissession.Repository, *redistest.RoundTrips) {
 	srv := redistest.Standalone(t)
 	client := srv.Client(t)
-	counter := &roundTrips{}
-	client.AddHook(counter)
+	counter := redistest.CountRoundTrips(client)
 	repo := redissession.New(client, redissession.Config{})
 	warm := domain.NewSession()
 	warm.Store("a", 1)
@@ -71,22 +40,22 @@ func TestRoundTrips(t *testing.T) {
 	for k, v := range tenValues() {
 		s.Store(k, v)
 	}
-	if n := counter.count(func() { must(t, repo.Save(ctx, s)) }); n != 1 {
+	if n := counter.During(func() { must(t, repo.Save(ctx, s)) }); n != 1 {
 		t.Errorf("saving a new session took %d round trips, want 1", n)
 	}
 	var loaded *domain.Session
-	if n := counter.count(func() { loaded = mustLoad(t, repo, s.ID()) }); n != 1 {
+	if n := counter.During(func() { loaded = mustLoad(t, repo, s.ID()) }); n != 1 {
 		t.Errorf("Load took %d round trips, want 1", n)
 	}
 	loaded.Store("visits", 13)
 	delete(loaded.Values, "ref")
-	if n := counter.count(func() { must(t, repo.Save(ctx, loaded)) }); n != 1 {
+	if n := counter.During(func() { must(t, repo.Save(ctx, loaded)) }); n != 1 {
 		t.Errorf("saving changed keys took %d round trips, want 1", n)
 	}
-	if n := counter.count(func() { must(t, repo.Save(ctx, loaded)) }); n != 1 {
+	if n := counter.During(func() { must(t, repo.Save(ctx, loaded)) }); n != 1 {
 		t.Errorf("refreshing the expiry took %d round trips, want 1", n)
 	}
-	if n := counter.count(func() { must(t, repo.Delete(ctx, loaded.ID())) }); n != 1 {
+	if n := counter.During(func() { must(t, repo.Delete(ctx, loaded.ID())) }); n != 1 {
 		t.Errorf("Delete took %d round trips, want 1", n)
 	}
 }
