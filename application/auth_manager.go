@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sort"
 	"sync"
 	"time"
 
@@ -104,6 +105,22 @@ func NewAuthManager(brokers map[string]domain.IdentityProvider, opts Options) *A
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &AuthManager{brokers: brokers, opts: opts, log: log, flights: newFlights(opts.Clock, opts.ReuseWindow)}
+}
+
+// Broker returns the broker configured under name.
+func (m *AuthManager) Broker(name string) (domain.IdentityProvider, bool) {
+	b, ok := m.brokers[name]
+	return b, ok
+}
+
+// BrokerNames returns the names of the configured brokers, sorted.
+func (m *AuthManager) BrokerNames() []string {
+	names := make([]string, 0, len(m.brokers))
+	for name := range m.brokers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 func (m *AuthManager) broker(name string) (domain.IdentityProvider, error) {

@@ -100,6 +100,9 @@ func New(cfg Config) (*Broker, error) {
 // Broker returns the configured name.
 func (b *Broker) Broker() string { return b.cfg.Broker }
 
+// LoginPath is the path of the login form AuthCodeURL sends the browser to.
+func (b *Broker) LoginPath() string { return b.cfg.LoginPath }
+
 // Issuer is the iss of the tokens and callbacks of this broker.
 func (b *Broker) Issuer() string { return b.issuer }
 

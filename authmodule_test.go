@@ -1,0 +1,101 @@
+package sessionauth_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"flamingo.me/dingo"
+
+	"github.com/sessionauth/sessionauth"
+	"github.com/sessionauth/sessionauth/application"
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
+	"github.com/sessionauth/sessionauth/interfaces/web"
+)
+
+func authInjector(t *testing.T, brokers []interface{}, extra map[string]interface{}) *dingo.Injector {
+	t.Helper()
+	cfg := map[string]interface{}{
+		"flamingo.session.secret": "s", "flamingo.session.cookie.secure": false,
+		"core.auth.web.broker": brokers, "core.auth.web.baseURL": "http://127.0.0.1:3322",
+	}
+	for k, v := range extra {
+		cfg[k] = v
+	}
+	injector, err := dingo.NewInjector(sessionauth.ConfigModule(cfg), new(sessionauth.AuthModule))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return injector
+}
+
+var fakeBroker = map[string]interface{}{
+	"broker": "dev", "typ": "fake",
+	"users": []interface{}{map[string]interface{}{"username": "alice", "password": "pw", "name": "Alice", "email": "alice@example.com", "groups": []interface{}{"admins"}}},
+}
+
+func TestAuthModuleBindsEverything(t *testing.T) {
+	oidc := map[string]interface{}{
+		"broker": "corp", "typ": "oidc", "endpoint": "http://127.0.0.1:1/issuer", "clientID": "app", "clientSecret": "s",
+		"scopes": []interface{}{"profile"}, "enableOfflineToken": true, "claims": map[string]interface{}{"idToken": map[string]interface{}{"name": "preferred_username"}},
+	}
+	injector := authInjector(t, []interface{}{fakeBroker, oidc}, nil)
+	for _, of := range []interface{}{new(application.AuthManager), new(application.UserServiceInterface), new(web.AuthController), new(web.SessionMiddleware)} {
+		if _, err := injector.GetInstance(of); err != nil {
+			t.Fatalf("GetInstance(%T): %v", of, err)
+		}
+	}
+	us, _ := injector.GetInstance(new(application.UserServiceInterface))
+	if u := us.(application.UserServiceInterface).GetUser(context.Background(), domain.NewSession()); u == nil || u.Type != domain.UserTypeGuest {
+		t.Fatalf("GetUser of an anonymous session = %+v, want a guest", u)
+	}
+	// The OpenID provider is down: start-up works, the "auth" check says so.
+	h, _ := injector.GetInstance(new(healthcheck.Handler))
+	rec := httptest.NewRecorder()
+	h.(*healthcheck.Handler).ServeHTTP(rec, httptest.NewRequest("GET", "/health", nil))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), `"name":"auth","alive":false`) || !strings.Contains(rec.Body.String(), "corp:") {
+		t.Fatalf("health with the provider down = %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestAuthModuleRejectsBadBrokers(t *testing.T) {
+	tests := []struct {
+		name    string
+		brokers []interface{}
+		extra   map[string]interface{}
+		want    []string
+	}{
+		{"not a map", []interface{}{"corp"}, nil, []string{"core.auth.web.broker[0]", "must be a map"}},
+		{"no name", []interface{}{map[string]interface{}{"typ": "fake"}}, nil, []string{"core.auth.web.broker[0].broker"}},
+		{"unknown type", []interface{}{map[string]interface{}{"broker": "x", "typ": "saml"}}, nil, []string{"core.auth.web.broker[0].typ", "oidc or fake"}},
+		{"typo in a key", []interface{}{map[string]interface{}{"broker": "x", "typ": "oidc", "endpont": "https://idp"}}, nil,
+			[]string{"core.auth.web.broker[0].endpont", "unknown key"}},
+		{"oidc without client", []interface{}{map[string]interface{}{"broker": "x", "typ": "oidc", "endpoint": "https://idp"}}, nil,
+			[]string{"core.auth.web.broker[0]", "clientID"}},
+		{"duplicate names", []interface{}{fakeBroker, fakeBroker}, nil, []string{"core.auth.web.broker[1].broker", "same name"}},
+		{"scopes not a list", []interface{}{map[string]interface{}{"broker": "x", "typ": "oidc", "endpoint": "https://idp", "clientID": "c", "scopes": "openid"}}, nil,
+			[]string{"core.auth.web.broker[0].scopes", "list"}},
+		{"bad state lifetime", []interface{}{fakeBroker}, map[string]interface{}{"core.auth.web.stateLifeTime": "long"}, []string{"core.auth.web.stateLifeTime"}},
+		{"unknown default broker", []interface{}{fakeBroker}, map[string]interface{}{"core.auth.web.defaultBroker": "corp"}, []string{"core.auth.web.defaultBroker", "dev"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := map[string]interface{}{"core.auth.web.broker": tc.brokers, "core.auth.web.baseURL": "https://shop.example"}
+			for k, v := range tc.extra {
+				cfg[k] = v
+			}
+			err := dingo.TryModule(sessionauth.ConfigModule(cfg), new(sessionauth.AuthModule))
+			if err == nil {
+				t.Fatal("start-up succeeded")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
