@@ -1,100 +1,93 @@
 package main
 
 import (
-	"fmt"
-	"html/template"
 	"net/http"
-	"sort"
+	"os"
 
 	"flamingo.me/dingo"
 
 	"github.com/sessionauth/sessionauth"
+	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
 
-// developmentConfig runs on plain http://127.0.0.1, so the cookie is not
-// marked Secure; everything else is the default.
-var developmentConfig = map[string]interface{}{
-	"flamingo.session.backend":       "memory",
-	"flamingo.session.cookie.secure": false,
-	"flamingo.session.secret":        "example-only-secret-change-me",
+// DevelopmentConfig runs on plain http at baseURL: the cookie is not marked
+// Secure, sessions live in memory, and a fake broker "dev" logs in the
+// users alice and bob (password "secret"). With OIDC_ISSUER,
+// OIDC_CLIENT_ID and OIDC_CLIENT_SECRET set, a broker "oidc" logs in at
+// that OpenID provider too (its callback is baseURL/auth/callback/oidc).
+func DevelopmentConfig(baseURL string) map[string]interface{} {
+	brokers := []interface{}{map[string]interface{}{
+		"broker": "dev", "typ": "fake", "users": []interface{}{
+			map[string]interface{}{"username": "alice", "password": "secret", "name": "Alice Example", "email": "alice@example.test", "groups": []interface{}{"admins"}},
+			map[string]interface{}{"username": "bob", "password": "secret", "name": "Bob Example", "email": "bob@example.test"},
+		},
+	}}
+	if issuer := os.Getenv("OIDC_ISSUER"); issuer != "" {
+		brokers = append(brokers, map[string]interface{}{
+			"broker": "oidc", "typ": "oidc", "endpoint": issuer, "clientID": os.Getenv("OIDC_CLIENT_ID"),
+			"clientSecret": os.Getenv("OIDC_CLIENT_SECRET"), "scopes": []interface{}{"profile", "email"},
+			"enableOfflineToken": true, "enableEndSessionEndpoint": true,
+			"claims": map[string]interface{}{"userInfo": map[string]interface{}{"name": "name", "email": "email"}},
+		})
+	}
+	return map[string]interface{}{
+		"flamingo.session.backend":       "memory",
+		"flamingo.session.cookie.secure": false,
+		"flamingo.session.secret":        "example-only-secret-change-me",
+		"core.auth.web.broker":           brokers,
+		"core.auth.web.baseURL":          baseURL,
+		"core.auth.web.defaultBroker":    "dev",
+	}
 }
 
-// NewApp builds the application's handler from a configuration file, or
-// from developmentConfig when path is empty.
-func NewApp(path string) (http.Handler, error) {
-	cfg := developmentConfig
-	if path != "" {
-		var err error
-		if cfg, err = sessionauth.LoadConfigFile(path); err != nil {
-			return nil, err
-		}
-	}
-	injector, err := dingo.NewInjector(sessionauth.ConfigModule(cfg), new(sessionauth.SessionModule))
+// app holds what the handlers use.
+type app struct {
+	auth  *application.AuthManager
+	users application.UserServiceInterface
+}
+
+// NewApp builds the application's handler from cfg.
+func NewApp(cfg map[string]interface{}) (http.Handler, error) {
+	injector, err := dingo.NewInjector(sessionauth.ConfigModule(cfg), new(sessionauth.AuthModule))
 	if err != nil {
 		return nil, err
 	}
-	mw, err := injector.GetInstance(new(web.SessionMiddleware))
-	if err != nil {
+	var parts struct {
+		mw     *web.SessionMiddleware
+		ctrl   *web.AuthController
+		auth   *application.AuthManager
+		users  application.UserServiceInterface
+		health *healthcheck.Handler
+	}
+	if err := injector.RequestInjection(&injected{&parts.mw, &parts.ctrl, &parts.auth, &parts.users, &parts.health}); err != nil {
 		return nil, err
 	}
-	health, err := injector.GetInstance(new(healthcheck.Handler))
-	if err != nil {
-		return nil, err
-	}
+	a := &app{auth: parts.auth, users: parts.users}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", home)
+	parts.ctrl.Register(mux)
+	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("POST /values", setValue)
 	mux.HandleFunc("POST /flash", addFlash)
-	mux.Handle("GET /health", health.(http.Handler))
-	return mw.(*web.SessionMiddleware).Handler(mux), nil
+	mux.Handle("GET /account", web.RequireLogin(http.HandlerFunc(a.account)))
+	mux.HandleFunc("GET /api/profile", a.profile)
+	mux.Handle("GET /health", parts.health)
+	return parts.mw.Handler(mux), nil
 }
 
-var page = template.Must(template.New("home").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>sessionauth example</title>
-<style>body{font-family:sans-serif;max-width:42em;margin:2em auto}.flash{background:#ffd;padding:.5em}</style></head>
-<body><h1>sessionauth example</h1>
-{{range .Flashes}}<p class="flash">{{.}}</p>{{end}}
-<p id="visits">Visits in this session: <strong>{{.Visits}}</strong></p>
-<h2>Values</h2><table>{{range .Values}}<tr><td>{{.Key}}</td><td>{{.Value}}</td></tr>{{end}}</table>
-<form method="post" action="/values"><input name="key" placeholder="key"> <input name="value" placeholder="value"> <button>Store</button></form>
-<form method="post" action="/flash"><input name="message" placeholder="flash message"> <button>Add flash</button></form>
-<p><a href="/health">health</a></p>
-</body></html>`))
-
-type entry struct{ Key, Value string }
-
-func home(w http.ResponseWriter, r *http.Request) {
-	s := web.SessionFromContext(r.Context())
-	visits, _ := s.Try("visits").(int)
-	visits++
-	s.Store("visits", visits)
-	data := struct {
-		Visits  int
-		Flashes []interface{}
-		Values  []entry
-	}{Visits: visits, Flashes: s.Flashes()}
-	for _, k := range s.Keys() {
-		data.Values = append(data.Values, entry{k, fmt.Sprint(s.Try(k))})
-	}
-	sort.Slice(data.Values, func(i, j int) bool { return data.Values[i].Key < data.Values[j].Key })
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = page.Execute(w, data)
+// injected receives the components from the injector.
+type injected struct {
+	mw     **web.SessionMiddleware
+	ctrl   **web.AuthController
+	auth   **application.AuthManager
+	users  *application.UserServiceInterface
+	health **healthcheck.Handler
 }
 
-func setValue(w http.ResponseWriter, r *http.Request) {
-	s := web.SessionFromContext(r.Context())
-	if key := r.FormValue("key"); key != "" && key != "visits" {
-		s.Store(key, r.FormValue("value"))
-		s.AddFlash("stored " + key)
-	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-}
-
-func addFlash(w http.ResponseWriter, r *http.Request) {
-	if msg := r.FormValue("message"); msg != "" {
-		web.SessionFromContext(r.Context()).AddFlash(msg)
-	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+// Inject is called by the injector.
+func (i *injected) Inject(mw *web.SessionMiddleware, ctrl *web.AuthController, auth *application.AuthManager,
+	users application.UserServiceInterface, health *healthcheck.Handler) *injected {
+	*i.mw, *i.ctrl, *i.auth, *i.users, *i.health = mw, ctrl, auth, users, health
+	return i
 }

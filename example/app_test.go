@@ -10,46 +10,103 @@ import (
 	"testing"
 )
 
-func TestExampleApplication(t *testing.T) {
-	handler, err := NewApp("")
+// startExample serves the example application with its development
+// configuration on a loopback listener.
+func startExample(t *testing.T, edit func(map[string]interface{})) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	cfg := DevelopmentConfig("http://" + srv.Listener.Addr().String())
+	if edit != nil {
+		edit(cfg)
+	}
+	handler, err := NewApp(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(handler)
-	defer srv.Close()
+	srv.Config.Handler = handler
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type user struct {
+	t      *testing.T
+	srv    *httptest.Server
+	client *http.Client
+}
+
+func newUser(t *testing.T, srv *httptest.Server) *user {
 	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar}
-	get := func(path string) string {
-		t.Helper()
-		resp, err := client.Get(srv.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
-	}
-	if body := get("/"); !strings.Contains(body, "<strong>1</strong>") {
-		t.Fatalf("first visit: %s", body)
-	}
-	if body := get("/"); !strings.Contains(body, "<strong>2</strong>") {
-		t.Fatalf("second visit: %s", body)
-	}
-	resp, err := client.PostForm(srv.URL+"/values", url.Values{"key": {"colour"}, "value": {"teal"}})
+	return &user{t: t, srv: srv, client: &http.Client{Jar: jar}}
+}
+
+func (u *user) get(path string) string {
+	u.t.Helper()
+	resp, err := u.client.Get(u.srv.URL + path)
 	if err != nil {
-		t.Fatal(err)
+		u.t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	for _, want := range []string{"stored colour", "<td>colour</td><td>teal</td>", "<strong>3</strong>"} {
-		if !strings.Contains(string(body), want) {
-			t.Fatalf("after storing a value, the page lacks %q:\n%s", want, body)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func (u *user) post(path string, form url.Values) string {
+	u.t.Helper()
+	req, _ := http.NewRequest("POST", u.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", u.srv.URL)
+	resp, err := u.client.Do(req)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.Request.URL.Path + "\n" + string(b)
+}
+
+func wantIn(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Fatalf("page lacks %q:\n%s", w, body)
 		}
 	}
-	if body := get("/"); strings.Contains(body, "stored colour") {
+}
+
+func TestExampleCounterValuesFlashes(t *testing.T) {
+	u := newUser(t, startExample(t, nil))
+	wantIn(t, u.get("/"), "<strong>1</strong>", "Not logged in", `id="login-dev"`)
+	wantIn(t, u.get("/"), "<strong>2</strong>")
+	wantIn(t, u.post("/values", url.Values{"key": {"colour"}, "value": {"teal"}}), "stored colour", "<td>colour</td><td>teal</td>", "<strong>3</strong>")
+	if strings.Contains(u.get("/"), "stored colour") {
 		t.Fatal("the flash message is shown twice")
 	}
-	if body := get("/health"); !strings.Contains(body, `"name":"session","alive":true`) {
-		t.Fatalf("health: %s", body)
+	wantIn(t, u.get("/health"), `"name":"session","alive":true`, `"name":"auth","alive":true`)
+}
+
+func TestExampleLoginAccountAndLogout(t *testing.T) {
+	u := newUser(t, startExample(t, nil))
+	form := u.get("/auth/login/dev?redirecturl=/account")
+	wantIn(t, form, `id="username"`)
+	action := strings.SplitN(strings.SplitN(form, `action="`, 2)[1], `"`, 2)[0]
+	action = strings.ReplaceAll(action, "&amp;", "&")
+	account := u.post(action, url.Values{"username": {"alice"}, "password": {"secret"}})
+	wantIn(t, account, "/account\n", "Alice Example", "&#34;email&#34;: &#34;alice@example.test&#34;", "200 OK", "&#34;sub&#34;:&#34;alice&#34;")
+	wantIn(t, u.post("/auth/logout", nil), "Not logged in")
+	if body := u.get("/account"); !strings.Contains(body, `id="username"`) {
+		t.Fatalf("after logout /account should ask for a login:\n%s", body)
+	}
+}
+
+func TestExampleAPIRejectsMissingToken(t *testing.T) {
+	srv := startExample(t, nil)
+	resp, err := http.Get(srv.URL + "/api/profile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("/api/profile without a token: %d", resp.StatusCode)
 	}
 }

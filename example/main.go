@@ -2,8 +2,8 @@
 // counter, the session's values and flash messages. Run it with `make run`
 // and open http://127.0.0.1:3322.
 //
-// Configuration comes from the YAML file named by -config (see
-// example/config.yml); without one the memory backend is used.
+// Configuration comes from the YAML file named by -config; without one,
+// DevelopmentConfig: the memory backend and a fake login broker.
 package main
 
 import (
@@ -17,6 +17,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/sessionauth/sessionauth"
 )
 
 func main() {
@@ -24,7 +26,14 @@ func main() {
 	configFile := flag.String("config", "", "YAML configuration file (default: built-in development configuration)")
 	flag.Parse()
 
-	handler, err := NewApp(*configFile)
+	cfg := DevelopmentConfig("http://" + *addr)
+	if *configFile != "" {
+		var err error
+		if cfg, err = sessionauth.LoadConfigFile(*configFile); err != nil {
+			log.Fatal(err)
+		}
+	}
+	handler, err := NewApp(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -59,6 +59,7 @@ type Broker struct {
 	mu      sync.Mutex
 	codes   map[string]grant
 	refresh map[string]grant
+	access  map[string]grant
 }
 
 // grant is what a code or refresh token stands for.
@@ -91,7 +92,7 @@ func New(cfg Config) (*Broker, error) {
 		return nil, fmt.Errorf("fake broker %q: key: %w", cfg.Broker, err)
 	}
 	b := &Broker{cfg: cfg, issuer: "urn:sessionauth:fake:" + cfg.Broker, key: key,
-		codes: map[string]grant{}, refresh: map[string]grant{}}
+		codes: map[string]grant{}, refresh: map[string]grant{}, access: map[string]grant{}}
 	b.verifier = oidc.NewVerifier(b.issuer, &oidc.StaticKeySet{PublicKeys: []crypto.PublicKey{&key.PublicKey}},
 		&oidc.Config{ClientID: cfg.Broker, SupportedSigningAlgs: []string{oidc.ES256}, Now: cfg.Now})
 	return b, nil

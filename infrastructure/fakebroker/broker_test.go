@@ -78,6 +78,12 @@ func TestLoginThroughAuthManager(t *testing.T) {
 	if _, err := b.Refresh(context.Background(), first); !errors.Is(err, domain.ErrRefreshRejected) {
 		t.Fatalf("rotated refresh token reused: err = %v", err)
 	}
+	if who, ok := b.Introspect(second.AccessToken); !ok || who.Sub != "bob" {
+		t.Fatalf("Introspect(access token) = %+v, %v; want bob", who, ok)
+	}
+	if _, ok := b.Introspect("made-up"); ok {
+		t.Fatal("Introspect accepts a token it never issued")
+	}
 }
 
 func TestLoginFailures(t *testing.T) {

@@ -111,6 +111,7 @@ func (b *Broker) issue(ctx context.Context, g grant) (*domain.Identity, error) {
 	}
 	b.mu.Lock()
 	b.refresh[refresh] = g
+	b.access[access] = grant{user: g.user, expires: now.Add(b.cfg.TokenLifetime)}
 	b.mu.Unlock()
 	u := g.user.User
 	u.Type = domain.UserTypeUser
@@ -118,4 +119,19 @@ func (b *Broker) issue(ctx context.Context, g grant) (*domain.Identity, error) {
 		Broker: b.cfg.Broker, Subject: u.Sub, AccessToken: access, TokenType: "Bearer", RefreshToken: refresh,
 		Expiry: now.Add(b.cfg.TokenLifetime), IDToken: *tok, User: u,
 	}, nil
+}
+
+// Introspect tells a resource server who an access token belongs to, as
+// token introspection (RFC 7662) does at a real provider: the user, while
+// the token has not expired.
+func (b *Broker) Introspect(accessToken string) (domain.User, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	g, ok := b.access[accessToken]
+	if !ok || !b.cfg.Now().Before(g.expires) {
+		return domain.User{}, false
+	}
+	u := g.user.User
+	u.Type = domain.UserTypeUser
+	return u, true
 }

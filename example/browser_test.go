@@ -1,0 +1,77 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sessionauth/sessionauth/internal/browsertest"
+	"github.com/sessionauth/sessionauth/internal/oidctest"
+)
+
+// TestBrowserLogin drives a real headless Chromium through the example
+// application: click login, fill the provider's form, land back logged in
+// and see the user's name, log out. Once at zitadel's OpenID provider (in
+// process) and once with the fake broker's form.
+func TestBrowserLogin(t *testing.T) {
+	tests := []struct {
+		broker, username, password, name string
+		form                             [3]string // username field, password field, submit button
+	}{
+		{"oidc", oidctest.DefaultUser.Username, oidctest.DefaultUser.Password, oidctest.DefaultUser.FirstName,
+			[3]string{`input[name="username"]`, `input[name="password"]`, `button[type="submit"]`}},
+		{"dev", "alice", "secret", "Alice Example", [3]string{"#username", "#password", "#login"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.broker, func(t *testing.T) {
+			srv := startExample(t, func(cfg map[string]interface{}) { addOIDC(t, cfg) })
+			ctx := browsertest.New(t, 60*time.Second)
+			var who, claims, api, after string
+			var shot []byte
+			err := chromedp.Run(ctx,
+				chromedp.Navigate(srv.URL+"/"),
+				chromedp.Click("#login-"+tc.broker, chromedp.ByQuery),
+				chromedp.WaitVisible(tc.form[0], chromedp.ByQuery),
+				chromedp.SendKeys(tc.form[0], tc.username, chromedp.ByQuery),
+				chromedp.SendKeys(tc.form[1], tc.password, chromedp.ByQuery),
+				chromedp.Click(tc.form[2], chromedp.ByQuery),
+				chromedp.WaitVisible("#claims", chromedp.ByQuery),
+				chromedp.Text("#user-name", &who, chromedp.ByQuery),
+				chromedp.Text("#claims", &claims, chromedp.ByQuery),
+				chromedp.Text("#api", &api, chromedp.ByQuery),
+				chromedp.FullScreenshot(&shot, 100),
+				chromedp.Click("#logout", chromedp.ByQuery),
+				chromedp.WaitVisible(`a.login`, chromedp.ByQuery),
+				chromedp.Text("#user", &after, chromedp.ByQuery),
+			)
+			if err != nil {
+				t.Fatalf("browser: %v", err)
+			}
+			if !strings.Contains(who, tc.name) || !strings.Contains(claims, `"sub"`) || !strings.Contains(after, "Not logged in") {
+				t.Fatalf("logged in as %q with claims %q; after logout %q", who, claims, after)
+			}
+			if tc.broker == "dev" && !strings.HasPrefix(api, "200 OK") {
+				t.Fatalf("the call with the access token answered %q", api)
+			}
+			if dir := os.Getenv("SCREENSHOT_DIR"); dir != "" {
+				_ = os.WriteFile(filepath.Join(dir, "account-"+tc.broker+".png"), shot, 0o644)
+			}
+		})
+	}
+}
+
+// addOIDC adds a broker "oidc" at zitadel's OpenID provider, started for
+// the test with the example's callback and post-logout URLs registered.
+func addOIDC(t *testing.T, cfg map[string]interface{}) {
+	base := cfg["core.auth.web.baseURL"].(string)
+	p := oidctest.Start(t, oidctest.Options{RedirectURI: base + "/auth/callback/oidc", PostLogoutRedirectURIs: []string{base + "/"}})
+	cfg["core.auth.web.broker"] = append(cfg["core.auth.web.broker"].([]interface{}), map[string]interface{}{
+		"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer, "clientID": p.ClientID, "clientSecret": p.ClientSecret,
+		"scopes": []interface{}{"profile", "email"}, "enableEndSessionEndpoint": true,
+		"claims": map[string]interface{}{"userInfo": map[string]interface{}{"name": "name", "email": "email"}},
+	})
+}
