@@ -64,17 +64,19 @@ func (m *AuthModule) Configure(injector *dingo.Injector) {
 	injector.Bind(new(web.AuthController)).ToProvider(func(m *application.AuthManager, h *authHooks) *web.AuthController {
 		return web.NewAuthController(m, web.AuthControllerOptions{
 			DefaultBroker: s.defaultBroker, PostLogoutRedirect: s.postLogoutRedirect, BaseURL: s.baseURL,
-			ErrorHandler: h.ErrorHandler, Logger: slog.Default(),
+			ErrorHandler: h.ErrorHandler, AuthCodeParams: h.AuthCodeParams, Logger: slog.Default(),
 		})
 	})
 }
 
 // authHooks are what users may bind to extend the login: subscribers to
 // login (and logout) events with injector.BindMulti(new(application.LoginSubscriber)),
-// and a replacement error page with injector.Bind(new(web.AuthErrorHandler)).
+// a replacement error page with injector.Bind(new(web.AuthErrorHandler)),
+// and extra authorization URL parameters with injector.Bind(new(web.AuthCodeParams)).
 type authHooks struct {
-	Subscribers  []application.LoginSubscriber `inject:",optional"`
-	ErrorHandler web.AuthErrorHandler          `inject:",optional"`
+	Subscribers    []application.LoginSubscriber `inject:",optional"`
+	ErrorHandler   web.AuthErrorHandler          `inject:",optional"`
+	AuthCodeParams web.AuthCodeParams            `inject:",optional"`
 }
 
 // brokerHealth reports every broker's status: alive when all are.

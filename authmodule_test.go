@@ -2,8 +2,11 @@ package sessionauth_test
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -97,5 +100,75 @@ func TestAuthModuleRejectsBadBrokers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+type loginRecorder struct{ subjects chan string }
+
+func (l *loginRecorder) OnLogin(_ context.Context, _ *domain.Session, id *domain.Identity) {
+	l.subjects <- id.Subject
+}
+
+type uiLocales struct{}
+
+func (uiLocales) AuthCodeParams(r *http.Request, broker string) url.Values {
+	return url.Values{"ui_locales": {"de"}, "login_hint": {broker + "-hint"}}
+}
+
+// TestAuthModuleHooks binds a login subscriber, extra authorization URL
+// parameters and an error page, and logs in with the fake broker.
+func TestAuthModuleHooks(t *testing.T) {
+	rec := &loginRecorder{subjects: make(chan string, 1)}
+	injector, err := dingo.NewInjector(
+		sessionauth.ConfigModule(map[string]interface{}{"flamingo.session.secret": "s", "core.auth.web.broker": []interface{}{fakeBroker}}),
+		new(sessionauth.AuthModule),
+		dingo.ModuleFunc(func(i *dingo.Injector) {
+			i.BindMulti(new(application.LoginSubscriber)).ToInstance(rec)
+			i.Bind(new(web.AuthCodeParams)).ToInstance(uiLocales{})
+			i.Bind(new(web.AuthErrorHandler)).ToInstance(web.AuthErrorHandlerFunc(func(w http.ResponseWriter, r *http.Request, err error) {
+				http.Error(w, "custom: "+err.Error(), http.StatusTeapot)
+			}))
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctrl, _ := injector.GetInstance(new(web.AuthController))
+	mw, _ := injector.GetInstance(new(web.SessionMiddleware))
+	mux := http.NewServeMux()
+	ctrl.(*web.AuthController).Register(mux)
+	srv := httptest.NewServer(mw.(*web.SessionMiddleware).Handler(mux))
+	defer srv.Close()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+
+	resp, err := client.Get(srv.URL + "/auth/login/dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if q := resp.Request.URL.Query(); q.Get("ui_locales") != "de" || q.Get("login_hint") != "dev-hint" {
+		t.Fatalf("authorization URL %s lacks the bound parameters", resp.Request.URL)
+	}
+	resp, err = client.PostForm(resp.Request.URL.String(), url.Values{"username": {"alice"}, "password": {"pw"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	select {
+	case sub := <-rec.subjects:
+		if sub != "alice" {
+			t.Fatalf("login event for %q", sub)
+		}
+	default:
+		t.Fatal("the bound LoginSubscriber was not told of the login")
+	}
+	resp, err = client.Get(srv.URL + "/auth/callback/dev?state=forged")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTeapot || !strings.HasPrefix(string(body), "custom: ") {
+		t.Fatalf("failed callback: %d %s; want the bound error handler", resp.StatusCode, body)
 	}
 }

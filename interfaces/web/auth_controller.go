@@ -26,8 +26,17 @@ type AuthControllerOptions struct {
 	BaseURL string
 	// ErrorHandler renders failed logins; DefaultAuthErrorHandler when nil.
 	ErrorHandler AuthErrorHandler
+	// AuthCodeParams, when set, adds parameters to the provider's
+	// authorization URL (prompt, login_hint, acr_values, ui_locales, ...).
+	AuthCodeParams AuthCodeParams
 	// Logger receives failed logins; slog.Default() when nil.
 	Logger *slog.Logger
+}
+
+// AuthCodeParams chooses extra parameters of the authorization URL for a
+// login request, for example from the request's language or query.
+type AuthCodeParams interface {
+	AuthCodeParams(r *http.Request, broker string) url.Values
 }
 
 // AuthController serves login, callback and logout for the brokers of an
@@ -105,7 +114,11 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	returnPath := application.SanitizeReturnPath(r.URL.Query().Get("redirecturl"))
-	target, err := c.auth.LoginStart(r.Context(), s, c.broker(r), returnPath)
+	var params url.Values
+	if c.opts.AuthCodeParams != nil {
+		params = c.opts.AuthCodeParams.AuthCodeParams(r, c.broker(r))
+	}
+	target, err := c.auth.LoginStartWithParams(r.Context(), s, c.broker(r), returnPath, params)
 	if err != nil {
 		c.fail(w, r, err)
 		return
