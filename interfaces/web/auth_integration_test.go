@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,13 +31,21 @@ type app struct {
 }
 
 func startApp(t *testing.T) *app {
+	return startAppWith(t, oidctest.Options{}, application.Options{})
+}
+
+// startAppWith starts the app with provider and manager options; the app
+// also serves GET /userinfo, which calls the provider's userinfo endpoint
+// through AuthManager.HTTPClient and answers with its status.
+func startAppWith(t *testing.T, po oidctest.Options, mo application.Options) *app {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
-	p := oidctest.Start(t, oidctest.Options{RedirectURI: base + "/auth/callback/oidc", PostLogoutRedirectURIs: []string{base + "/"}})
+	po.RedirectURI, po.PostLogoutRedirectURIs = base+"/auth/callback/oidc", []string{base + "/"}
+	p := oidctest.Start(t, po)
 	oidc, err := oidcbroker.New(oidcbroker.Config{
 		Broker: "oidc", Endpoint: p.Issuer, ClientID: p.ClientID, ClientSecret: p.ClientSecret,
-		RedirectURL: p.RedirectURI, Scopes: []string{"profile", "email"}, EnableEndSessionEndpoint: true,
+		RedirectURL: p.RedirectURI, Scopes: []string{"profile", "email"}, EnableEndSessionEndpoint: true, EnableOfflineToken: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +55,7 @@ func startApp(t *testing.T) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	manager := application.NewAuthManager(map[string]domain.IdentityProvider{"oidc": oidc, "dev": fake}, application.Options{})
+	manager := application.NewAuthManager(map[string]domain.IdentityProvider{"oidc": oidc, "dev": fake}, mo)
 	a := &app{srv: srv, provider: p, repo: infrastructure.NewMemorySessionRepository(infrastructure.MemoryOptions{MaxAge: time.Hour})}
 	signer, err := infrastructure.NewSecureCookieSigner("app", []string{"secret"}, time.Hour)
 	if err != nil {
@@ -58,6 +67,20 @@ func startApp(t *testing.T) *app {
 		u := (&application.UserService{}).GetUser(r.Context(), web.SessionFromContext(r.Context()))
 		fmt.Fprintf(w, "hello %s (%s)", u.Name, u.Sub)
 	})))
+	mux.HandleFunc("GET /userinfo", func(w http.ResponseWriter, r *http.Request) {
+		client, err := manager.HTTPClient(r.Context(), web.SessionFromContext(r.Context()))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		resp, err := client.Get(p.Issuer + "/userinfo")
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+	})
 	srv.Config.Handler = web.NewSessionMiddleware(a.repo, signer, web.SessionOptions{Name: "app", MaxAge: time.Hour}).Handler(mux)
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -271,5 +294,78 @@ func TestFakeBrokerLoginForm(t *testing.T) {
 	}
 	if code, _, body := v.do("GET", a.srv.URL+"/account", nil); code != 200 || !strings.Contains(body, "hello Bob Builder (bob)") {
 		t.Fatalf("/account: %d %s", code, body)
+	}
+}
+
+func TestExpiredStateAndReplayedCode(t *testing.T) {
+	now := time.Now()
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	a := startAppWith(t, oidctest.Options{}, application.Options{Clock: clock})
+	v := newBrowserVisitor(t)
+	stale := v.atProvider(a, v.startLogin(a, "oidc", "/"))
+	mu.Lock()
+	now = now.Add(31 * time.Minute)
+	mu.Unlock()
+	if code, _, body := v.do("GET", stale, nil); code != http.StatusBadRequest || !strings.Contains(body, "Login expired") {
+		t.Fatalf("callback after 31 minutes: %d %s", code, body)
+	}
+	// A code the provider redeemed once, brought back with a fresh state.
+	first, _ := url.Parse(v.atProvider(a, v.startLogin(a, "oidc", "/")))
+	v.do("GET", first.String(), nil)
+	second, _ := url.Parse(v.atProvider(a, v.startLogin(a, "oidc", "/")))
+	q := second.Query()
+	q.Set("code", first.Query().Get("code"))
+	second.RawQuery = q.Encode()
+	if code, _, body := v.do("GET", second.String(), nil); code != http.StatusUnauthorized || !strings.Contains(body, "invalid_grant") {
+		t.Fatalf("replayed code: %d %s", code, body)
+	}
+}
+
+// TestParallelRequestsRefreshOnce sends 20 requests of one logged-in
+// visitor at once, each loading the session from the repository, when the
+// access token is due: the provider sees exactly one refresh, every request
+// reaches its userinfo endpoint with a valid token, and the session keeps
+// the refreshed tokens.
+func TestParallelRequestsRefreshOnce(t *testing.T) {
+	a := startAppWith(t, oidctest.Options{AccessTokenLifetime: 2 * time.Second},
+		application.Options{RefreshLeeway: time.Millisecond})
+	v := newBrowserVisitor(t)
+	v.do("GET", v.atProvider(a, v.startLogin(a, "oidc", "/")), nil)
+	if code, _, body := v.do("GET", a.srv.URL+"/userinfo", nil); code != 200 {
+		t.Fatalf("userinfo before expiry: %d %s", code, body)
+	}
+	time.Sleep(2100 * time.Millisecond)
+	var wg sync.WaitGroup
+	codes := make(chan int, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := v.client.Get(a.srv.URL + "/userinfo")
+			if err != nil {
+				codes <- 0
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Logf("%d %s", resp.StatusCode, body)
+			}
+			codes <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	for code := range codes {
+		if code != 200 {
+			t.Fatalf("a parallel request got %d", code)
+		}
+	}
+	if n := a.provider.RefreshCount(); n != 1 {
+		t.Fatalf("the provider saw %d refreshes, want exactly 1", n)
+	}
+	if code, _, _ := v.do("GET", a.srv.URL+"/userinfo", nil); code != 200 || a.provider.RefreshCount() != 1 {
+		t.Fatalf("after the parallel requests: %d, %d refreshes; the refreshed tokens were not kept in the session", code, a.provider.RefreshCount())
 	}
 }
