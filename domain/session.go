@@ -152,9 +152,7 @@ func (s *Session) Flashes(vars ...string) []interface{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	flashes, _ := s.Values[key].([]interface{})
-	if _, ok := s.Values[key]; ok {
-		delete(s.Values, key)
-	}
+	delete(s.Values, key)
 	return flashes
 }
 

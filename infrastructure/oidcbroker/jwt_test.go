@@ -87,12 +87,12 @@ func (k keys) sign(t *testing.T, alg string, claims map[string]any, secret strin
 }
 
 func (k keys) jwks() map[string]any {
-	pub := k.ec.PublicKey
+	raw, _ := k.ec.PublicKey.Bytes() // uncompressed point: 0x04 || X || Y
 	return map[string]any{"keys": []map[string]string{
 		{"kty": "RSA", "kid": "rsa", "use": "sig", "alg": "RS256",
 			"n": b64.EncodeToString(k.rsa.N.Bytes()), "e": b64.EncodeToString(big.NewInt(int64(k.rsa.E)).Bytes())},
 		{"kty": "EC", "kid": "ec", "use": "sig", "alg": "ES256", "crv": "P-256",
-			"x": b64.EncodeToString(pub.X.FillBytes(make([]byte, 32))), "y": b64.EncodeToString(pub.Y.FillBytes(make([]byte, 32)))},
+			"x": b64.EncodeToString(raw[1:33]), "y": b64.EncodeToString(raw[33:65])},
 	}}
 }
 

@@ -17,7 +17,9 @@ func TestSessionFromContext(t *testing.T) {
 	if got := web.SessionFromContext(ctx); got != s {
 		t.Fatalf("SessionFromContext = %p; want the session put in, %p", got, s)
 	}
-	if got := web.SessionFromContext(context.WithValue(ctx, struct{}{}, 1)); got != s {
+	if got := web.SessionFromContext(context.WithValue(ctx, otherKey{}, 1)); got != s {
 		t.Fatalf("SessionFromContext through a derived context = %p; want %p", got, s)
 	}
 }
+
+type otherKey struct{}
