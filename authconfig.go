@@ -171,8 +171,8 @@ func (e *entry) bool(k string) bool {
 
 func (e *entry) strings(k string) []string {
 	var out []string
-	list, _ := e.m[k].([]interface{})
-	if v, ok := e.m[k]; ok && v != nil && list == nil {
+	list, isList := asList(e.m[k])
+	if v, ok := e.m[k]; ok && v != nil && !isList {
 		e.errs.add(e.key+"."+k, v, "must be a list of strings")
 	}
 	for i, v := range list {
@@ -206,7 +206,7 @@ func (e *entry) claims(which string) map[string]string {
 }
 
 func (e *entry) users() []fakebroker.User {
-	list, _ := e.m["users"].([]interface{})
+	list, _ := asList(e.m["users"])
 	var out []fakebroker.User
 	for i, raw := range list {
 		m, _ := asMap(raw)

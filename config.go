@@ -2,6 +2,7 @@ package sessionauth
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -26,6 +27,7 @@ var sessionDefaults = map[string]interface{}{
 	"flamingo.session.healthcheck":            true,
 	"flamingo.session.failureMode":            "fail",
 	"flamingo.session.memory.maxSessions":     float64(100000),
+	"flamingo.session.repository":             "",
 	"flamingo.session.redis.url":              "",
 	"flamingo.session.redis.host":             "redis",
 	"flamingo.session.redis.username":         "",
@@ -145,18 +147,38 @@ func flatten(prefix string, in map[string]interface{}, out map[string]interface{
 	return nil
 }
 
+// asMap reads any map (also named map types such as Flamingo's
+// config.Map) as a map of string keys.
 func asMap(v interface{}) (map[string]interface{}, bool) {
-	switch m := v.(type) {
-	case map[string]interface{}:
+	if m, ok := v.(map[string]interface{}); ok {
 		return m, true
-	case map[interface{}]interface{}:
-		out := make(map[string]interface{}, len(m))
-		for k, v := range m {
-			out[fmt.Sprint(k)] = v
-		}
-		return out, true
 	}
-	return nil, false
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Map {
+		return nil, false
+	}
+	out := make(map[string]interface{}, rv.Len())
+	for it := rv.MapRange(); it.Next(); {
+		out[fmt.Sprint(it.Key().Interface())] = it.Value().Interface()
+	}
+	return out, true
+}
+
+// asList reads any slice (also named slice types such as Flamingo's
+// config.Slice) as a []interface{}.
+func asList(v interface{}) ([]interface{}, bool) {
+	if l, ok := v.([]interface{}); ok {
+		return l, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice {
+		return nil, false
+	}
+	out := make([]interface{}, rv.Len())
+	for i := range out {
+		out[i] = rv.Index(i).Interface()
+	}
+	return out, true
 }
 
 func normalizeValue(key string, v interface{}) (interface{}, error) {

@@ -95,6 +95,9 @@ func (m *SessionModule) signer(s *sessionSettings) domain.CookieSigner {
 		s.secrets[0] = hex.EncodeToString(key)
 		slog.Warn("sessionauth: flamingo.session.secret is not set; cookies are signed with a random key, so sessions end when the process restarts and cannot be shared between instances. Set flamingo.session.secret.")
 	}
+	if s.secrets[0] == flamingoDefaultSecret {
+		slog.Warn("sessionauth: flamingo.session.secret is Flamingo's published default; anyone can sign cookies with it. Set a secret of your own.")
+	}
 	signer, err := infrastructure.NewSecureCookieSigner(s.name, s.secrets, s.maxAge)
 	if err != nil {
 		panic(fmt.Errorf("sessionauth: invalid configuration: %w", err))
@@ -152,6 +155,7 @@ func resolveCustom(s *sessionSettings, b *customBackends) domain.SessionReposito
 		names = append(names, name)
 	}
 	panic(fmt.Errorf("sessionauth: invalid configuration:\n  config key flamingo.session.backend = %q: no such backend; "+
-		"built in are memory, file and redis; custom needs a binding of sessionauth.CustomSessionBackend; "+
+		"built in are memory, file and redis; custom needs a binding of sessionauth.CustomSessionBackend "+
+		"(inside Flamingo, set flamingo.session.repository to memory, file or redis instead); "+
 		"your modules bind these repositories by name: %v", s.backend, names))
 }

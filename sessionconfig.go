@@ -27,6 +27,7 @@ type sessionConfig struct {
 	Healthcheck       bool          `inject:"config:flamingo.session.healthcheck,optional"`
 	FailureMode       string        `inject:"config:flamingo.session.failureMode,optional"`
 	MemoryMaxSessions float64       `inject:"config:flamingo.session.memory.maxSessions,optional"`
+	Repository        string        `inject:"config:flamingo.session.repository,optional"`
 
 	RedisURL             string  `inject:"config:flamingo.session.redis.url"`
 	RedisHost            string  `inject:"config:flamingo.session.redis.host"`
@@ -79,7 +80,7 @@ func (e configErrors) err() error {
 func (c *sessionConfig) settings() (*sessionSettings, error) {
 	var errs configErrors
 	s := &sessionSettings{
-		backend: c.Backend, name: c.Name, secure: c.Secure, path: c.Path, domain: c.Domain,
+		backend: c.repository(), name: c.Name, secure: c.Secure, path: c.Path, domain: c.Domain,
 		file: c.File, healthcheck: c.Healthcheck,
 	}
 	if s.name == "" {
@@ -95,19 +96,30 @@ func (c *sessionConfig) settings() (*sessionSettings, error) {
 	if !strings.HasPrefix(s.path, "/") {
 		errs.add("flamingo.session.cookie.path", c.Path, `must start with "/", e.g. "/"`)
 	}
-	if c.Backend == "redis" {
+	if s.backend == "redis" {
 		s.redisTimeout = redisTimeout(&errs, c.RedisTimeout)
 	}
 	return s, errs.err()
 }
 
+// repository is the backend sessionauth stores sessions in:
+// flamingo.session.repository when set, else flamingo.session.backend. Inside
+// Flamingo the backend is "custom" (sessionauth behind Flamingo's sessions)
+// and the repository names sessionauth's own backend.
+func (c *sessionConfig) repository() string {
+	if c.Repository != "" {
+		return c.Repository
+	}
+	return c.Backend
+}
+
 // checkBackend checks what can be checked before the other modules are
 // configured; a backend name of the user's own is resolved later.
 func (s *sessionSettings) checkBackend(c *sessionConfig, errs *configErrors) {
-	if strings.TrimSpace(c.Backend) == "" {
+	if strings.TrimSpace(c.repository()) == "" {
 		errs.add("flamingo.session.backend", c.Backend, "use memory, file, redis, custom, or the name under which your module binds a domain.SessionRepository with injector.BindMap")
 	}
-	if c.Backend == "file" && strings.TrimSpace(c.File) == "" {
+	if c.repository() == "file" && strings.TrimSpace(c.File) == "" {
 		errs.add("flamingo.session.file", c.File, "the file backend needs a directory, e.g. /var/lib/myapp/sessions")
 	}
 }
