@@ -5,7 +5,7 @@ FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 COUNT     ?= 6
 
-.PHONY: all run test deps vet fmt-check generate generate-check fuzz bench lint
+.PHONY: all run run-flamingo test test-flamingo deps vet fmt-check generate generate-check fuzz bench lint
 
 all: test
 
@@ -13,10 +13,16 @@ all: test
 run:
 	$(GO) run ./example
 
-## test: everything CI runs — vet, formatting, generated code, all tests with -race, short fuzz runs
+## test: everything CI runs — vet, formatting, generated code, all tests with -race
+## (the core module and the nested Flamingo module), short fuzz runs
 test: deps vet fmt-check generate-check
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
+	$(MAKE) --no-print-directory test-flamingo
 	$(MAKE) --no-print-directory fuzz
+
+## test-flamingo: the nested module that runs sessionauth inside real Flamingo applications
+test-flamingo:
+	cd flamingo && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...
 
 ## deps: install what the tests need from Debian when it is missing:
 ## redis-server (the tests start their own instances) and chromium (the browser test)

@@ -49,12 +49,15 @@ flamingo: session: {
 }
 
 // FlamingoLegacyConfigAlias maps the older spellings to the current keys
-// for Flamingo's configuration loader; outside Flamingo, ConfigModule
-// applies the same list.
+// for Flamingo's configuration loader, as ConfigModule does outside
+// Flamingo. session.backend.redis.host is left out: Flamingo's loader nests
+// it below session.backend, whose value is a string.
 func (*SessionModule) FlamingoLegacyConfigAlias() map[string]string {
 	aliases := make(map[string]string, len(legacyAliases))
 	for legacy, current := range legacyAliases {
-		aliases[legacy] = current
+		if legacy != "session.backend.redis.host" {
+			aliases[legacy] = current
+		}
 	}
 	return aliases
 }

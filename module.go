@@ -57,8 +57,7 @@ func (m *SessionModule) Configure(injector *dingo.Injector) {
 	if err != nil {
 		panic(err)
 	}
-	signer := m.signer(s)
-	injector.Bind(new(domain.CookieSigner)).ToInstance(signer)
+	injector.Bind(new(domain.CookieSigner)).ToProvider(signerProvider(s))
 	repo, err := builtinRepository(s, m.cfg)
 	if err != nil {
 		panic(err)
@@ -78,27 +77,51 @@ func (m *SessionModule) Configure(injector *dingo.Injector) {
 	if s.continueOnDown {
 		opts.FailureMode = web.ContinueFresh
 	}
-	injector.Bind(new(web.SessionMiddleware)).ToProvider(func(repo domain.SessionRepository) *web.SessionMiddleware {
+	injector.Bind(new(web.SessionMiddleware)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner) *web.SessionMiddleware {
 		return web.NewSessionMiddleware(repo, signer, opts)
 	})
-	injector.Bind(new(infrastructure.GorillaStore)).ToProvider(func(repo domain.SessionRepository) *infrastructure.GorillaStore {
+	injector.Bind(new(infrastructure.GorillaStore)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner) *infrastructure.GorillaStore {
 		return infrastructure.NewGorillaStore(repo, signer, sessions.Options{
 			Path: s.path, Domain: s.domain, MaxAge: int(s.maxAge / time.Second), Secure: s.secure, HttpOnly: true, SameSite: s.sameSite,
 		})
 	})
 }
 
-func (m *SessionModule) signer(s *sessionSettings) domain.CookieSigner {
-	if s.secrets[0] == "" {
+// previousSecrets is read when the signer is first needed, after every
+// module is configured: inside Flamingo a module bridges this list-valued
+// key from Flamingo's own list type.
+type previousSecrets struct {
+	List []interface{} `inject:"config:flamingo.session.previousSecrets,optional"`
+}
+
+// signerProvider builds the cookie signer once per injector: the first
+// secret signs, every secret verifies.
+func signerProvider(s *sessionSettings) func(*previousSecrets) domain.CookieSigner {
+	var once sync.Once
+	var signer domain.CookieSigner
+	return func(p *previousSecrets) domain.CookieSigner {
+		once.Do(func() { signer = newSigner(s, p.List) })
+		return signer
+	}
+}
+
+func newSigner(s *sessionSettings, previous []interface{}) domain.CookieSigner {
+	secret := s.secret
+	switch secret {
+	case "":
 		key := make([]byte, 32)
 		_, _ = rand.Read(key)
-		s.secrets[0] = hex.EncodeToString(key)
+		secret = hex.EncodeToString(key)
 		slog.Warn("sessionauth: flamingo.session.secret is not set; cookies are signed with a random key, so sessions end when the process restarts and cannot be shared between instances. Set flamingo.session.secret.")
-	}
-	if s.secrets[0] == flamingoDefaultSecret {
+	case flamingoDefaultSecret:
 		slog.Warn("sessionauth: flamingo.session.secret is Flamingo's published default; anyone can sign cookies with it. Set a secret of your own.")
 	}
-	signer, err := infrastructure.NewSecureCookieSigner(s.name, s.secrets, s.maxAge)
+	var errs configErrors
+	secrets := append([]string{secret}, stringList(&errs, "flamingo.session.previousSecrets", previous)...)
+	if err := errs.err(); err != nil {
+		panic(err)
+	}
+	signer, err := infrastructure.NewSecureCookieSigner(s.name, secrets, s.maxAge)
 	if err != nil {
 		panic(fmt.Errorf("sessionauth: invalid configuration: %w", err))
 	}

@@ -13,21 +13,20 @@ import (
 // sessionConfig is the session configuration as bound by ConfigModule or by
 // Flamingo's configuration module (numbers arrive as float64 there).
 type sessionConfig struct {
-	Backend           string        `inject:"config:flamingo.session.backend"`
-	Name              string        `inject:"config:flamingo.session.name,optional"`
-	Secret            string        `inject:"config:flamingo.session.secret"`
-	PreviousSecrets   []interface{} `inject:"config:flamingo.session.previousSecrets,optional"`
-	MaxAge            float64       `inject:"config:flamingo.session.max.age"`
-	StoreLength       float64       `inject:"config:flamingo.session.store.length"`
-	Secure            bool          `inject:"config:flamingo.session.cookie.secure"`
-	Path              string        `inject:"config:flamingo.session.cookie.path"`
-	SameSite          string        `inject:"config:flamingo.session.cookie.sameSite"`
-	Domain            string        `inject:"config:flamingo.session.cookie.domain,optional"`
-	File              string        `inject:"config:flamingo.session.file"`
-	Healthcheck       bool          `inject:"config:flamingo.session.healthcheck,optional"`
-	FailureMode       string        `inject:"config:flamingo.session.failureMode,optional"`
-	MemoryMaxSessions float64       `inject:"config:flamingo.session.memory.maxSessions,optional"`
-	Repository        string        `inject:"config:flamingo.session.repository,optional"`
+	Backend           string  `inject:"config:flamingo.session.backend"`
+	Name              string  `inject:"config:flamingo.session.name,optional"`
+	Secret            string  `inject:"config:flamingo.session.secret"`
+	MaxAge            float64 `inject:"config:flamingo.session.max.age"`
+	StoreLength       float64 `inject:"config:flamingo.session.store.length"`
+	Secure            bool    `inject:"config:flamingo.session.cookie.secure"`
+	Path              string  `inject:"config:flamingo.session.cookie.path"`
+	SameSite          string  `inject:"config:flamingo.session.cookie.sameSite"`
+	Domain            string  `inject:"config:flamingo.session.cookie.domain,optional"`
+	File              string  `inject:"config:flamingo.session.file"`
+	Healthcheck       bool    `inject:"config:flamingo.session.healthcheck,optional"`
+	FailureMode       string  `inject:"config:flamingo.session.failureMode,optional"`
+	MemoryMaxSessions float64 `inject:"config:flamingo.session.memory.maxSessions,optional"`
+	Repository        string  `inject:"config:flamingo.session.repository,optional"`
 
 	RedisURL             string  `inject:"config:flamingo.session.redis.url"`
 	RedisHost            string  `inject:"config:flamingo.session.redis.host"`
@@ -47,7 +46,7 @@ type sessionConfig struct {
 type sessionSettings struct {
 	backend        string
 	name           string
-	secrets        []string
+	secret         string
 	maxAge         time.Duration
 	maxSize        int
 	secure         bool
@@ -87,7 +86,7 @@ func (c *sessionConfig) settings() (*sessionSettings, error) {
 		s.name = "flamingo"
 	}
 	s.checkBackend(c, &errs)
-	s.secrets = c.secrets(&errs)
+	s.secret = c.Secret
 	s.maxAge = time.Duration(wholeNumber(&errs, "flamingo.session.max.age", c.MaxAge, 1, "a number of seconds, e.g. 2592000 for 30 days")) * time.Second
 	s.maxSize = int(wholeNumber(&errs, "flamingo.session.store.length", c.StoreLength, 0, "a number of bytes, 0 for no limit"))
 	s.maxSessions = int(wholeNumber(&errs, "flamingo.session.memory.maxSessions", c.MemoryMaxSessions, 0, "a number of sessions, 0 for no cap"))
@@ -124,17 +123,18 @@ func (s *sessionSettings) checkBackend(c *sessionConfig, errs *configErrors) {
 	}
 }
 
-func (c *sessionConfig) secrets(errs *configErrors) []string {
-	secrets := []string{c.Secret}
-	for i, p := range c.PreviousSecrets {
-		str, ok := p.(string)
+// stringList reads a list of non-empty strings.
+func stringList(errs *configErrors, key string, list []interface{}) []string {
+	out := make([]string, 0, len(list))
+	for i, v := range list {
+		str, ok := v.(string)
 		if !ok || str == "" {
-			errs.add(fmt.Sprintf("flamingo.session.previousSecrets[%d]", i), p, "must be a non-empty string")
+			errs.add(fmt.Sprintf("%s[%d]", key, i), v, "must be a non-empty string")
 			continue
 		}
-		secrets = append(secrets, str)
+		out = append(out, str)
 	}
-	return secrets
+	return out
 }
 
 func wholeNumber(errs *configErrors, key string, v float64, min float64, want string) float64 {

@@ -1,0 +1,103 @@
+package sessionauthflamingo_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure"
+	"github.com/sessionauth/sessionauth/infrastructure/redissession"
+	"github.com/sessionauth/sessionauth/internal/redistest"
+)
+
+// TestFlamingoConfig: the seeds' keys work unchanged next to Flamingo's own
+// SessionModule, legacy spellings too, and wrong values are rejected with a
+// message naming the key — by Flamingo's schema or by sessionauth.
+func TestFlamingoConfig(t *testing.T) {
+	legacy := map[string]interface{}{
+		"session": map[string]interface{}{"secret": "legacy-secret", "cookie": map[string]interface{}{"secure": false}, "max": map[string]interface{}{"age": 3600}},
+		"flamingo": map[string]interface{}{"session": map[string]interface{}{"backend": "custom", "repository": "memory",
+			"previousSecrets": []interface{}{"older-secret"}}},
+	}
+	base := startFlamingo(t, legacy, true)
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	for want := 1; want <= 2; want++ {
+		resp, err := client.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != fmt.Sprint(want) {
+			t.Fatalf("request %d with legacy keys: %q", want, body)
+		}
+		if want == 1 && !strings.Contains(resp.Header.Get("Set-Cookie"), "Max-Age=3600") {
+			t.Fatalf("session.max.age was not applied: %s", resp.Header.Get("Set-Cookie"))
+		}
+	}
+	tests := []struct {
+		name string
+		cfg  map[string]interface{}
+		want []string
+	}{
+		{"Flamingo's schema", map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
+			"backend": "custom", "cookie": map[string]interface{}{"sameSite": "sometimes"}}}}, []string{"sameSite"}},
+		{"sessionauth's check", map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
+			"backend": "custom", "repository": "memory", "max": map[string]interface{}{"age": -5}}}}, []string{"flamingo.session.max.age = -5"}},
+		{"repository missing", map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
+			"backend": "custom"}}}, []string{"flamingo.session.backend", "flamingo.session.repository"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := startupError(t, tc.cfg, true)
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("start-up output does not mention %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+// TestFlamingoKeyRotation: a cookie signed with a key listed in
+// flamingo.session.previousSecrets (a list, which Flamingo binds as its own
+// config.Slice type) still opens its session.
+func TestFlamingoKeyRotation(t *testing.T) {
+	srv := redistest.Standalone(t)
+	repo := redissession.New(srv.Client(t), redissession.Config{MaxAge: time.Hour})
+	s := domain.NewSession()
+	s.Store("n", 41)
+	if err := repo.Save(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	old, err := infrastructure.NewSecureCookieSigner("flamingo", []string{"older-secret"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie, err := old.Sign(s.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := startFlamingo(t, map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
+		"backend": "custom", "repository": "redis", "secret": "new-secret", "previousSecrets": []interface{}{"older-secret"},
+		"cookie": map[string]interface{}{"secure": false}, "redis": map[string]interface{}{"host": srv.Addr},
+	}}}, true)
+	req, _ := http.NewRequest("GET", base+"/", nil)
+	req.AddCookie(&http.Cookie{Name: "flamingo", Value: cookie})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "42" {
+		t.Fatalf("a cookie signed with a previous secret gave %q, want the stored session's counter 42", body)
+	}
+}

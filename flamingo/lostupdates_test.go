@@ -1,0 +1,77 @@
+package sessionauthflamingo_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/sessionauth/sessionauth/internal/redistest"
+)
+
+// writeDisjointKeys runs two Flamingo instances on one Redis and sends
+// goroutines requests of one session at once, each storing a key of its
+// own, and returns how many of those keys the session holds afterwards.
+func writeDisjointKeys(t *testing.T, cfg func() map[string]interface{}, withSessionauth bool, goroutines int) int {
+	t.Helper()
+	a, b := startFlamingo(t, cfg(), withSessionauth), startFlamingo(t, cfg(), withSessionauth)
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	get := func(url string) string {
+		resp, err := client.Get(url)
+		if err != nil {
+			t.Error(err)
+			return ""
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	get(a + "/") // creates the session
+	var wg sync.WaitGroup
+	for i := 0; i < goroutines; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			srv := a
+			if i%2 == 1 {
+				srv = b
+			}
+			get(fmt.Sprintf("%s/set?k=key%02d", srv, i))
+		}(i)
+	}
+	wg.Wait()
+	n, err := strconv.Atoi(get(b + "/keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n - 1 // the counter's key
+}
+
+// TestFlamingoNoLostUpdates: 2 Flamingo instances x 20 goroutines write
+// disjoint keys of one session. On sessionauth's Redis repository none is
+// lost; Flamingo's own Redis backend, which saves whole sessions, is
+// measured for comparison and the figure logged.
+func TestFlamingoNoLostUpdates(t *testing.T) {
+	srv := redistest.Standalone(t)
+	const writers = 40
+	ours := writeDisjointKeys(t, func() map[string]interface{} {
+		c := baseConfig("redis")
+		session(c)["redis"] = map[string]interface{}{"host": srv.Addr}
+		return c
+	}, true, writers)
+	if ours != writers {
+		t.Fatalf("sessionauth behind Flamingo kept %d of %d keys written in parallel", ours, writers)
+	}
+	theirs := writeDisjointKeys(t, func() map[string]interface{} {
+		return map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
+			"backend": "redis", "secret": "flamingo-test-secret", "cookie": map[string]interface{}{"secure": false},
+			"redis": map[string]interface{}{"host": srv.Addr},
+		}}}
+	}, false, writers)
+	t.Logf("keys kept of %d written in parallel by 2 instances: sessionauth %d, Flamingo's own Redis backend %d (lost %d)",
+		writers, ours, theirs, writers-theirs)
+}
