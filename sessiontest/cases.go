@@ -171,10 +171,10 @@ func (s *suite) testExpiry(t *testing.T) {
 }
 
 func (s *suite) testSaveRefreshesExpiry(t *testing.T) {
-	repo := s.newRepo(t, Config{MaxAge: 2 * time.Second})
+	repo := s.newRepo(t, Config{MaxAge: 3 * time.Second})
 	id := saveNew(t, repo, map[string]interface{}{"a": 1})
 	first := mustLoad(t, repo, id).ExpiresAt()
-	time.Sleep(1200 * time.Millisecond)
+	time.Sleep(time.Until(first.Add(-1500 * time.Millisecond)))
 	sess := mustLoad(t, repo, id)
 	if err := repo.Save(ctx(t), sess); err != nil {
 		t.Fatalf("Save: %v", err)
@@ -182,7 +182,7 @@ func (s *suite) testSaveRefreshesExpiry(t *testing.T) {
 	if !sess.ExpiresAt().After(first) {
 		t.Fatalf("ExpiresAt after Save = %v; want later than %v", sess.ExpiresAt(), first)
 	}
-	time.Sleep(1200 * time.Millisecond) // past the first expiry, within the second
+	time.Sleep(time.Until(first.Add(500 * time.Millisecond))) // past the first expiry, within the second
 	wantValues(t, mustLoad(t, repo, id), map[string]interface{}{"a": 1})
 }
 

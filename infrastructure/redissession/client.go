@@ -4,166 +4,108 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
+// DefaultTimeout applies when ClientOptions.Timeout is zero.
+const DefaultTimeout = 5 * time.Second
+
 // ClientOptions are the connection settings, one field per configuration
 // key. The parts of URL win over Host, Username, Password and Database.
 type ClientOptions struct {
-	// URL is flamingo.session.redis.url: redis://[user:password@]host:port/db
+	// URL is flamingo.session.redis.url: redis://[user:password@]host:port/db,
 	// or rediss://… for TLS; the database may also be given as ?db=N.
 	URL string
-	// Host is flamingo.session.redis.host: host[:port] (port 6379 by
-	// default); in cluster mode several comma-separated seed addresses.
+	// Host is flamingo.session.redis.host: host[:port], port 6379 by
+	// default; in cluster mode several comma-separated seed addresses.
 	Host string
-	// Username and Password are flamingo.session.redis.username and
-	// .password (ACL user; password alone for requirepass).
-	Username, Password string
-	// Database is flamingo.session.redis.database; 0 in cluster mode.
+	// Username is flamingo.session.redis.username, the ACL user; empty
+	// means the default user.
+	Username string
+	// Password is flamingo.session.redis.password, the ACL user's password
+	// or, without Username, the requirepass password.
+	Password string
+	// Database is flamingo.session.redis.database; it must be 0 in cluster
+	// mode.
 	Database int
 	// IdleConnections is flamingo.session.redis.idle.connections: the most
-	// idle connections kept open.
+	// idle connections kept open (per node in cluster mode); 0 means no
+	// limit.
 	IdleConnections int
 	// TLS is flamingo.session.redis.tls; a rediss:// URL implies it. The
-	// server certificate is always verified.
+	// server certificate is always verified, unless TLSInsecureSkipVerify.
 	TLS bool
 	// TLSCAFile is flamingo.session.redis.tlsCAFile: PEM file of the CA that
 	// signed the server certificate; empty means the system's roots.
 	TLSCAFile string
 	// TLSServerName is flamingo.session.redis.tlsServerName: the name to
-	// verify in the server certificate; empty means the host.
+	// verify in the server certificate; empty means each node's host.
 	TLSServerName string
-	// ClusterMode is flamingo.session.redis.clusterMode.
+	// TLSInsecureSkipVerify is flamingo.session.redis.tlsInsecureSkipVerify:
+	// accept any server certificate. For development only: anyone on the
+	// network path can then read and change the sessions.
+	TLSInsecureSkipVerify bool
+	// ClusterMode is flamingo.session.redis.clusterMode: Host lists seeds
+	// of a Redis Cluster.
 	ClusterMode bool
-	// Timeout is flamingo.session.redis.timeout: dial, read and write
-	// timeout of every command; zero means 5 seconds.
+	// Timeout is flamingo.session.redis.timeout: the dial, read and write
+	// timeout of every command (a request's own deadline, when earlier,
+	// wins); zero means DefaultTimeout. Neither dials nor commands are
+	// retried, so each step fails after at most Timeout, and no command
+	// runs twice.
 	Timeout time.Duration
 }
 
-// endpoint is ClientOptions after merging the URL in.
-type endpoint struct {
-	addrs              []string
-	username, password string
-	db                 int
-	tls                bool
-}
-
-// NewClient returns a client for opts, without connecting. Invalid options
-// yield an error that names the configuration key, the value and the fix.
+// NewClient returns a *redis.Client, or a *redis.ClusterClient in cluster
+// mode, for opts, without connecting. Invalid options yield an error that
+// names the configuration key, the value and the fix; passwords are shown
+// as "xxxxx".
 func NewClient(opts ClientOptions) (redis.UniversalClient, error) {
 	ep, err := opts.endpoint()
 	if err != nil {
 		return nil, err
 	}
-	if opts.ClusterMode && ep.db != 0 {
-		return nil, fmt.Errorf("config key flamingo.session.redis.database = %d: Redis Cluster has only database 0; remove it or set clusterMode to false", ep.db)
+	if err := opts.check(ep); err != nil {
+		return nil, err
 	}
 	tlsConfig, err := opts.tlsConfig(ep)
 	if err != nil {
 		return nil, err
 	}
 	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = 5 * time.Second
+	if timeout == 0 {
+		timeout = DefaultTimeout
 	}
 	if opts.ClusterMode {
 		return redis.NewClusterClient(&redis.ClusterOptions{
 			Addrs: ep.addrs, Username: ep.username, Password: ep.password, TLSConfig: tlsConfig,
-			DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, MaxIdleConns: opts.IdleConnections,
+			DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, ContextTimeoutEnabled: true,
+			MaxRetries: -1, DialerRetries: 1, MaxIdleConns: opts.IdleConnections,
 		}), nil
 	}
 	return redis.NewClient(&redis.Options{
 		Addr: ep.addrs[0], Username: ep.username, Password: ep.password, DB: ep.db, TLSConfig: tlsConfig,
-		DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, MaxIdleConns: opts.IdleConnections,
+		DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, ContextTimeoutEnabled: true,
+		MaxRetries: -1, DialerRetries: 1, MaxIdleConns: opts.IdleConnections,
 	}), nil
 }
 
-func (opts ClientOptions) endpoint() (endpoint, error) {
-	ep := endpoint{username: opts.Username, password: opts.Password, db: opts.Database, tls: opts.TLS}
-	host := opts.Host
-	if opts.URL != "" {
-		u, err := parseURL(opts.URL)
-		if err != nil {
-			return ep, err
-		}
-		host = u.Host
-		ep.applyURL(u)
+// check validates what endpoint does not.
+func (opts ClientOptions) check(ep endpoint) error {
+	switch {
+	case opts.ClusterMode && ep.db != 0:
+		return fmt.Errorf("config key flamingo.session.redis.database = %d: Redis Cluster has only database 0; remove the database (also from the URL) or set flamingo.session.redis.clusterMode to false", ep.db)
+	case opts.IdleConnections < 0:
+		return fmt.Errorf("config key flamingo.session.redis.idle.connections = %d: must not be negative; use 0 for no limit or a number such as 10", opts.IdleConnections)
+	case opts.Timeout < 0:
+		return fmt.Errorf("config key flamingo.session.redis.timeout = %v: must not be negative; use a duration such as \"5s\"", opts.Timeout)
+	case !ep.tls && (opts.TLSCAFile != "" || opts.TLSServerName != "" || opts.TLSInsecureSkipVerify):
+		return fmt.Errorf("config key flamingo.session.redis.tls = false: TLS settings are given (tlsCAFile, tlsServerName or tlsInsecureSkipVerify) but TLS is off; set flamingo.session.redis.tls to true or use a rediss:// URL")
 	}
-	addrs, err := splitHosts(host, opts.ClusterMode)
-	if err != nil {
-		return ep, err
-	}
-	ep.addrs = addrs
-	return ep, nil
-}
-
-func (ep *endpoint) applyURL(u *url.URL) {
-	ep.tls = ep.tls || u.Scheme == "rediss"
-	if name := u.User.Username(); name != "" {
-		ep.username = name
-	}
-	if pw, ok := u.User.Password(); ok {
-		ep.password = pw
-	}
-	if db := strings.Trim(u.Path, "/"); db != "" {
-		ep.db, _ = strconv.Atoi(db) // checked by parseURL
-	} else if db := u.Query().Get("db"); db != "" {
-		ep.db, _ = strconv.Atoi(db)
-	}
-}
-
-const urlFix = "use redis://[user:password@]host:port/db, or rediss://… for TLS"
-
-func parseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("config key flamingo.session.redis.url = %q: %v; %s", raw, err, urlFix)
-	}
-	if u.Scheme != "redis" && u.Scheme != "rediss" || u.Host == "" {
-		return nil, fmt.Errorf("config key flamingo.session.redis.url = %q: not a redis:// or rediss:// URL with a host; %s", raw, urlFix)
-	}
-	db := strings.Trim(u.Path, "/")
-	if db == "" {
-		db = u.Query().Get("db")
-	}
-	if n, err := strconv.Atoi(db); db != "" && (err != nil || n < 0) {
-		return nil, fmt.Errorf("config key flamingo.session.redis.url = %q: database %q is not a number; %s", raw, db, urlFix)
-	}
-	return u, nil
-}
-
-func splitHosts(host string, cluster bool) ([]string, error) {
-	parts := strings.Split(host, ",")
-	if len(parts) > 1 && !cluster {
-		return nil, fmt.Errorf("config key flamingo.session.redis.host = %q: several addresses are for cluster mode; give one host:port or set flamingo.session.redis.clusterMode to true", host)
-	}
-	addrs := make([]string, 0, len(parts))
-	for _, p := range parts {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			return nil, fmt.Errorf("config key flamingo.session.redis.host = %q: empty address; use host:port, e.g. redis:6379", host)
-		}
-		if _, _, err := net.SplitHostPort(p); err != nil {
-			p = net.JoinHostPort(strings.Trim(p, "[]"), "6379")
-		}
-		if _, port, _ := net.SplitHostPort(p); port == "" || !isPort(port) {
-			return nil, fmt.Errorf("config key flamingo.session.redis.host = %q: bad port in %q; use host:port, e.g. redis:6379", host, p)
-		}
-		addrs = append(addrs, p)
-	}
-	return addrs, nil
-}
-
-func isPort(s string) bool {
-	n, err := strconv.Atoi(s)
-	return err == nil && n > 0 && n < 65536
+	return nil
 }
 
 func (opts ClientOptions) tlsConfig(ep endpoint) (*tls.Config, error) {
@@ -171,7 +113,7 @@ func (opts ClientOptions) tlsConfig(ep endpoint) (*tls.Config, error) {
 		return nil, nil
 	}
 	// An empty ServerName makes the TLS dialer verify each node's own host.
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: opts.TLSServerName}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: opts.TLSServerName, InsecureSkipVerify: opts.TLSInsecureSkipVerify}
 	if opts.TLSCAFile == "" {
 		return cfg, nil
 	}

@@ -2,111 +2,115 @@ package redissession_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/infrastructure/redissession"
 	"github.com/sessionauth/sessionauth/internal/redistest"
-	"github.com/sessionauth/sessionauth/sessiontest"
 )
 
-// runContract runs the contract suite on repositories over client, with a
-// corrupter that replaces a session by a string key.
-func runContract(t *testing.T, client redis.UniversalClient, prefix string) {
-	runContractWith(t, client, client, prefix)
-}
-
-// runContractWith corrupts through admin, a client with more rights.
-func runContractWith(t *testing.T, client, admin redis.UniversalClient, prefix string) {
-	sessiontest.Run(t, func(t *testing.T, cfg sessiontest.Config) domain.SessionRepository {
-		return redissession.New(client, redissession.Config{KeyPrefix: prefix, MaxAge: cfg.MaxAge, MaxSize: cfg.MaxSize})
-	}, sessiontest.WithCorrupter(func(t *testing.T, _ domain.SessionRepository, id string) {
-		if err := admin.Set(context.Background(), prefix+id, "not a session", 0).Err(); err != nil {
-			t.Fatal(err)
-		}
-	}))
-}
-
-func newClient(t *testing.T, opts redissession.ClientOptions) redis.UniversalClient {
-	t.Helper()
-	client, err := redissession.NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Close() })
-	if err := client.Ping(context.Background()).Err(); err != nil {
-		t.Fatalf("ping: %v", err)
-	}
-	return client
-}
+// The contract suite runs against every way of reaching Redis that
+// NewClient offers; the runs are parallel, as the suite mostly waits for
+// sessions to expire.
 
 func TestRepositoryStandalone(t *testing.T) {
+	t.Parallel()
 	srv := redistest.Standalone(t)
-	runContract(t, newClient(t, redissession.ClientOptions{Host: srv.Addr}), "session:")
+	client := newClient(t, redissession.ClientOptions{Host: srv.Addr})
+	contract(t, client, client, "session:", garbageValue)
 }
 
-func TestRepositoryTLS(t *testing.T) {
-	srv := redistest.Start(t, redistest.Options{TLS: true})
-	client := newClient(t, redissession.ClientOptions{URL: "rediss://" + srv.Addr + "/0", TLSCAFile: srv.Certs.CA})
-	runContract(t, client, "")
+func TestRepositoryTLSByURL(t *testing.T) {
+	t.Parallel()
+	srv := redistest.TLS(t)
+	client := newClient(t, redissession.ClientOptions{URL: srv.URL("", "", 0), TLSCAFile: srv.Certs.CA})
+	contract(t, client, client, "", wrongType)
 }
 
 func TestRepositoryACLUserByURL(t *testing.T) {
+	t.Parallel()
 	// The rights docs/backends.md gives for the session user, no more.
-	srv := redistest.Start(t, redistest.Options{
-		Password: "admin-secret",
-		Config:   []string{"user app on >app-secret ~sess:* +@hash +@keyspace +@scripting +ping +select"},
-	})
-	client := newClient(t, redissession.ClientOptions{URL: fmt.Sprintf("redis://app:app-secret@%s/2", srv.Addr)})
-	admin := redis.NewClient(&redis.Options{Addr: srv.Addr, Password: "admin-secret", DB: 2})
+	srv := redistest.ACL(t, "app", "app-secret", "~sess:*", "+@hash", "+@keyspace", "+@scripting", "+ping", "+select")
+	client := newClient(t, redissession.ClientOptions{URL: srv.URL("app", "app-secret", 2)})
+	admin := redis.NewClient(&redis.Options{Addr: srv.Addr, Password: srv.Password, DB: 2})
 	defer admin.Close()
-	runContractWith(t, client, admin, "sess:")
+	contract(t, client, admin, "sess:", noMeta)
 
-	// The ACL really applies: the user cannot touch other keys.
-	err := client.HSet(context.Background(), "other:key", "f", "x").Err()
-	if err == nil || !strings.Contains(err.Error(), "NOPERM") {
-		t.Fatalf("HSET outside the allowed key pattern = %v, want NOPERM", err)
+	ctx := context.Background()
+	if err := client.HSet(ctx, "other:key", "f", "x").Err(); err == nil || !strings.Contains(err.Error(), "NOPERM") {
+		t.Fatalf("HSET outside the user's key pattern = %v, want NOPERM: the ACL does not apply", err)
+	}
+	if n, err := srv.Client(t).DBSize(ctx).Result(); err != nil || n != 0 {
+		t.Fatalf("database 0 holds %d keys (%v); the sessions belong in database 2", n, err)
 	}
 }
 
 func TestRepositoryCluster(t *testing.T) {
+	t.Parallel()
 	cluster := redistest.Cluster(t, false)
 	client := newClient(t, redissession.ClientOptions{Host: strings.Join(cluster.Addrs(), ","), ClusterMode: true})
-	runContract(t, client, "{sessions}:")
+	contract(t, client, client, "session:", wrongType)
+	t.Run("OneKeyPerSession", func(t *testing.T) { testOneKeyPerSession(t, client.(*redis.ClusterClient)) })
 }
 
-func TestRepositoryTLSCluster(t *testing.T) {
+func TestRepositoryTLSClusterByOption(t *testing.T) {
+	t.Parallel()
 	cluster := redistest.Cluster(t, true)
 	client := newClient(t, redissession.ClientOptions{
-		Host: strings.Join(cluster.Addrs(), ","), ClusterMode: true, TLS: true,
-		TLSCAFile: cluster.Nodes[0].Certs.CA,
+		Host: strings.Join(cluster.Addrs(), ","), ClusterMode: true, TLS: true, TLSCAFile: cluster.Nodes[0].Certs.CA,
 	})
-	runContract(t, client, "")
+	contract(t, client, client, "", garbageValue)
 }
 
-func TestRepositoryKeyLayout(t *testing.T) {
-	srv := redistest.Standalone(t)
-	client := srv.Client(t)
-	repo := redissession.New(client, redissession.Config{KeyPrefix: "app:"})
+// testOneKeyPerSession saves and regenerates sessions in a cluster and
+// checks that each lives in one key, so in one slot, and that the
+// sessions spread over the masters.
+func testOneKeyPerSession(t *testing.T, client *redis.ClusterClient) {
 	ctx := context.Background()
-	s := domain.NewSession()
-	s.Store("user", "alice")
-	if err := repo.Save(ctx, s); err != nil {
-		t.Fatal(err)
+	repo := redissession.New(client, redissession.Config{KeyPrefix: "slots:"})
+	ids := map[string]bool{}
+	for i := 0; i < 12; i++ {
+		s := saveNew(t, repo, tenValues())
+		s.Regenerate()
+		must(t, repo.Save(ctx, s))
+		ids[s.ID()] = true
 	}
-	fields, err := client.HGetAll(ctx, "app:"+s.ID()).Result()
+	perMaster, err := keysPerMaster(ctx, client, "slots:*")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fields) != 2 || fields["v:user"] == "" || fields["m"] == "" {
-		t.Fatalf("hash app:<id> = %v, want the fields v:user and m", fields)
+	seen := map[string]int{}
+	for _, keys := range perMaster {
+		for _, k := range keys {
+			seen[strings.TrimPrefix(k, "slots:")]++
+		}
 	}
-	ttl, err := client.PTTL(ctx, "app:"+s.ID()).Result()
-	if err != nil || ttl <= 0 {
-		t.Fatalf("PTTL = %v, %v; want a positive time to live", ttl, err)
+	for id := range ids {
+		if seen[id] != 1 {
+			t.Errorf("session %s has %d keys, want exactly one", id, seen[id])
+		}
 	}
+	if len(seen) != len(ids) || len(perMaster) < 2 {
+		t.Fatalf("keys %v on %d masters; want the %d sessions' keys only, spread over several masters", seen, len(perMaster), len(ids))
+	}
+}
+
+// keysPerMaster lists the keys matching pattern on each master that holds any.
+func keysPerMaster(ctx context.Context, client *redis.ClusterClient, pattern string) (map[string][]string, error) {
+	var mu sync.Mutex
+	out := map[string][]string{}
+	err := client.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+		keys, err := m.Keys(ctx, pattern).Result()
+		if err != nil || len(keys) == 0 {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		out[m.Options().Addr] = keys
+		return nil
+	})
+	return out, err
 }

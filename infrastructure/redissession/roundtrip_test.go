@@ -4,98 +4,99 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/infrastructure/redissession"
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
 
-// countingRepository is a repository on a fresh server whose client counts
-// round trips; the save script is loaded already.
-func countingRepository(t testing.TB) (*redissession.Repository, *redistest.RoundTrips) {
-	srv := redistest.Standalone(t)
-	client := srv.Client(t)
-	counter := redistest.CountRoundTrips(client)
-	repo := redissession.New(client, redissession.Config{})
-	warm := domain.NewSession()
-	warm.Store("a", 1)
-	if err := repo.Save(context.Background(), warm); err != nil {
-		t.Fatal(err)
-	}
-	return repo, counter
-}
-
-func tenValues() map[string]interface{} {
-	return map[string]interface{}{
-		"user": "alice", "visits": 12, "cart": "sku-1,sku-2", "theme": "dark", "lang": "de",
-		"admin": false, "score": 3.5, "ref": "newsletter", "step": 2, "csrf": "0123456789abcdef",
-	}
-}
-
+// TestRoundTrips counts, with a go-redis hook, the commands and pipelines
+// each operation sends, once the save script is loaded on the server.
 func TestRoundTrips(t *testing.T) {
-	repo, counter := countingRepository(t)
+	t.Parallel()
+	repo, counter, _ := countingRepository(t)
 	ctx := context.Background()
 	s := domain.NewSession()
-	for k, v := range tenValues() {
-		s.Store(k, v)
-	}
-	if n := counter.During(func() { must(t, repo.Save(ctx, s)) }); n != 1 {
-		t.Errorf("saving a new session took %d round trips, want 1", n)
-	}
 	var loaded *domain.Session
-	if n := counter.During(func() { loaded = mustLoad(t, repo, s.ID()) }); n != 1 {
-		t.Errorf("Load took %d round trips, want 1", n)
+	steps := []struct {
+		name string
+		op   func() error
+		want int64
+	}{
+		{"save of a new session", func() error {
+			for k, v := range tenValues() {
+				s.Store(k, v)
+			}
+			return repo.Save(ctx, s)
+		}, 1},
+		{"load", func() (err error) { loaded, err = repo.Load(ctx, s.ID()); return err }, 1},
+		{"save of a loaded session with changes", func() error {
+			loaded.Store("visits", 13)
+			delete(loaded.Values, "ref")
+			return repo.Save(ctx, loaded)
+		}, 1},
+		{"save without changes (expiry refresh)", func() error { return repo.Save(ctx, loaded) }, 1},
+		{"regenerating save", func() error { loaded.Regenerate(); return repo.Save(ctx, loaded) }, 2},
+		{"load of an invalid ID", func() error { return notFound(repo.Load(ctx, "../etc/passwd")) }, 0},
+		{"load of an unknown ID", func() error { return notFound(repo.Load(ctx, domain.NewSessionID())) }, 1},
+		{"destroying save", func() error { loaded.Destroy(); return repo.Save(ctx, loaded) }, 1},
+		{"delete", func() error { return repo.Delete(ctx, s.ID()) }, 1},
 	}
-	loaded.Store("visits", 13)
-	delete(loaded.Values, "ref")
-	if n := counter.During(func() { must(t, repo.Save(ctx, loaded)) }); n != 1 {
-		t.Errorf("saving changed keys took %d round trips, want 1", n)
-	}
-	if n := counter.During(func() { must(t, repo.Save(ctx, loaded)) }); n != 1 {
-		t.Errorf("refreshing the expiry took %d round trips, want 1", n)
-	}
-	if n := counter.During(func() { must(t, repo.Delete(ctx, loaded.ID())) }); n != 1 {
-		t.Errorf("Delete took %d round trips, want 1", n)
+	for _, step := range steps {
+		var err error
+		if n := counter.During(func() { err = step.op() }); err != nil || n != step.want {
+			t.Errorf("%s: %d round trips (error %v), want %d", step.name, n, err, step.want)
+		}
 	}
 }
 
-func TestTimeoutAppliesToReads(t *testing.T) {
-	srv := redistest.Standalone(t)
-	client, err := redissession.NewClient(redissession.ClientOptions{Host: srv.Addr, Timeout: 200e6})
-	if err != nil {
-		t.Fatal(err)
+func notFound(_ *domain.Session, err error) error {
+	if errors.Is(err, domain.ErrSessionNotFound) {
+		return nil
 	}
-	defer client.Close()
+	return errors.New("not ErrSessionNotFound")
+}
+
+// TestTimeoutAppliesToCommands: while the server accepts commands but
+// answers none, Load and Save fail with a timeout instead of waiting.
+func TestTimeoutAppliesToCommands(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Standalone(t)
+	client := newClient(t, redissession.ClientOptions{Host: srv.Addr, Timeout: 200 * time.Millisecond})
 	repo := redissession.New(client, redissession.Config{})
 	ctx := context.Background()
-	if err := client.Ping(ctx).Err(); err != nil {
-		t.Fatal(err)
-	}
-	// Pause every client of the server for 3 seconds: commands are read by
-	// the server but not answered, so only the read timeout ends the wait.
-	if err := srv.Client(t).Do(ctx, "CLIENT", "PAUSE", 3000, "ALL").Err(); err != nil {
-		t.Fatal(err)
-	}
-	_, err = repo.Load(ctx, domain.NewSessionID())
-	var netErr net.Error
-	if err == nil || !errors.As(err, &netErr) || !netErr.Timeout() {
-		t.Fatalf("Load while Redis does not answer = %v; want a timeout error", err)
-	}
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+	s := saveNew(t, repo, map[string]interface{}{"a": 1})
+	// Commands are read by the server but not answered for 3 seconds, so
+	// only the read timeout ends the wait.
+	must(t, srv.Client(t).Do(ctx, "CLIENT", "PAUSE", 3000, "ALL").Err())
+	_, loadErr := repo.Load(ctx, s.ID())
+	s.Store("a", 2)
+	for name, err := range map[string]error{"Load": loadErr, "Save": repo.Save(ctx, s)} {
+		var netErr net.Error
+		if !errors.As(err, &netErr) || !netErr.Timeout() {
+			t.Errorf("%s while Redis does not answer = %v; want a timeout error", name, err)
+		}
 	}
 }
 
-func mustLoad(t testing.TB, repo *redissession.Repository, id string) *domain.Session {
-	t.Helper()
-	s, err := repo.Load(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
+func TestStatus(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Standalone(t)
+	client := newClient(t, redissession.ClientOptions{Host: srv.Addr, Timeout: time.Second})
+	repo := redissession.New(client, redissession.Config{})
+	if alive, details := repo.Status(); !alive || details != "redis answers PING" {
+		t.Fatalf("Status() = %v, %q while Redis runs", alive, details)
 	}
-	return s
+	must(t, repo.Ping(context.Background()))
+	srv.Stop()
+	alive, details := repo.Status()
+	if alive || !strings.Contains(details, "redis does not answer PING") || !strings.Contains(details, srv.Addr) {
+		t.Fatalf("Status() = %v, %q after Redis stopped; want not alive, with the error and address", alive, details)
+	}
+	if err := repo.Ping(context.Background()); err == nil || !strings.Contains(err.Error(), "redis session repository: ping") {
+		t.Fatalf("Ping() = %v after Redis stopped", err)
+	}
 }

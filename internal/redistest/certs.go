@@ -28,6 +28,10 @@ type Certs struct {
 // NewCerts writes a fresh CA and node certificate into dir.
 func NewCerts(t testing.TB, dir string) *Certs {
 	t.Helper()
+	dir, err := filepath.Abs(dir) // redis-server resolves paths against its own dir
+	if err != nil {
+		t.Fatal(err)
+	}
 	caKey, caCert := newCA(t)
 	key, der := newLeaf(t, caKey, caCert)
 	c := &Certs{

@@ -38,8 +38,9 @@ func (c *ClusterServer) Client(t testing.TB) *redis.ClusterClient {
 }
 
 // Cluster starts three cluster nodes, spreads the 16384 slots over them,
-// joins them and waits until every node reports cluster_state:ok. With TLS
-// the nodes share one CA and talk TLS to each other too.
+// joins them and waits until every node reports cluster_state:ok; it takes
+// a few seconds. With withTLS the nodes share one CA (Nodes[i].Certs.CA)
+// and talk TLS to clients and to each other.
 func Cluster(t testing.TB, withTLS bool) *ClusterServer {
 	t.Helper()
 	c := &ClusterServer{}
@@ -54,9 +55,21 @@ func Cluster(t testing.TB, withTLS bool) *ClusterServer {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := c.form(ctx, t); err != nil {
-		t.Fatalf("redis cluster did not form: %v\n%s", err, c.Nodes[0].Log())
+		t.Fatalf("redis cluster did not form: %v\n%s", err, c.logs())
 	}
 	return c
+}
+
+// TLSConfig is a client configuration that trusts the nodes' CA; nil
+// without TLS.
+func (c *ClusterServer) TLSConfig() *tls.Config { return c.tls }
+
+func (c *ClusterServer) logs() string {
+	var b strings.Builder
+	for _, n := range c.Nodes {
+		fmt.Fprintf(&b, "log of the node on %s:\n%s\n", n.Addr, n.Log())
+	}
+	return b.String()
 }
 
 func (c *ClusterServer) form(ctx context.Context, t testing.TB) error {
