@@ -13,6 +13,10 @@ all: test
 run:
 	$(GO) run ./example
 
+## run-flamingo: a Flamingo v3 application on sessionauth's repositories at http://127.0.0.1:3323
+run-flamingo:
+	cd flamingo/example && $(GO) run . serve -a 127.0.0.1:3323
+
 ## test: everything CI runs — vet, formatting, generated code, all tests with -race
 ## (the core module and the nested Flamingo module), short fuzz runs
 test: deps vet fmt-check generate-check
