@@ -2,7 +2,6 @@ package redissession_test
 
 import (
 	"context"
-	"strconv"
 	"testing"
 	"time"
 
@@ -109,9 +108,4 @@ func mustLoad(t testing.TB, repo domain.SessionRepository, id string) *domain.Se
 		t.Fatal(err)
 	}
 	return s
-}
-
-// expiryField is what the meta field holds for a record that expires in d.
-func expiryField(d time.Duration) string {
-	return strconv.FormatInt(time.Now().Add(d).UnixMilli(), 10)
 }

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -14,17 +14,19 @@ import (
 // AuthControllerOptions configure AuthController. Zero fields take their
 // defaults.
 type AuthControllerOptions struct {
-	// DefaultBroker serves GET /auth/login; the only broker when there is
-	// one.
+	// DefaultBroker serves GET /auth/login (and so RequireLogin); the only
+	// broker when there is one. With several brokers and none chosen,
+	// GET /auth/login lists them.
 	DefaultBroker string
-	// PostLogoutRedirect is where the browser goes after logout; "/" by
-	// default. A path is made absolute with BaseURL or the request's host,
-	// because providers need an absolute post_logout_redirect_uri.
+	// PostLogoutRedirect is where the browser ends up after logout; "/" by
+	// default. The provider's end-session endpoint gets it as an absolute
+	// post_logout_redirect_uri, made with BaseURL.
 	PostLogoutRedirect string
 	// BaseURL is the absolute URL users reach the application at, e.g.
-	// https://shop.example; empty means the scheme and host of the request.
+	// https://shop.example. Empty means the scheme and host of the request,
+	// which is wrong behind a proxy that terminates TLS: set it there.
 	BaseURL string
-	// ErrorHandler renders failed logins; DefaultAuthErrorHandler when nil.
+	// ErrorHandler renders failed logins; AuthErrorPage when nil.
 	ErrorHandler AuthErrorHandler
 	// AuthCodeParams, when set, adds parameters to the provider's
 	// authorization URL (prompt, login_hint, acr_values, ui_locales, ...).
@@ -40,7 +42,8 @@ type AuthCodeParams interface {
 }
 
 // AuthController serves login, callback and logout for the brokers of an
-// AuthManager, and the login form of fake brokers.
+// AuthManager, and the login form of fake brokers. Its handlers need the
+// request's session: serve the mux behind SessionMiddleware.
 type AuthController struct {
 	auth *application.AuthManager
 	opts AuthControllerOptions
@@ -57,7 +60,7 @@ func NewAuthController(auth *application.AuthManager, opts AuthControllerOptions
 		opts.PostLogoutRedirect = "/"
 	}
 	if opts.ErrorHandler == nil {
-		opts.ErrorHandler = DefaultAuthErrorHandler
+		opts.ErrorHandler = AuthErrorPage
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -67,14 +70,17 @@ func NewAuthController(auth *application.AuthManager, opts AuthControllerOptions
 
 // Register adds the routes to mux:
 //
-//	GET  /auth/login              login with the default broker
+//	GET  /auth/login              login with the default broker (or a list of brokers)
 //	GET  /auth/login/{broker}     login; ?redirecturl= is the path to return to
 //	GET  /auth/callback/{broker}  the provider's redirect back
 //	POST /auth/logout             logout (also /auth/logout/{broker})
 //
-// and, for each fake broker, its login form. Logout and the fake login form
-// refuse cross-origin requests (http.CrossOriginProtection: Sec-Fetch-Site
-// or Origin must name this site).
+// and, for each broker that has a FakeLoginForm, GET and POST of its
+// LoginPath. Logout and the fake login form refuse cross-origin requests
+// with Go's http.CrossOriginProtection: a browser request passes when its
+// Sec-Fetch-Site header is same-origin or none, or, without that header,
+// when its Origin names the request's host; requests without either
+// header (not from a browser) pass too. Refused requests get 403.
 func (c *AuthController) Register(mux *http.ServeMux) {
 	protect := http.NewCrossOriginProtection()
 	mux.HandleFunc("GET /auth/login", c.login)
@@ -84,20 +90,30 @@ func (c *AuthController) Register(mux *http.ServeMux) {
 	mux.Handle("POST /auth/logout/{broker}", protect.Handler(http.HandlerFunc(c.logout)))
 	for _, name := range c.auth.BrokerNames() {
 		b, _ := c.auth.Broker(name)
-		if form, ok := b.(FakeLoginForm); ok {
-			h := &fakeLogin{form: form, errors: c.opts.ErrorHandler}
-			mux.Handle("GET "+form.LoginPath(), h)
-			mux.Handle("POST "+form.LoginPath(), protect.Handler(h))
+		form, ok := b.(FakeLoginForm)
+		if !ok {
+			continue
 		}
+		if !strings.HasPrefix(form.LoginPath(), "/") {
+			c.opts.Logger.Error("auth controller: fake login form not served: its path must start with /", "broker", name, "path", form.LoginPath())
+			continue
+		}
+		h := &fakeLogin{form: form}
+		mux.Handle("GET "+form.LoginPath(), h)
+		mux.Handle("POST "+form.LoginPath(), protect.Handler(h))
 	}
 }
 
+// session returns the request's session, or answers 500 when the
+// controller does not run behind SessionMiddleware.
 func (c *AuthController) session(w http.ResponseWriter, r *http.Request) *Session {
 	s := SessionFromContext(r.Context())
 	if s == nil {
-		c.opts.Logger.ErrorContext(r.Context(), "auth controller: no session in the request; wrap the handler with SessionMiddleware")
+		c.opts.Logger.ErrorContext(r.Context(), "auth controller: no session in the request; serve it behind SessionMiddleware", "path", r.URL.Path)
 		http.Error(w, "session middleware missing", http.StatusInternalServerError)
+		return nil
 	}
+	w.Header().Set("Cache-Control", "no-store") // logins are one-off answers
 	return s
 }
 
@@ -113,12 +129,17 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 	if s == nil {
 		return
 	}
+	broker := c.broker(r)
 	returnPath := application.SanitizeReturnPath(r.URL.Query().Get("redirecturl"))
+	if broker == "" && len(c.auth.BrokerNames()) > 1 {
+		c.chooseBroker(w, returnPath)
+		return
+	}
 	var params url.Values
 	if c.opts.AuthCodeParams != nil {
-		params = c.opts.AuthCodeParams.AuthCodeParams(r, c.broker(r))
+		params = c.opts.AuthCodeParams.AuthCodeParams(r, broker)
 	}
-	target, err := c.auth.LoginStartWithParams(r.Context(), s, c.broker(r), returnPath, params)
+	target, err := c.auth.LoginStartWithParams(r.Context(), s, broker, returnPath, params)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -139,12 +160,24 @@ func (c *AuthController) callback(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, returnPath, http.StatusSeeOther)
 }
 
+// logout destroys the session and redirects to the provider's end-session
+// endpoint, or to PostLogoutRedirect as configured (not made absolute, so
+// a proxy's scheme cannot be lost on the way).
 func (c *AuthController) logout(w http.ResponseWriter, r *http.Request) {
 	s := c.session(w, r)
 	if s == nil {
 		return
 	}
-	target := c.auth.Logout(r.Context(), s, r.PathValue("broker"), c.absolute(r, c.opts.PostLogoutRedirect))
+	broker := r.PathValue("broker")
+	if _, ok := c.auth.Broker(broker); broker != "" && !ok {
+		c.fail(w, r, fmt.Errorf("auth controller: logout of %q: %w", broker, domain.ErrUnknownBroker))
+		return
+	}
+	back := c.absolute(r, c.opts.PostLogoutRedirect)
+	target := c.auth.Logout(r.Context(), s, broker, back)
+	if target == back {
+		target = c.opts.PostLogoutRedirect
+	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
@@ -164,11 +197,13 @@ func (c *AuthController) absolute(r *http.Request, path string) string {
 	return base + path
 }
 
+// fail logs err and hands it to the error handler.
 func (c *AuthController) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := AuthErrorStatus(err)
 	level := slog.LevelWarn
-	if errors.Is(err, domain.ErrProviderUnavailable) {
+	if status == http.StatusBadGateway {
 		level = slog.LevelError
 	}
-	c.opts.Logger.Log(r.Context(), level, "login failed", "broker", c.broker(r), "error", err)
+	c.opts.Logger.Log(r.Context(), level, "auth controller: request failed", "path", r.URL.Path, "broker", c.broker(r), "status", status, "error", err)
 	c.opts.ErrorHandler.ServeAuthError(w, r, err)
 }

@@ -1,122 +1,163 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/golang/mock/gomock"
 
-	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/interfaces/web"
-	"github.com/sessionauth/sessionauth/mocks"
 )
-
-// controllerMux serves the auth routes over a mocked broker "idp"; every
-// request gets the given session.
-func controllerMux(t *testing.T, s *web.Session, opts web.AuthControllerOptions) (*mocks.MockIdentityProvider, http.Handler) {
-	broker := mocks.NewMockIdentityProvider(gomock.NewController(t))
-	m := application.NewAuthManager(map[string]domain.IdentityProvider{"idp": broker}, application.Options{})
-	mux := http.NewServeMux()
-	web.NewAuthController(m, opts).Register(mux)
-	return broker, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mux.ServeHTTP(w, r.WithContext(web.ContextWithSession(r.Context(), s)))
-	})
-}
 
 func TestLoginReturnPathIsSanitised(t *testing.T) {
 	tests := []struct{ redirect, want string }{
-		{"/account?x=1", "/account?x=1"},
+		{"/account?tab=orders", "/account?tab=orders"},
+		{"", "/"},
 		{"//evil.example", "/"},
 		{`/\evil.example`, "/"},
-		{"https://evil.example/", "/"},
+		{"https://evil.example", "/"},
 		{"javascript:alert(1)", "/"},
 		{"%2F%2Fevil.example", "/"},
 		{"/%2F%2Fevil.example", "/"},
+		{"/%5Cevil.example", "/"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.redirect, func(t *testing.T) {
-			s := domain.NewSession()
-			broker, h := controllerMux(t, s, web.AuthControllerOptions{})
-			var state string
-			broker.EXPECT().AuthCodeURL(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, req domain.AuthCodeRequest) (string, error) {
-				state = req.State
-				return "https://idp.example/authorize", nil
-			})
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", "/auth/login?redirecturl="+url.QueryEscape(tc.redirect), nil))
-			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "https://idp.example/authorize" {
-				t.Fatalf("login: %d %q", rec.Code, rec.Header().Get("Location"))
-			}
-			// The provider comes back with an error: the page links back, and
-			// the stored return path is what a successful login would use.
-			broker.EXPECT().CheckIssuer(gomock.Any(), gomock.Any()).Return(nil).AnyTimes()
-			broker.EXPECT().Exchange(gomock.Any(), "c", gomock.Any(), gomock.Any()).Return(&domain.Identity{Broker: "idp", Subject: "u"}, nil)
-			rec = httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", "/auth/callback/idp?code=c&state="+url.QueryEscape(state), nil))
+			f := newAuthFixture(t, web.AuthControllerOptions{})
+			state := f.startLogin(t, tc.redirect)
+			f.idp.EXPECT().CheckIssuer(gomock.Any(), "").Return(nil)
+			f.idp.EXPECT().Exchange(gomock.Any(), "c", gomock.Any(), gomock.Any()).Return(&domain.Identity{Broker: "idp", Subject: "u"}, nil)
+			rec := f.serve("GET", "/auth/callback/idp?code=c&state="+url.QueryEscape(state), nil)
 			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != tc.want {
-				t.Fatalf("callback: %d to %q, want %q", rec.Code, rec.Header().Get("Location"), tc.want)
+				t.Fatalf("callback: %d to %q, want a redirect to %q", rec.Code, rec.Header().Get("Location"), tc.want)
 			}
 		})
 	}
 }
 
-func TestAuthControllerErrors(t *testing.T) {
-	var handled error
-	custom := web.AuthErrorHandlerFunc(func(w http.ResponseWriter, r *http.Request, err error) {
-		handled = err
-		w.WriteHeader(http.StatusTeapot)
+func TestLoginStart(t *testing.T) {
+	prompt := authCodeParamsFunc(func(r *http.Request, broker string) url.Values {
+		return url.Values{"prompt": {"login"}, "for": {broker}}
 	})
 	tests := []struct {
-		name string
-		opts web.AuthControllerOptions
-		req  *http.Request
-		code int
-		body string
+		name       string
+		opts       web.AuthControllerOptions
+		brokers    []string
+		path       string
+		wantBroker string
+		wantParams url.Values
 	}{
-		{"unknown broker", web.AuthControllerOptions{}, httptest.NewRequest("GET", "/auth/login/nope", nil), http.StatusNotFound, "Unknown login"},
-		{"unknown state", web.AuthControllerOptions{}, httptest.NewRequest("GET", "/auth/callback/idp?state=x&code=y", nil), http.StatusBadRequest, "Start again"},
-		{"replaced error page", web.AuthControllerOptions{ErrorHandler: custom}, httptest.NewRequest("GET", "/auth/callback/idp?state=x", nil), http.StatusTeapot, ""},
-		{"cross-site logout", web.AuthControllerOptions{}, withHeader(httptest.NewRequest("POST", "/auth/logout", nil), "Sec-Fetch-Site", "cross-site"), http.StatusForbidden, ""},
-		{"logout of nobody", web.AuthControllerOptions{PostLogoutRedirect: "/bye"}, httptest.NewRequest("POST", "/auth/logout", nil), http.StatusSeeOther, ""},
+		{"named broker", web.AuthControllerOptions{}, []string{"idp", "other"}, "/auth/login/idp", "idp", nil},
+		{"the only broker is the default", web.AuthControllerOptions{}, []string{"idp"}, "/auth/login", "idp", nil},
+		{"configured default", web.AuthControllerOptions{DefaultBroker: "other"}, []string{"idp", "other"}, "/auth/login", "other", nil},
+		{"extra parameters", web.AuthControllerOptions{AuthCodeParams: prompt}, []string{"idp"}, "/auth/login/idp", "idp",
+			url.Values{"prompt": {"login"}, "for": {"idp"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := domain.NewSession()
-			_, h := controllerMux(t, s, tc.opts)
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, tc.req)
-			if rec.Code != tc.code || !strings.Contains(strings.ToLower(rec.Body.String()), strings.ToLower(tc.body)) {
-				t.Fatalf("%d %s; want %d with %q", rec.Code, rec.Body, tc.code, tc.body)
+			f := newAuthFixture(t, tc.opts, tc.brokers...)
+			var req domain.AuthCodeRequest
+			expectAuthCodeURL(f.brokers[tc.wantBroker], &req)
+			rec := f.serve("GET", tc.path+"?redirecturl=%2Fx", nil)
+			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "https://idp.example/authorize?state="+url.QueryEscape(req.State) {
+				t.Fatalf("%d to %q; want a redirect to the authorization URL", rec.Code, rec.Header().Get("Location"))
+			}
+			if !reflect.DeepEqual(req.Params, tc.wantParams) || req.Nonce == "" || req.PKCEVerifier == "" {
+				t.Fatalf("authorization request %+v; want params %v, a nonce and a PKCE verifier", req, tc.wantParams)
 			}
 		})
 	}
-	if handled == nil {
-		t.Fatal("the replaced error handler was not called")
+}
+
+func TestLoginListsBrokersWithoutADefault(t *testing.T) {
+	f := newAuthFixture(t, web.AuthControllerOptions{}, "corp", "dev")
+	rec := f.serve("GET", "/auth/login?redirecturl=%2Faccount", nil)
+	body := rec.Body.String()
+	for _, want := range []string{`href="/auth/login/corp?redirecturl=%2Faccount"`, `href="/auth/login/dev?redirecturl=%2Faccount"`} {
+		if rec.Code != http.StatusOK || !strings.Contains(body, want) {
+			t.Fatalf("%d %s; want a link %s", rec.Code, body, want)
+		}
 	}
 }
 
-func TestRequireLoginRejectsAnonymousWrites(t *testing.T) {
-	h := web.RequireLoginWith("corp", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { t.Fatal("reached") }))
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest("POST", "/orders", nil)
-	h.ServeHTTP(rec, req.WithContext(web.ContextWithSession(req.Context(), domain.NewSession())))
-	if rec.Code != http.StatusUnauthorized {
-		t.Fatalf("anonymous POST: %d, want 401", rec.Code)
+type authCodeParamsFunc func(r *http.Request, broker string) url.Values
+
+func (f authCodeParamsFunc) AuthCodeParams(r *http.Request, broker string) url.Values {
+	return f(r, broker)
+}
+
+func TestLogoutIsRefusedAcrossOrigins(t *testing.T) {
+	tests := []struct {
+		name   string
+		header http.Header
+		want   int
+	}{
+		{"cross-site fetch metadata", http.Header{"Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden},
+		{"same-site but another origin", http.Header{"Sec-Fetch-Site": {"same-site"}}, http.StatusForbidden},
+		{"foreign Origin", http.Header{"Origin": {"https://evil.example"}}, http.StatusForbidden},
+		{"same origin", http.Header{"Sec-Fetch-Site": {"same-origin"}, "Origin": {"http://example.com"}}, http.StatusSeeOther},
+		{"our Origin without fetch metadata", http.Header{"Origin": {"http://example.com"}}, http.StatusSeeOther},
+		{"not a browser", nil, http.StatusSeeOther},
 	}
-	rec = httptest.NewRecorder()
-	req = httptest.NewRequest("GET", "/orders", nil)
-	h.ServeHTTP(rec, req.WithContext(web.ContextWithSession(req.Context(), domain.NewSession())))
-	if loc := rec.Header().Get("Location"); loc != "/auth/login/corp?redirecturl=%2Forders" {
-		t.Fatalf("anonymous GET redirected to %q", loc)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newAuthFixture(t, web.AuthControllerOptions{})
+			f.logIn(t)
+			f.idp.EXPECT().EndSessionURL(gomock.Any(), gomock.Any(), gomock.Any()).Return("", false).AnyTimes()
+			rec := f.serve("POST", "/auth/logout", tc.header)
+			if rec.Code != tc.want {
+				t.Fatalf("logout: %d, want %d", rec.Code, tc.want)
+			}
+			if refused := tc.want == http.StatusForbidden; f.session.Destroyed() == refused || f.loggedIn() != refused {
+				t.Fatalf("refused %v, but session destroyed %v and logged in %v", refused, f.session.Destroyed(), f.loggedIn())
+			}
+		})
 	}
 }
 
-func withHeader(r *http.Request, k, v string) *http.Request {
-	r.Header.Set(k, v)
-	return r
+func TestLogoutRedirect(t *testing.T) {
+	const end = "https://idp.example/end_session?id_token_hint=raw-id-token"
+	tests := []struct {
+		name     string
+		opts     web.AuthControllerOptions
+		loggedIn bool
+		path     string
+		endsAt   string // the post-logout URL the provider is given; "" for no end-session endpoint
+		want     string
+	}{
+		{"end session with the base URL", web.AuthControllerOptions{BaseURL: "https://shop.example/", PostLogoutRedirect: "/bye"}, true, "/auth/logout", "https://shop.example/bye", end},
+		{"end session with the request's host", web.AuthControllerOptions{}, true, "/auth/logout/idp", "http://example.com/", end},
+		{"absolute post-logout URL", web.AuthControllerOptions{PostLogoutRedirect: "https://www.example/"}, true, "/auth/logout", "https://www.example/", end},
+		{"no end-session endpoint", web.AuthControllerOptions{PostLogoutRedirect: "/bye"}, true, "/auth/logout", "", "/bye"},
+		{"nobody logged in", web.AuthControllerOptions{}, false, "/auth/logout", "", "/"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newAuthFixture(t, tc.opts)
+			if tc.loggedIn {
+				f.logIn(t)
+				f.idp.EXPECT().EndSessionURL(gomock.Any(), "raw-id-token", gomock.Any()).DoAndReturn(
+					func(_ any, _ string, back string) (string, bool) {
+						if tc.endsAt == "" {
+							return "", false
+						}
+						if back != tc.endsAt {
+							t.Errorf("post-logout redirect %q, want %q", back, tc.endsAt)
+						}
+						return end, true
+					})
+			}
+			rec := f.serve("POST", tc.path, nil)
+			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != tc.want {
+				t.Fatalf("logout: %d to %q, want %q", rec.Code, rec.Header().Get("Location"), tc.want)
+			}
+			if !f.session.Destroyed() || f.loggedIn() {
+				t.Fatal("the session was not destroyed")
+			}
+		})
+	}
 }

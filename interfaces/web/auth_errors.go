@@ -9,8 +9,9 @@ import (
 	"github.com/sessionauth/sessionauth/domain"
 )
 
-// AuthErrorHandler renders a failed login. The default shows a short page
-// that says what went wrong and offers a fresh login; replace it through
+// AuthErrorHandler renders a failed login, callback or logout. It must
+// answer with a page, never with a redirect into another login, so that a
+// failing provider cannot cause a loop. Replace AuthErrorPage through
 // AuthControllerOptions.ErrorHandler.
 type AuthErrorHandler interface {
 	ServeAuthError(w http.ResponseWriter, r *http.Request, err error)
@@ -24,61 +25,89 @@ func (f AuthErrorHandlerFunc) ServeAuthError(w http.ResponseWriter, r *http.Requ
 	f(w, r, err)
 }
 
-// DefaultAuthErrorHandler answers with a status that fits the error (never
-// 500) and a page without any automatic redirect, so a failing provider
-// cannot cause a loop:
-//
-//	unknown broker                         404
-//	provider error (access_denied, ...)    401, with the provider's code and description
-//	expired, replayed or unknown state     400, with a link to start again
-//	response that fails verification       400
-//	provider unreachable                   502
-var DefaultAuthErrorHandler AuthErrorHandler = AuthErrorHandlerFunc(defaultAuthError)
+// AuthErrorPage is the error handler AuthController uses unless told
+// otherwise: a short HTML page with the status of AuthErrorStatus that
+// says what went wrong, shows a provider's error code and description
+// (escaped), and links to a fresh login of the same broker. It never
+// redirects.
+var AuthErrorPage AuthErrorHandler = AuthErrorHandlerFunc(serveAuthErrorPage)
 
-type authErrorPage struct {
-	Status       int
-	Title        string
-	Message      string
-	Code, Detail string
-	Retry        string
+// AuthErrorStatus is the HTTP status for a failed auth request; never 500:
+//
+//	unknown broker                                   404
+//	provider error (access_denied, invalid_grant...) 401
+//	expired, replayed, forged or unknown state       400
+//	answer that fails verification (iss, ID token)   400
+//	provider unreachable or failing (server_error)   502
+func AuthErrorStatus(err error) int {
+	var pe *domain.ProviderError
+	switch {
+	case errors.Is(err, domain.ErrUnknownBroker):
+		return http.StatusNotFound
+	case errors.As(err, &pe):
+		if pe.Code == "server_error" || pe.Code == "temporarily_unavailable" {
+			return http.StatusBadGateway
+		}
+		return http.StatusUnauthorized
+	case errors.Is(err, domain.ErrInvalidState), errors.Is(err, domain.ErrIssuerMismatch),
+		errors.Is(err, domain.ErrInvalidIDToken), errors.Is(err, domain.ErrNonceMismatch),
+		errors.Is(err, domain.ErrInvalidCode), errors.Is(err, domain.ErrInvalidCredentials):
+		return http.StatusBadRequest
+	}
+	// ErrProviderUnavailable, and what the IdentityProvider contract calls
+	// transient: the provider did not answer, or not as expected.
+	return http.StatusBadGateway
 }
 
-func defaultAuthError(w http.ResponseWriter, r *http.Request, err error) {
-	p := describeAuthError(err)
-	if p.Status != http.StatusNotFound {
-		p.Retry = "/auth/login"
+type authErrorView struct {
+	Title, Message string
+	Code, Detail   string
+	Retry          string
+}
+
+func serveAuthErrorPage(w http.ResponseWriter, r *http.Request, err error) {
+	status := AuthErrorStatus(err)
+	v := describeAuthError(err, status)
+	if status != http.StatusNotFound {
+		v.Retry = "/auth/login"
 		if b := r.PathValue("broker"); b != "" {
-			p.Retry += "/" + url.PathEscape(b)
+			v.Retry += "/" + url.PathEscape(b)
 		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(p.Status)
-	_ = authErrorTemplate.Execute(w, p)
+	w.WriteHeader(status)
+	_ = authErrorTemplate.Execute(w, v)
 }
 
-func describeAuthError(err error) authErrorPage {
+func describeAuthError(err error, status int) authErrorView {
 	var pe *domain.ProviderError
+	hasCode := errors.As(err, &pe)
+	var v authErrorView
 	switch {
-	case errors.Is(err, domain.ErrUnknownBroker):
-		return authErrorPage{Status: http.StatusNotFound, Title: "Unknown login", Message: "There is no login of that name."}
-	case errors.As(err, &pe):
-		return authErrorPage{Status: http.StatusUnauthorized, Title: "Login not completed",
-			Message: "The identity provider did not log you in.", Code: pe.Code, Detail: pe.Description}
+	case status == http.StatusNotFound:
+		v = authErrorView{Title: "Unknown login", Message: "There is no login of that name."}
 	case errors.Is(err, domain.ErrInvalidState):
-		return authErrorPage{Status: http.StatusBadRequest, Title: "Login expired",
-			Message: "This login has expired, was already used or was started elsewhere. Please start again."}
-	case errors.Is(err, domain.ErrProviderUnavailable):
-		return authErrorPage{Status: http.StatusBadGateway, Title: "Login unavailable",
-			Message: "The identity provider cannot be reached right now. Please try again in a moment."}
+		v = authErrorView{Title: "Login expired or invalid",
+			Message: "This login has expired, was used already or was started in another browser. Please start again."}
+	case status == http.StatusBadGateway:
+		v = authErrorView{Title: "Login unavailable",
+			Message: "The identity provider cannot be reached or did not answer as expected. Please try again in a moment."}
+	case hasCode:
+		v = authErrorView{Title: "Login not completed", Message: "The identity provider did not log you in."}
+	default:
+		v = authErrorView{Title: "Login failed",
+			Message: "The answer of the identity provider could not be verified. Please start again."}
 	}
-	return authErrorPage{Status: http.StatusBadRequest, Title: "Login failed",
-		Message: "The answer of the identity provider could not be verified. Please start again."}
+	if hasCode {
+		v.Code, v.Detail = pe.Code, pe.Description
+	}
+	return v
 }
 
 var authErrorTemplate = template.Must(template.New("auth-error").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title></head>
-<body><h1>{{.Title}}</h1><p>{{.Message}}</p>
+<body><h1>{{.Title}}</h1><p id="error-message">{{.Message}}</p>
 {{if .Code}}<p>Provider error: <code id="error-code">{{.Code}}</code>{{if .Detail}} — <span id="error-description">{{.Detail}}</span>{{end}}</p>{{end}}
-{{if .Retry}}<p><a href="{{.Retry}}">Log in again</a></p>{{end}}
+{{if .Retry}}<p><a id="login-again" href="{{.Retry}}">Start a new login</a></p>{{end}}
 <p><a href="/">Home</a></p></body></html>`))

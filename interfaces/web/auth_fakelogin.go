@@ -4,58 +4,71 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-
 	"net/url"
 
 	"github.com/sessionauth/sessionauth/domain"
 )
 
 // FakeLoginForm is the optional power of a fake broker (package
-// fakebroker): a login form at LoginPath that checks a configured user and
-// sends the browser to the callback. AuthController serves it for every
-// broker that has it.
+// fakebroker): the login form its authorization URL points at, served by
+// AuthController at LoginPath. The flow's parameters (state, nonce, PKCE
+// challenge) travel in the form's query string.
 type FakeLoginForm interface {
+	// LoginPath is the path of the form, starting with "/".
 	LoginPath() string
+	// Authorize checks username and password and returns the callback URL
+	// with a fresh code; wrong credentials yield an error wrapping
+	// domain.ErrInvalidCredentials.
 	Authorize(username, password string, query url.Values) (callbackURL string, err error)
+	// Deny returns the callback URL for a cancelled login
+	// (error=access_denied).
 	Deny(query url.Values) (callbackURL string)
 }
 
 type fakeLogin struct {
-	form   FakeLoginForm
-	errors AuthErrorHandler
+	form FakeLoginForm
 }
 
-type fakeLoginPage struct {
+type fakeLoginView struct {
 	Action, Username, Error string
 }
 
-// ServeHTTP shows the form (GET) or checks it (POST). The flow's
-// parameters (state, nonce, PKCE challenge) stay in the query string.
+// ServeHTTP shows the form (GET) or checks it (POST): the right password
+// or the cancel button redirect to the callback; a wrong password shows
+// the form again with 401; a form opened without a started login shows
+// it with 400.
 func (f *fakeLogin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	page := fakeLoginPage{Action: f.form.LoginPath() + "?" + r.URL.RawQuery}
-	if r.Method == http.MethodPost {
-		if r.PostFormValue("cancel") != "" {
-			http.Redirect(w, r, f.form.Deny(r.URL.Query()), http.StatusSeeOther)
-			return
-		}
-		page.Username = r.PostFormValue("username")
-		target, err := f.form.Authorize(page.Username, r.PostFormValue("password"), r.URL.Query())
-		if err == nil {
-			http.Redirect(w, r, target, http.StatusSeeOther)
-			return
-		}
-		if !errors.Is(err, domain.ErrInvalidCredentials) {
-			f.errors.ServeAuthError(w, r, err)
-			return
-		}
-		page.Error = "Unknown user or wrong password."
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusUnauthorized)
-		_ = fakeLoginTemplate.Execute(w, page)
+	v := fakeLoginView{Action: f.form.LoginPath()}
+	if r.URL.RawQuery != "" {
+		v.Action += "?" + r.URL.RawQuery
+	}
+	if r.Method != http.MethodPost {
+		f.render(w, http.StatusOK, v)
 		return
 	}
+	if r.PostFormValue("cancel") != "" {
+		http.Redirect(w, r, f.form.Deny(r.URL.Query()), http.StatusSeeOther)
+		return
+	}
+	v.Username = r.PostFormValue("username")
+	target, err := f.form.Authorize(v.Username, r.PostFormValue("password"), r.URL.Query())
+	switch {
+	case err == nil:
+		http.Redirect(w, r, target, http.StatusSeeOther)
+	case errors.Is(err, domain.ErrInvalidCredentials):
+		v.Error = "Unknown user or wrong password."
+		f.render(w, http.StatusUnauthorized, v)
+	default:
+		v.Error = "This login was not started properly. Start it again from the application."
+		f.render(w, http.StatusBadRequest, v)
+	}
+}
+
+func (f *fakeLogin) render(w http.ResponseWriter, status int, v fakeLoginView) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = fakeLoginTemplate.Execute(w, page)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = fakeLoginTemplate.Execute(w, v)
 }
 
 var fakeLoginTemplate = template.Must(template.New("fake-login").Parse(`<!doctype html>
@@ -63,7 +76,7 @@ var fakeLoginTemplate = template.Must(template.New("fake-login").Parse(`<!doctyp
 <body><h1>Log in</h1><p>Development login: no real identity provider is involved.</p>
 {{if .Error}}<p id="login-error" role="alert">{{.Error}}</p>{{end}}
 <form method="post" action="{{.Action}}">
-<p><label>User <input id="username" name="username" value="{{.Username}}" autocomplete="username" autofocus></label></p>
+<p><label>Username <input id="username" name="username" value="{{.Username}}" autocomplete="username" autofocus></label></p>
 <p><label>Password <input id="password" name="password" type="password" autocomplete="current-password"></label></p>
-<p><button id="login" type="submit">Log in</button> <button id="cancel" type="submit" name="cancel" value="1">Cancel</button></p>
+<p><button id="login" type="submit">Log in</button> <button id="cancel" type="submit" name="cancel" value="1" formnovalidate>Cancel</button></p>
 </form></body></html>`))

@@ -9,8 +9,10 @@ import (
 
 // RequireLogin lets logged-in users through to next. Anonymous GET and
 // HEAD requests are sent to /auth/login with the current path and query as
-// the return path, so the user comes back where they were; other anonymous
-// requests get 401.
+// the return path (303), so the user comes back where they were; other
+// anonymous requests get 401. "Logged in" is what
+// application.UserService.IsLoggedIn says of the request's session; a
+// request without one (not behind SessionMiddleware) is anonymous.
 func RequireLogin(next http.Handler) http.Handler {
 	return RequireLoginWith("", next)
 }

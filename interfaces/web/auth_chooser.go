@@ -1,0 +1,30 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+)
+
+type brokerChoice struct {
+	Name, Href string
+}
+
+// chooseBroker answers GET /auth/login when several brokers are configured
+// and none is the default: a page with a login link for each, keeping the
+// (sanitised) return path.
+func (c *AuthController) chooseBroker(w http.ResponseWriter, returnPath string) {
+	var choices []brokerChoice
+	for _, name := range c.auth.BrokerNames() {
+		href := "/auth/login/" + url.PathEscape(name) + "?" + url.Values{"redirecturl": {returnPath}}.Encode()
+		choices = append(choices, brokerChoice{Name: name, Href: href})
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = brokerChoiceTemplate.Execute(w, choices)
+}
+
+var brokerChoiceTemplate = template.Must(template.New("choose-broker").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Log in</title></head>
+<body><h1>Log in</h1><ul>
+{{range .}}<li><a class="broker" id="login-{{.Name}}" href="{{.Href}}">Log in with {{.Name}}</a></li>
+{{end}}</ul></body></html>`))
