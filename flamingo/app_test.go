@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,4 +181,28 @@ func startupError(t testing.TB, cfg map[string]interface{}, withSessionauth bool
 		t.Fatal("the application neither started nor failed within 30s")
 		return ""
 	}
+}
+
+// wantCounter requests the counter n times with one cookie jar, expects
+// 1..n, and returns the Set-Cookie header of the first response.
+func wantCounter(t testing.TB, base string, n int) string {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	var first string
+	for want := 1; want <= n; want++ {
+		resp, err := client.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != fmt.Sprint(want) {
+			t.Fatalf("request %d: %d %q", want, resp.StatusCode, body)
+		}
+		if want == 1 {
+			first = resp.Header.Get("Set-Cookie")
+		}
+	}
+	return first
 }

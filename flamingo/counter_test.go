@@ -1,10 +1,8 @@
 package sessionauthflamingo_test
 
 import (
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"strings"
 	"testing"
 
@@ -52,19 +50,7 @@ func TestFlamingoCounterOnOurRepositories(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			base := startFlamingo(t, tc.cfg(), true)
-			jar, _ := cookiejar.New(nil)
-			client := &http.Client{Jar: jar}
-			for want := 1; want <= 3; want++ {
-				resp, err := client.Get(base + "/")
-				if err != nil {
-					t.Fatal(err)
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if string(body) != fmt.Sprint(want) {
-					t.Fatalf("request %d: %d %q", want, resp.StatusCode, body)
-				}
-			}
+			wantCounter(t, base, 3)
 			resp, err := http.Get(base + "/status/healthcheck")
 			if err != nil {
 				t.Fatal(err)
