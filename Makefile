@@ -5,7 +5,7 @@ FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 COUNT     ?= 6
 
-.PHONY: all run run-flamingo test test-flamingo deps vet fmt-check generate generate-check fuzz bench lint
+.PHONY: all run run-flamingo bench-flamingo test test-flamingo deps vet fmt-check generate generate-check fuzz bench lint
 
 all: test
 
@@ -70,6 +70,15 @@ fuzz:
 ## bench: every benchmark, COUNT times, for benchstat
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) $(PKGS) | tee bench.out
+
+## bench-flamingo: Flamingo's own session path against sessionauth's, on Redis (docs/performance-flamingo.md)
+bench-flamingo: deps
+	cd flamingo && $(GO) test -c -o $${TMPDIR:-/tmp}/flamingo.test . && \
+	for v in flamingo-always flamingo-onwrite flamingo-sessionauth sessionauth; do \
+	  for i in $$(seq $(COUNT)); do \
+	    $${TMPDIR:-/tmp}/flamingo.test -test.run '^$$' -test.bench "BenchmarkRequestOnRedis/^$$v\$$/" -test.benchmem; \
+	  done; \
+	done | tee $(CURDIR)/bench-flamingo.out
 
 ## lint: golangci-lint v2 when installed, else staticcheck
 lint:

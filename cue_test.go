@@ -1,36 +1,87 @@
 package sessionauth_test
 
 import (
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sessionauth/sessionauth"
 )
 
-// TestCueConfigDeclaresEveryKey checks that the schema Flamingo's loader
-// reads names every session key ConfigModule knows, with the same default.
+// cueFields reads the fields a CueConfig declares, by dotted path, with
+// the text after the colon: enough for the plain nesting of our schemas
+// (`a: b: {` opens a block, `}` closes it, `c?: type` is optional).
+func cueFields(cue string) map[string]string {
+	fields := make(map[string]string)
+	var stack []string
+	for _, line := range strings.Split(cue, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "}" {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		path := append([]string(nil), stack...)
+		rest := line
+		for {
+			name, after, ok := strings.Cut(rest, ": ")
+			if !ok || strings.ContainsAny(name, ` "|*[{(`) {
+				break
+			}
+			path, rest = append(path, strings.TrimSuffix(name, "?")), after
+		}
+		if len(path) == len(stack) {
+			continue
+		}
+		if rest == "{" {
+			stack = path
+			continue
+		}
+		fields[strings.Join(path, ".")] = rest
+	}
+	return fields
+}
+
+// cueDefault is the literal default (`*"x"`, `*true`, `*10`) of a field.
+var cueDefault = regexp.MustCompile(`\*("[^"]*"|true|false|[0-9.]+)(\s|$)`)
+
+// TestCueConfigDeclaresEveryKey checks that the schemas Flamingo's loader
+// reads declare every key ConfigModule knows, and that a literal default
+// there is ConfigModule's default too.
 func TestCueConfigDeclaresEveryKey(t *testing.T) {
-	cue := new(sessionauth.SessionModule).CueConfig()
+	declared := cueFields(new(sessionauth.SessionModule).CueConfig())
+	for k, v := range cueFields(new(sessionauth.AuthModule).CueConfig()) {
+		declared[k] = v
+	}
 	defaults, err := sessionauth.NormalizeConfig(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for key := range defaults {
-		if !strings.HasPrefix(key, "flamingo.session.") {
+	for key, want := range defaults {
+		schema, ok := declared[key]
+		if !ok {
+			t.Errorf("CueConfig does not declare %s", key)
 			continue
 		}
-		last := key[strings.LastIndex(key, ".")+1:]
-		declared := false
-		for _, form := range []string{"\t" + last + ":", " " + last + ":", "\t" + last + "?:"} {
-			declared = declared || strings.Contains(cue, form)
+		m := cueDefault.FindStringSubmatch(schema)
+		if m == nil || key == "flamingo.session.secret" { // Flamingo's own default secret applies inside Flamingo; sessionauth warns about it
+			continue
 		}
-		if !declared {
-			t.Errorf("CueConfig does not declare %s", key)
+		if got := cueLiteral(m[1]); got != fmt.Sprint(want) {
+			t.Errorf("CueConfig's default of %s is %s, ConfigModule's is %v", key, got, want)
 		}
 	}
 	for legacy, current := range new(sessionauth.SessionModule).FlamingoLegacyConfigAlias() {
-		if !strings.HasPrefix(current, "flamingo.session.") || legacy == current {
-			t.Errorf("alias %s -> %s", legacy, current)
+		if _, ok := declared[current]; !ok || legacy == current {
+			t.Errorf("legacy key %s is an alias of %s, which CueConfig does not declare", legacy, current)
 		}
 	}
+}
+
+func cueLiteral(s string) string {
+	if u, err := strconv.Unquote(s); err == nil {
+		return u
+	}
+	return s
 }

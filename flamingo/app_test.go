@@ -2,12 +2,9 @@ package sessionauthflamingo_test
 
 import (
 	"bufio"
-	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,21 +21,33 @@ import (
 	"flamingo.me/flamingo/v3/framework/web"
 	"gopkg.in/yaml.v3"
 
+	"github.com/sessionauth/sessionauth"
 	sessionauthflamingo "github.com/sessionauth/sessionauth/flamingo"
+	sessionhealth "github.com/sessionauth/sessionauth/interfaces/healthcheck"
 )
 
-// Each Flamingo application runs in a process of its own: Flamingo binds
-// its router in dingo's process-wide ChildSingleton scope, so a second
-// application in one process would serve the first one's routes. The test
-// binary starts itself as that process (see TestMain).
+// Each Flamingo application runs in a process of its own: Flamingo v3.17.4
+// binds its router in dingo's ChildSingleton scope and its route registry
+// in the Singleton scope, both process-wide for a root injector, so a
+// second application in one process would serve the first one's routes.
+// The test binary starts itself as that process (see TestMain), built with
+// the same flags (-race included), and hands it a listener on a free port.
 const (
-	envConfigDir   = "SESSIONAUTH_FLAMINGO_CONFIG_DIR"
-	envSessionauth = "SESSIONAUTH_FLAMINGO_WITH_SESSIONAUTH"
+	envConfigDir = "SESSIONAUTH_FLAMINGO_CONFIG_DIR"
+	envMode      = "SESSIONAUTH_FLAMINGO_MODE"
+)
+
+// The modes of the test application.
+const (
+	flamingoOnly = "flamingo" // Flamingo's own session backends
+	custom       = "custom"   // sessionauthflamingo.Module: our repository behind Flamingo's sessions
+	login        = "auth"     // sessionauthflamingo.AuthModule and the seeds' controller at /profile
+	modules      = "modules"  // sessionauth's SessionModule and AuthModule beside Flamingo's, health at /sessionauth/health
 )
 
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(envConfigDir); dir != "" {
-		if err := serveApplication(dir, os.Getenv(envSessionauth) == "1"); err != nil {
+		if err := serveApplication(dir, os.Getenv(envMode)); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -47,71 +56,114 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// routes are the test application's: a counter, a key setter and a key
-// counter on Flamingo's own *web.Session.
-type routes struct{}
-
-func (routes) Routes(registry *web.RouterRegistry) {
-	registry.MustRoute("/", "counter")
-	registry.HandleGet("counter", func(ctx context.Context, r *web.Request) web.Result {
-		n, _ := r.Session().Load("n")
-		i, _ := n.(int)
-		r.Session().Store("n", i+1)
-		return &web.Response{Status: http.StatusOK, Body: strings.NewReader(fmt.Sprint(i + 1))}
-	})
-	registry.MustRoute("/set", "set")
-	registry.HandleGet("set", func(ctx context.Context, r *web.Request) web.Result {
-		k := r.Request().URL.Query().Get("k")
-		r.Session().Store(k, k)
-		time.Sleep(20 * time.Millisecond) // the handler's work: requests of one session overlap
-		return &web.Response{Status: http.StatusOK}
-	})
-	registry.MustRoute("/keys", "keys")
-	registry.HandleGet("keys", func(ctx context.Context, r *web.Request) web.Result {
-		return &web.Response{Status: http.StatusOK, Body: strings.NewReader(fmt.Sprint(len(r.Session().Keys())))}
-	})
+// applicationModules are the modules of the test application in mode.
+func applicationModules(mode string) []dingo.Module {
+	switch mode {
+	case custom:
+		return []dingo.Module{new(sessionauthflamingo.Module), new(fl.SessionModule), new(healthcheck.Module)}
+	case login:
+		return []dingo.Module{new(sessionauthflamingo.AuthModule), new(fl.SessionModule), new(healthcheck.Module),
+			dingo.ModuleFunc(func(injector *dingo.Injector) { web.BindRoutes(injector, new(seedsRoutes)) })}
+	case modules:
+		return []dingo.Module{new(sessionauthflamingo.ConfigModule), new(sessionauth.AuthModule), new(fl.SessionModule), new(healthcheck.Module),
+			dingo.ModuleFunc(func(injector *dingo.Injector) { web.BindRoutes(injector, new(healthRoutes)) })}
+	}
+	return []dingo.Module{new(fl.SessionModule), new(healthcheck.Module)}
 }
 
-// serveApplication runs the Flamingo application configured in dir on a
-// free loopback port, with Flamingo's health check at
-// /status/healthcheck, and prints "listening <addr>" when it accepts.
-func serveApplication(dir string, withSessionauth bool) error {
-	modules := []dingo.Module{new(fl.SessionModule), new(healthcheck.Module)}
-	if withSessionauth {
-		modules = append([]dingo.Module{new(sessionauthflamingo.Module)}, modules...)
+// serveApplication runs the Flamingo application configured in dir on the
+// listener its parent passed as file 3 and prints "listening" when it
+// accepts.
+func serveApplication(dir, mode string) error {
+	_, handler, err := buildApplication(dir, mode)
+	if err != nil {
+		return err
 	}
-	app, err := flamingo.NewApplication(modules, flamingo.ConfigDir(dir), flamingo.WithArgs(),
+	l, err := net.FileListener(os.NewFile(3, "listener"))
+	if err != nil {
+		return fmt.Errorf("flamingo application: listener: %w", err)
+	}
+	fmt.Println("listening")
+	return http.Serve(l, handler)
+}
+
+// buildApplication builds the Flamingo application in mode configured in
+// dir, with extra modules loaded first, and returns its injector and its handler:
+// Flamingo's router, and Flamingo's health check at /status/healthcheck.
+// One process can hold one such application.
+func buildApplication(dir, mode string, extra ...dingo.Module) (*dingo.Injector, http.Handler, error) {
+	app, err := flamingo.NewApplication(append(extra, applicationModules(mode)...), flamingo.ConfigDir(dir), flamingo.WithArgs(),
 		flamingo.WithRoutes(routes{}), flamingo.WithCustomLogger(new(zap.Module)))
 	if err != nil {
-		return fmt.Errorf("flamingo application: %w", err)
+		return nil, nil, fmt.Errorf("flamingo application: %w", err)
 	}
 	injector, err := app.ConfigArea().GetInitializedInjector()
 	if err != nil {
-		return err
+		return nil, nil, fmt.Errorf("flamingo application: injector: %w", err)
 	}
 	router, err := injector.GetInstance(new(web.Router))
 	if err != nil {
-		return err
+		return nil, nil, fmt.Errorf("flamingo application: router: %w", err)
 	}
 	health, err := injector.GetInstance(new(controllers.Healthcheck))
 	if err != nil {
-		return err
+		return nil, nil, fmt.Errorf("flamingo application: health check: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/status/healthcheck", health.(*controllers.Healthcheck))
 	mux.Handle("/", router.(*web.Router).Handler())
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	fmt.Printf("listening %s\n", l.Addr())
-	return http.Serve(l, mux)
+	return injector, mux, nil
 }
 
-// startFlamingo starts a Flamingo application with cfg in a process of its
-// own and returns its base URL; withSessionauth puts sessionauth behind
-// Flamingo's sessions.
-func startFlamingo(t testing.TB, cfg map[string]interface{}, withSessionauth bool) string {
+// healthRoutes serve sessionauth's own health endpoint, with the checks
+// sessionauth's modules bound.
+type healthRoutes struct{ handler *sessionhealth.Handler }
+
+func (r *healthRoutes) Inject(h *sessionhealth.Handler) *healthRoutes {
+	r.handler = h
+	return r
+}
+
+func (r *healthRoutes) Routes(registry *web.RouterRegistry) {
+	registry.MustRoute("/sessionauth/health", "sessionauth.health")
+	registry.HandleAny("sessionauth.health", web.WrapHTTPHandler(r.handler))
+}
+
+// startFlamingo starts the test application in mode with cfg in a process
+// of its own and returns its base URL.
+func startFlamingo(t testing.TB, cfg map[string]interface{}, mode string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cmd, stderr := command(t, cfg, mode, l.(*net.TCPListener))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		if lines.Text() == "listening" {
+			go func() {
+				for lines.Scan() {
+				}
+			}()
+			return "http://" + l.Addr().String()
+		}
+	}
+	_ = cmd.Wait()
+	t.Fatalf("the Flamingo application did not start:\n%s", stderr)
+	return ""
+}
+
+// command is the test binary run as the application in mode with cfg.
+func command(t testing.TB, cfg map[string]interface{}, mode string, l *net.TCPListener) (*exec.Cmd, *strings.Builder) {
 	t.Helper()
 	dir := t.TempDir()
 	b, err := yaml.Marshal(cfg)
@@ -121,88 +173,44 @@ func startFlamingo(t testing.TB, cfg map[string]interface{}, withSessionauth boo
 	if err := os.WriteFile(filepath.Join(dir, "config.yml"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), envConfigDir+"="+dir)
-	if withSessionauth {
-		cmd.Env = append(cmd.Env, envSessionauth+"=1")
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
+	f, err := l.File()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	return "http://" + waitListening(t, bufio.NewScanner(out), &stderr)
-}
-
-func waitListening(t testing.TB, lines *bufio.Scanner, stderr *strings.Builder) string {
-	t.Helper()
-	for lines.Scan() {
-		if addr, ok := strings.CutPrefix(lines.Text(), "listening "); ok {
-			go func() {
-				for lines.Scan() {
-				}
-			}()
-			return addr
-		}
-	}
-	t.Fatalf("the Flamingo application did not start:\n%s", stderr.String())
-	return ""
+	t.Cleanup(func() { f.Close() })
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envConfigDir+"="+dir, envMode+"="+mode)
+	cmd.ExtraFiles = []*os.File{f}
+	stderr := new(strings.Builder)
+	cmd.Stderr = stderr
+	return cmd, stderr
 }
 
 // startupError runs the application with cfg and returns what it printed
 // when it refused to start; the test fails when it started.
-func startupError(t testing.TB, cfg map[string]interface{}, withSessionauth bool) string {
+func startupError(t testing.TB, cfg map[string]interface{}, mode string) string {
 	t.Helper()
-	dir := t.TempDir()
-	b, _ := yaml.Marshal(cfg)
-	if err := os.WriteFile(filepath.Join(dir, "config.yml"), b, 0o600); err != nil {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), envConfigDir+"="+dir)
-	if withSessionauth {
-		cmd.Env = append(cmd.Env, envSessionauth+"=1")
+	defer l.Close()
+	cmd, stderr := command(t, cfg, mode, l.(*net.TCPListener))
+	cmd.Stdout = stderr
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
-	done := make(chan []byte, 1)
-	go func() { out, _ := cmd.CombinedOutput(); done <- out }()
+	go func() { done <- cmd.Wait() }()
 	select {
-	case out := <-done:
-		if strings.Contains(string(out), "listening ") {
-			t.Fatalf("the application started:\n%s", out)
+	case <-done:
+		if strings.Contains(stderr.String(), "listening") {
+			t.Fatalf("the application started:\n%s", stderr)
 		}
-		return string(out)
+		return stderr.String()
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
 		t.Fatal("the application neither started nor failed within 30s")
 		return ""
 	}
-}
-
-// wantCounter requests the counter n times with one cookie jar, expects
-// 1..n, and returns the Set-Cookie header of the first response.
-func wantCounter(t testing.TB, base string, n int) string {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar}
-	var first string
-	for want := 1; want <= n; want++ {
-		resp, err := client.Get(base + "/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if string(body) != fmt.Sprint(want) {
-			t.Fatalf("request %d: %d %q", want, resp.StatusCode, body)
-		}
-		if want == 1 {
-			first = resp.Header.Get("Set-Cookie")
-		}
-	}
-	return first
 }

@@ -23,7 +23,7 @@ func TestFlamingoConfig(t *testing.T) {
 		"flamingo": map[string]interface{}{"session": map[string]interface{}{"backend": "custom", "repository": "memory",
 			"previousSecrets": []interface{}{"older-secret"}}},
 	}
-	if cookie := wantCounter(t, startFlamingo(t, legacy, true), 2); !strings.Contains(cookie, "Max-Age=3600") {
+	if cookie := wantCounter(t, startFlamingo(t, legacy, custom), 2); !strings.Contains(cookie, "Max-Age=3600") {
 		t.Fatalf("session.max.age was not applied: %s", cookie)
 	}
 	tests := []struct {
@@ -40,7 +40,7 @@ func TestFlamingoConfig(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out := startupError(t, tc.cfg, true)
+			out := startupError(t, tc.cfg, custom)
 			for _, w := range tc.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("start-up output does not mention %q:\n%s", w, out)
@@ -72,7 +72,7 @@ func TestFlamingoKeyRotation(t *testing.T) {
 	base := startFlamingo(t, map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
 		"backend": "custom", "repository": "redis", "secret": "new-secret", "previousSecrets": []interface{}{"older-secret"},
 		"cookie": map[string]interface{}{"secure": false}, "redis": map[string]interface{}{"host": srv.Addr},
-	}}}, true)
+	}}}, custom)
 	req, _ := http.NewRequest("GET", base+"/", nil)
 	req.AddCookie(&http.Cookie{Name: "flamingo", Value: cookie})
 	resp, err := http.DefaultClient.Do(req)

@@ -49,7 +49,7 @@ func TestFlamingoCounterOnOurRepositories(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			base := startFlamingo(t, tc.cfg(), true)
+			base := startFlamingo(t, tc.cfg(), custom)
 			wantCounter(t, base, 3)
 			resp, err := http.Get(base + "/status/healthcheck")
 			if err != nil {

@@ -5,7 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -15,12 +15,12 @@ import (
 // writeDisjointKeys runs two Flamingo instances on one Redis and sends
 // goroutines requests of one session at once, each storing a key of its
 // own, and returns how many of those keys the session holds afterwards.
-func writeDisjointKeys(t *testing.T, cfg func() map[string]interface{}, withSessionauth bool, goroutines int) int {
+func writeDisjointKeys(t *testing.T, cfg func() map[string]interface{}, mode string, goroutines int) int {
 	t.Helper()
-	a, b := startFlamingo(t, cfg(), withSessionauth), startFlamingo(t, cfg(), withSessionauth)
+	a, b := startFlamingo(t, cfg(), mode), startFlamingo(t, cfg(), mode)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
-	get := func(url string) string {
+	fetch := func(url string) string {
 		resp, err := client.Get(url)
 		if err != nil {
 			t.Error(err)
@@ -30,7 +30,7 @@ func writeDisjointKeys(t *testing.T, cfg func() map[string]interface{}, withSess
 		body, _ := io.ReadAll(resp.Body)
 		return string(body)
 	}
-	get(a + "/") // creates the session
+	fetch(a + "/") // creates the session
 	var wg sync.WaitGroup
 	for i := 0; i < goroutines; i++ {
 		wg.Add(1)
@@ -40,15 +40,17 @@ func writeDisjointKeys(t *testing.T, cfg func() map[string]interface{}, withSess
 			if i%2 == 1 {
 				srv = b
 			}
-			get(fmt.Sprintf("%s/set?k=key%02d", srv, i))
+			fetch(fmt.Sprintf("%s/set?k=key%02d", srv, i))
 		}(i)
 	}
 	wg.Wait()
-	n, err := strconv.Atoi(get(b + "/keys"))
-	if err != nil {
-		t.Fatal(err)
+	kept := 0
+	for _, k := range strings.Fields(fetch(b + "/keys")) {
+		if strings.HasPrefix(k, "key") {
+			kept++
+		}
 	}
-	return n - 1 // the counter's key
+	return kept
 }
 
 // TestFlamingoNoLostUpdates: 2 Flamingo instances x 20 goroutines write
@@ -62,7 +64,7 @@ func TestFlamingoNoLostUpdates(t *testing.T) {
 		c := baseConfig("redis")
 		session(c)["redis"] = map[string]interface{}{"host": srv.Addr}
 		return c
-	}, true, writers)
+	}, custom, writers)
 	if ours != writers {
 		t.Fatalf("sessionauth behind Flamingo kept %d of %d keys written in parallel", ours, writers)
 	}
@@ -71,7 +73,7 @@ func TestFlamingoNoLostUpdates(t *testing.T) {
 			"backend": "redis", "secret": "flamingo-test-secret", "cookie": map[string]interface{}{"secure": false},
 			"redis": map[string]interface{}{"host": srv.Addr},
 		}}}
-	}, false, writers)
+	}, flamingoOnly, writers)
 	t.Logf("keys kept of %d written in parallel by 2 instances: sessionauth %d, Flamingo's own Redis backend %d (lost %d)",
 		writers, ours, theirs, writers-theirs)
 }

@@ -1,10 +1,13 @@
-// Package sessionauthflamingo puts sessionauth into Flamingo applications:
-// Flamingo's own sessions (*web.Session, its controllers and filters) are
-// stored in sessionauth's repositories, with the signed cookie and without
-// lost updates, and sessionauth's health checks appear in Flamingo's.
+// Package sessionauthflamingo puts sessionauth into Flamingo v3
+// applications. Module stores Flamingo's own sessions (*web.Session, its
+// controllers and filters) in sessionauth's repositories, with the signed
+// cookie and without lost updates; AuthModule adds sessionauth's login to
+// Flamingo's router and gives Flamingo controllers sessionauth's view of the
+// request's session (Session). ConfigModule alone lets sessionauth's modules
+// read the list-valued keys from Flamingo's configuration.
 //
 //	flamingo.App([]dingo.Module{
-//		new(sessionauthflamingo.Module),   // before flamingo.SessionModule
+//		new(sessionauthflamingo.AuthModule), // or Module; before flamingo.SessionModule
 //		new(flamingo.SessionModule),
 //		new(healthcheck.Module),
 //	})
@@ -18,12 +21,10 @@ package sessionauthflamingo
 import (
 	"flamingo.me/dingo"
 	fhealth "flamingo.me/flamingo/v3/core/healthcheck/domain/healthcheck"
-	"flamingo.me/flamingo/v3/framework/config"
 	"flamingo.me/flamingo/v3/framework/flamingo"
 	"github.com/gorilla/sessions"
 
 	"github.com/sessionauth/sessionauth"
-	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/infrastructure"
 	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 )
@@ -31,43 +32,52 @@ import (
 // Module binds sessionauth's repository as Flamingo's custom session
 // backend and sessionauth's "session" health check into Flamingo's. List it
 // before flamingo.SessionModule, which looks for the backend when it is
-// injected. It loads sessionauth.SessionModule.
-type Module struct{}
-
-// Depends loads sessionauth's SessionModule first.
-func (*Module) Depends() []dingo.Module {
-	return []dingo.Module{new(sessionauth.SessionModule)}
+// injected. It loads sessionauth.SessionModule and ConfigModule.
+type Module struct {
+	healthcheck bool
 }
 
-// Configure binds the backend, the health check and the list-valued keys.
-func (*Module) Configure(injector *dingo.Injector) {
+// Inject receives whether the session health check is wanted.
+func (m *Module) Inject(cfg *struct {
+	Healthcheck bool `inject:"config:flamingo.session.healthcheck,optional"`
+}) *Module {
+	m.healthcheck = cfg.Healthcheck
+	return m
+}
+
+// Depends loads the configuration bridge and sessionauth's SessionModule.
+func (*Module) Depends() []dingo.Module {
+	return []dingo.Module{new(ConfigModule), new(sessionauth.SessionModule)}
+}
+
+// Configure binds the backend and the health check.
+func (m *Module) Configure(injector *dingo.Injector) {
 	injector.Bind(new(flamingo.CustomSessionBackend)).ToProvider(func(store *infrastructure.GorillaStore) flamingo.CustomSessionBackend {
-		return backend{store: store}
+		return backend{store: &Store{GorillaStore: store}}
 	})
-	injector.BindMap(new(fhealth.Status), "session").ToProvider(func(repo domain.SessionRepository) fhealth.Status {
-		if st, ok := repo.(healthcheck.Status); ok {
-			return st
-		}
-		return healthcheck.StatusFunc(func() (bool, string) { return true, "no health check for this repository" })
-	})
-	bindLists(injector)
+	if m.healthcheck {
+		bindHealth(injector, "session")
+	}
 }
 
 // backend is Flamingo's CustomSessionBackend on sessionauth's repository.
-type backend struct{ store *infrastructure.GorillaStore }
+type backend struct{ store *Store }
 
 // SessionStore returns the gorilla store over sessionauth's repository.
 func (b backend) SessionStore() sessions.Store { return b.store }
 
-// previousSecrets is the list-valued session key as Flamingo binds it.
-type previousSecrets struct {
-	Secrets config.Slice `inject:"config:flamingo.session.previousSecrets,optional"`
+// healthchecks are sessionauth's checks as its modules bind them.
+type healthchecks struct {
+	Checks map[string]healthcheck.Status `inject:",optional"`
 }
 
-// bindLists makes the list-valued keys, which Flamingo binds as
-// config.Slice, available as the []interface{} sessionauth's modules
-// inject.
-func bindLists(injector *dingo.Injector) {
-	injector.Bind(new([]interface{})).AnnotatedWith("config:flamingo.session.previousSecrets").
-		ToProvider(func(c *previousSecrets) []interface{} { return c.Secrets })
+// bindHealth makes sessionauth's check called name one of Flamingo's
+// checks: both interfaces have the same method.
+func bindHealth(injector *dingo.Injector, name string) {
+	injector.BindMap(new(fhealth.Status), name).ToProvider(func(h *healthchecks) fhealth.Status {
+		if st, ok := h.Checks[name]; ok {
+			return st
+		}
+		return healthcheck.StatusFunc(func() (bool, string) { return true, "sessionauth binds no " + name + " check here" })
+	})
 }

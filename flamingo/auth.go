@@ -1,0 +1,127 @@
+package sessionauthflamingo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"flamingo.me/dingo"
+	"flamingo.me/flamingo/v3/framework/web"
+
+	"github.com/sessionauth/sessionauth"
+	"github.com/sessionauth/sessionauth/application"
+	"github.com/sessionauth/sessionauth/domain"
+	sessionauthweb "github.com/sessionauth/sessionauth/interfaces/web"
+)
+
+// AuthModule adds sessionauth's login to a Flamingo application: the
+// routes of sessionauth's AuthController in Flamingo's router, Session for
+// Flamingo controllers, and sessionauth's "auth" health check in
+// Flamingo's. It loads Module (the login lives in Flamingo's session, which
+// therefore must be sessionauth's: flamingo.session.backend custom) and
+// sessionauth.AuthModule (the brokers of core.auth.web.broker).
+type AuthModule struct {
+	backend string
+}
+
+// Inject receives the session backend.
+func (m *AuthModule) Inject(cfg *struct {
+	Backend string `inject:"config:flamingo.session.backend"`
+}) *AuthModule {
+	m.backend = cfg.Backend
+	return m
+}
+
+// Depends loads Module and sessionauth's AuthModule.
+func (*AuthModule) Depends() []dingo.Module {
+	return []dingo.Module{new(Module), new(sessionauth.AuthModule)}
+}
+
+// Configure binds the filter that gives controllers their Session, the
+// routes and the health check.
+func (m *AuthModule) Configure(injector *dingo.Injector) {
+	if m.backend != "custom" {
+		panic(fmt.Errorf("sessionauth: invalid configuration:\n  config key flamingo.session.backend = %q: "+
+			"sessionauth's login in Flamingo keeps its state in Flamingo's session, so set it to custom "+
+			"(and flamingo.session.repository to memory, file or redis)", m.backend))
+	}
+	injector.BindMulti(new(web.Filter)).ToProvider(func(signer domain.CookieSigner) web.Filter {
+		return &filter{signer: signer}
+	})
+	web.BindRoutes(injector, new(authRoutes))
+	bindHealth(injector, "auth")
+}
+
+// authRoutes serves sessionauth's AuthController in Flamingo's router.
+type authRoutes struct {
+	controller *sessionauthweb.AuthController
+	auth       *application.AuthManager
+}
+
+// Inject receives the controller and the brokers.
+func (r *authRoutes) Inject(controller *sessionauthweb.AuthController, auth *application.AuthManager) *authRoutes {
+	r.controller, r.auth = controller, auth
+	return r
+}
+
+// Routes adds the controller's paths (see AuthController.Register) as
+// sessionauth.login, sessionauth.callback, sessionauth.logout and
+// sessionauth.fakelogin.<broker>; Flamingo's router picks the path, the
+// controller's own mux the method.
+func (r *authRoutes) Routes(registry *web.RouterRegistry) {
+	mux := http.NewServeMux()
+	r.controller.Register(mux)
+	action := serve(mux)
+	paths := map[string][]string{
+		"sessionauth.login":    {"/auth/login", "/auth/login/:broker"},
+		"sessionauth.callback": {"/auth/callback/:broker"},
+		"sessionauth.logout":   {"/auth/logout", "/auth/logout/:broker"},
+	}
+	for _, name := range r.auth.BrokerNames() {
+		b, _ := r.auth.Broker(name)
+		if form, ok := b.(sessionauthweb.FakeLoginForm); ok && strings.HasPrefix(form.LoginPath(), "/") {
+			paths["sessionauth.fakelogin."+name] = []string{form.LoginPath()}
+		}
+	}
+	for handler, list := range paths {
+		for _, path := range list {
+			registry.MustRoute(path, handler)
+		}
+		registry.HandleAny(handler, action)
+	}
+}
+
+// serve runs h inside the Flamingo action, with sessionauth's view of the
+// session in the request context, so that what h changes in the session is
+// saved with it; h's answer is replayed as the action's result.
+func serve(h http.Handler) web.Action {
+	return func(ctx context.Context, req *web.Request) web.Result {
+		ctx = sessionauthweb.ContextWithSession(ctx, Session(ctx))
+		w := &answer{header: make(http.Header), status: http.StatusOK}
+		h.ServeHTTP(w, req.Request().WithContext(ctx))
+		return &web.Response{Status: uint(w.status), Header: w.header, Body: bytes.NewReader(w.body.Bytes())}
+	}
+}
+
+// answer records a handler's response.
+type answer struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (a *answer) Header() http.Header { return a.header }
+
+func (a *answer) WriteHeader(status int) {
+	if !a.wrote {
+		a.status, a.wrote = status, true
+	}
+}
+
+func (a *answer) Write(b []byte) (int, error) {
+	a.WriteHeader(http.StatusOK)
+	return a.body.Write(b)
+}
