@@ -63,9 +63,9 @@ generate-check:
 fuzz:
 	$(GO) test ./domain/ -run '^$$' -fuzz '^FuzzDecodeValue$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./domain/ -run '^$$' -fuzz '^FuzzRestoreSession$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./infrastructure/ -run '^$$' -fuzz '^FuzzSecureCookieVerify$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./infrastructure/ -run '^$$' -fuzz '^FuzzSecureCookieSignRoundTrip$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./infrastructure/ -run '^$$' -fuzz '^FuzzDecodeFile$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./infrastructure/cookiesigner/ -run '^$$' -fuzz '^FuzzSecureCookieVerify$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./infrastructure/cookiesigner/ -run '^$$' -fuzz '^FuzzSecureCookieSignRoundTrip$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./infrastructure/filestore/ -run '^$$' -fuzz '^FuzzDecodeFile$$' -fuzztime $(FUZZTIME)
 
 ## bench: every benchmark, COUNT times, for benchstat
 bench: deps

@@ -15,11 +15,11 @@ import (
 // authConfig is the authentication configuration as bound by ConfigModule
 // or by Flamingo's configuration module.
 type authConfig struct {
-	Brokers            []interface{} `inject:"config:core.auth.web.broker"`
-	BaseURL            string        `inject:"config:core.auth.web.baseURL,optional"`
-	DefaultBroker      string        `inject:"config:core.auth.web.defaultBroker,optional"`
-	PostLogoutRedirect string        `inject:"config:core.auth.web.postLogoutRedirect,optional"`
-	StateLifeTime      string        `inject:"config:core.auth.web.stateLifeTime,optional"`
+	Brokers            []any  `inject:"config:core.auth.web.broker"`
+	BaseURL            string `inject:"config:core.auth.web.baseURL,optional"`
+	DefaultBroker      string `inject:"config:core.auth.web.defaultBroker,optional"`
+	PostLogoutRedirect string `inject:"config:core.auth.web.postLogoutRedirect,optional"`
+	StateLifeTime      string `inject:"config:core.auth.web.stateLifeTime,optional"`
 }
 
 // brokerKeys are the keys a broker entry may have, by type.
@@ -68,7 +68,7 @@ func (c *authConfig) settings() (*authSettings, error) {
 	return s, errs.err()
 }
 
-func (c *authConfig) addBroker(s *authSettings, i int, raw interface{}, errs *configErrors) {
+func (c *authConfig) addBroker(s *authSettings, i int, raw any, errs *configErrors) {
 	key := fmt.Sprintf("core.auth.web.broker[%d]", i)
 	m, ok := asMap(raw)
 	if !ok {
@@ -121,7 +121,7 @@ func buildBroker(name, typ, redirect string, e *entry) (domain.IdentityProvider,
 
 // entry reads one broker map, reporting wrong types by key.
 type entry struct {
-	m    map[string]interface{}
+	m    map[string]any
 	key  string
 	errs *configErrors
 }

@@ -19,9 +19,9 @@ import (
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
 
-func authInjector(t *testing.T, brokers []interface{}, extra map[string]interface{}) *dingo.Injector {
+func authInjector(t *testing.T, brokers []any, extra map[string]any) *dingo.Injector {
 	t.Helper()
-	cfg := map[string]interface{}{
+	cfg := map[string]any{
 		"flamingo.session.secret": "s", "flamingo.session.cookie.secure": false,
 		"core.auth.web.broker": brokers, "core.auth.web.baseURL": "http://127.0.0.1:3322",
 	}
@@ -35,18 +35,18 @@ func authInjector(t *testing.T, brokers []interface{}, extra map[string]interfac
 	return injector
 }
 
-var fakeBroker = map[string]interface{}{
+var fakeBroker = map[string]any{
 	"broker": "dev", "typ": "fake",
-	"users": []interface{}{map[string]interface{}{"username": "alice", "password": "pw", "name": "Alice", "email": "alice@example.com", "groups": []interface{}{"admins"}}},
+	"users": []any{map[string]any{"username": "alice", "password": "pw", "name": "Alice", "email": "alice@example.com", "groups": []any{"admins"}}},
 }
 
 func TestAuthModuleBindsEverything(t *testing.T) {
-	oidc := map[string]interface{}{
+	oidc := map[string]any{
 		"broker": "corp", "typ": "oidc", "endpoint": "http://127.0.0.1:1/issuer", "clientID": "app", "clientSecret": "s",
-		"scopes": []interface{}{"profile"}, "enableOfflineToken": true, "claims": map[string]interface{}{"idToken": map[string]interface{}{"name": "preferred_username"}},
+		"scopes": []any{"profile"}, "enableOfflineToken": true, "claims": map[string]any{"idToken": map[string]any{"name": "preferred_username"}},
 	}
-	injector := authInjector(t, []interface{}{fakeBroker, oidc}, nil)
-	for _, of := range []interface{}{new(application.AuthManager), new(application.UserServiceInterface), new(web.AuthController), new(web.SessionMiddleware)} {
+	injector := authInjector(t, []any{fakeBroker, oidc}, nil)
+	for _, of := range []any{new(application.AuthManager), new(application.UserServiceInterface), new(web.AuthController), new(web.SessionMiddleware)} {
 		if _, err := injector.GetInstance(of); err != nil {
 			t.Fatalf("GetInstance(%T): %v", of, err)
 		}
@@ -67,26 +67,26 @@ func TestAuthModuleBindsEverything(t *testing.T) {
 func TestAuthModuleRejectsBadBrokers(t *testing.T) {
 	tests := []struct {
 		name    string
-		brokers []interface{}
-		extra   map[string]interface{}
+		brokers []any
+		extra   map[string]any
 		want    []string
 	}{
-		{"not a map", []interface{}{"corp"}, nil, []string{"core.auth.web.broker[0]", "must be a map"}},
-		{"no name", []interface{}{map[string]interface{}{"typ": "fake"}}, nil, []string{"core.auth.web.broker[0].broker"}},
-		{"unknown type", []interface{}{map[string]interface{}{"broker": "x", "typ": "saml"}}, nil, []string{"core.auth.web.broker[0].typ", "oidc or fake"}},
-		{"typo in a key", []interface{}{map[string]interface{}{"broker": "x", "typ": "oidc", "endpont": "https://idp"}}, nil,
+		{"not a map", []any{"corp"}, nil, []string{"core.auth.web.broker[0]", "must be a map"}},
+		{"no name", []any{map[string]any{"typ": "fake"}}, nil, []string{"core.auth.web.broker[0].broker"}},
+		{"unknown type", []any{map[string]any{"broker": "x", "typ": "saml"}}, nil, []string{"core.auth.web.broker[0].typ", "oidc or fake"}},
+		{"typo in a key", []any{map[string]any{"broker": "x", "typ": "oidc", "endpont": "https://idp"}}, nil,
 			[]string{"core.auth.web.broker[0].endpont", "unknown key"}},
-		{"oidc without client", []interface{}{map[string]interface{}{"broker": "x", "typ": "oidc", "endpoint": "https://idp"}}, nil,
+		{"oidc without client", []any{map[string]any{"broker": "x", "typ": "oidc", "endpoint": "https://idp"}}, nil,
 			[]string{"core.auth.web.broker[0]", "clientID"}},
-		{"duplicate names", []interface{}{fakeBroker, fakeBroker}, nil, []string{"core.auth.web.broker[1].broker", "same name"}},
-		{"scopes not a list", []interface{}{map[string]interface{}{"broker": "x", "typ": "oidc", "endpoint": "https://idp", "clientID": "c", "scopes": "openid"}}, nil,
+		{"duplicate names", []any{fakeBroker, fakeBroker}, nil, []string{"core.auth.web.broker[1].broker", "same name"}},
+		{"scopes not a list", []any{map[string]any{"broker": "x", "typ": "oidc", "endpoint": "https://idp", "clientID": "c", "scopes": "openid"}}, nil,
 			[]string{"core.auth.web.broker[0].scopes", "list"}},
-		{"bad state lifetime", []interface{}{fakeBroker}, map[string]interface{}{"core.auth.web.stateLifeTime": "long"}, []string{"core.auth.web.stateLifeTime"}},
-		{"unknown default broker", []interface{}{fakeBroker}, map[string]interface{}{"core.auth.web.defaultBroker": "corp"}, []string{"core.auth.web.defaultBroker", "dev"}},
+		{"bad state lifetime", []any{fakeBroker}, map[string]any{"core.auth.web.stateLifeTime": "long"}, []string{"core.auth.web.stateLifeTime"}},
+		{"unknown default broker", []any{fakeBroker}, map[string]any{"core.auth.web.defaultBroker": "corp"}, []string{"core.auth.web.defaultBroker", "dev"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := map[string]interface{}{"core.auth.web.broker": tc.brokers, "core.auth.web.baseURL": "https://shop.example"}
+			cfg := map[string]any{"core.auth.web.broker": tc.brokers, "core.auth.web.baseURL": "https://shop.example"}
 			for k, v := range tc.extra {
 				cfg[k] = v
 			}
@@ -120,7 +120,7 @@ func (uiLocales) AuthCodeParams(r *http.Request, broker string) url.Values {
 func TestAuthModuleHooks(t *testing.T) {
 	rec := &loginRecorder{subjects: make(chan string, 1)}
 	injector, err := dingo.NewInjector(
-		sessionauth.ConfigModule(map[string]interface{}{"flamingo.session.secret": "s", "core.auth.web.broker": []interface{}{fakeBroker}}),
+		sessionauth.ConfigModule(map[string]any{"flamingo.session.secret": "s", "core.auth.web.broker": []any{fakeBroker}}),
 		new(sessionauth.AuthModule),
 		dingo.ModuleFunc(func(i *dingo.Injector) {
 			i.BindMulti(new(application.LoginSubscriber)).ToInstance(rec)

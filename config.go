@@ -12,11 +12,11 @@ import (
 // sessionDefaults are the defaults of every session key. They agree with the
 // defaults that Flamingo v3.17.4 declares for the keys it shares with us, so
 // the same configuration behaves the same inside and outside Flamingo.
-var sessionDefaults = map[string]interface{}{
+var sessionDefaults = map[string]any{
 	"flamingo.session.backend":                "memory",
 	"flamingo.session.name":                   "flamingo",
 	"flamingo.session.secret":                 "",
-	"flamingo.session.previousSecrets":        []interface{}{},
+	"flamingo.session.previousSecrets":        []any{},
 	"flamingo.session.max.age":                float64(60 * 60 * 24 * 30),
 	"flamingo.session.store.length":           float64(1024 * 1024),
 	"flamingo.session.cookie.secure":          true,
@@ -43,8 +43,8 @@ var sessionDefaults = map[string]interface{}{
 }
 
 // authDefaults are the defaults of the authentication keys.
-var authDefaults = map[string]interface{}{
-	"core.auth.web.broker": []interface{}{},
+var authDefaults = map[string]any{
+	"core.auth.web.broker": []any{},
 }
 
 // legacyAliases maps the older spellings (Flamingo's legacy keys and the
@@ -76,7 +76,7 @@ var legacyAliases = map[string]string{
 // defaults, legacy spellings are accepted, integers become float64 and
 // lists []interface{}. A malformed map or an unknown flamingo.session key
 // stops start-up with a message naming the key.
-func ConfigModule(cfg map[string]interface{}) dingo.Module {
+func ConfigModule(cfg map[string]any) dingo.Module {
 	return dingo.ModuleFunc(func(injector *dingo.Injector) {
 		flat, err := NormalizeConfig(cfg)
 		if err != nil {
@@ -91,8 +91,8 @@ func ConfigModule(cfg map[string]interface{}) dingo.Module {
 // NormalizeConfig flattens cfg to dotted keys, resolves legacy aliases,
 // applies defaults and converts numbers and lists to the types that
 // Flamingo's configuration loader binds (float64 and []interface{}).
-func NormalizeConfig(cfg map[string]interface{}) (map[string]interface{}, error) {
-	flat := make(map[string]interface{})
+func NormalizeConfig(cfg map[string]any) (map[string]any, error) {
+	flat := make(map[string]any)
 	if err := flatten("", cfg, flat); err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func NormalizeConfig(cfg map[string]interface{}) (map[string]interface{}, error)
 	return flat, nil
 }
 
-func flatten(prefix string, in map[string]interface{}, out map[string]interface{}) error {
+func flatten(prefix string, in map[string]any, out map[string]any) error {
 	for k, v := range in {
 		key := joinKey(prefix, k)
 		if v == nil {
@@ -149,15 +149,15 @@ func flatten(prefix string, in map[string]interface{}, out map[string]interface{
 
 // asMap reads any map (also named map types such as Flamingo's
 // config.Map) as a map of string keys.
-func asMap(v interface{}) (map[string]interface{}, bool) {
-	if m, ok := v.(map[string]interface{}); ok {
+func asMap(v any) (map[string]any, bool) {
+	if m, ok := v.(map[string]any); ok {
 		return m, true
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Map {
 		return nil, false
 	}
-	out := make(map[string]interface{}, rv.Len())
+	out := make(map[string]any, rv.Len())
 	for it := rv.MapRange(); it.Next(); {
 		out[fmt.Sprint(it.Key().Interface())] = it.Value().Interface()
 	}
@@ -166,22 +166,22 @@ func asMap(v interface{}) (map[string]interface{}, bool) {
 
 // asList reads any slice (also named slice types such as Flamingo's
 // config.Slice) as a []interface{}.
-func asList(v interface{}) ([]interface{}, bool) {
-	if l, ok := v.([]interface{}); ok {
+func asList(v any) ([]any, bool) {
+	if l, ok := v.([]any); ok {
 		return l, true
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Slice {
 		return nil, false
 	}
-	out := make([]interface{}, rv.Len())
+	out := make([]any, rv.Len())
 	for i := range out {
 		out[i] = rv.Index(i).Interface()
 	}
 	return out, true
 }
 
-func normalizeValue(key string, v interface{}) (interface{}, error) {
+func normalizeValue(key string, v any) (any, error) {
 	switch x := v.(type) {
 	case int:
 		return float64(x), nil
@@ -194,13 +194,13 @@ func normalizeValue(key string, v interface{}) (interface{}, error) {
 	case float32:
 		return float64(x), nil
 	case []string:
-		out := make([]interface{}, len(x))
+		out := make([]any, len(x))
 		for i, s := range x {
 			out[i] = s
 		}
 		return out, nil
-	case []interface{}:
-		out := make([]interface{}, len(x))
+	case []any:
+		out := make([]any, len(x))
 		for i, e := range x {
 			if m, ok := asMap(e); ok {
 				e = m
@@ -212,7 +212,7 @@ func normalizeValue(key string, v interface{}) (interface{}, error) {
 			out[i] = ne
 		}
 		return out, nil
-	case map[string]interface{}:
+	case map[string]any:
 		return x, nil
 	case string, bool, float64, nil:
 		return x, nil
@@ -222,8 +222,8 @@ func normalizeValue(key string, v interface{}) (interface{}, error) {
 
 // splitSecretList accepts a list for flamingo.session.secret outside
 // Flamingo: the first entry signs, the others join previousSecrets.
-func splitSecretList(flat map[string]interface{}) error {
-	list, ok := flat["flamingo.session.secret"].([]interface{})
+func splitSecretList(flat map[string]any) error {
+	list, ok := flat["flamingo.session.secret"].([]any)
 	if !ok {
 		return nil
 	}
@@ -234,15 +234,15 @@ func splitSecretList(flat map[string]interface{}) error {
 	if !ok {
 		return fmt.Errorf("config key flamingo.session.secret[0] is %T, want a string", list[0])
 	}
-	previous, _ := flat["flamingo.session.previousSecrets"].([]interface{})
+	previous, _ := flat["flamingo.session.previousSecrets"].([]any)
 	flat["flamingo.session.secret"] = first
-	flat["flamingo.session.previousSecrets"] = append(append([]interface{}{}, list[1:]...), previous...)
+	flat["flamingo.session.previousSecrets"] = append(append([]any{}, list[1:]...), previous...)
 	return nil
 }
 
 // checkSessionKeys rejects unknown keys below flamingo.session, the most
 // common result of a typo.
-func checkSessionKeys(flat map[string]interface{}) error {
+func checkSessionKeys(flat map[string]any) error {
 	var unknown []string
 	for k := range flat {
 		if strings.HasPrefix(k, "flamingo.session.") {

@@ -11,28 +11,28 @@ import (
 func TestNormalizeConfig(t *testing.T) {
 	tests := []struct {
 		name string
-		in   map[string]interface{}
-		want map[string]interface{} // keys to check
+		in   map[string]any
+		want map[string]any // keys to check
 	}{
-		{"defaults", nil, map[string]interface{}{
+		{"defaults", nil, map[string]any{
 			"flamingo.session.backend": "memory", "flamingo.session.name": "flamingo",
 			"flamingo.session.max.age": float64(2592000), "flamingo.session.cookie.secure": true,
 			"flamingo.session.cookie.sameSite": "lax", "flamingo.session.redis.host": "redis",
 			"flamingo.session.redis.timeout": "5s",
 		}},
-		{"nested and ints", map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
-			"backend": "file", "max": map[string]interface{}{"age": 60}}}},
-			map[string]interface{}{"flamingo.session.backend": "file", "flamingo.session.max.age": float64(60)}},
-		{"yaml maps", map[string]interface{}{"flamingo": map[interface{}]interface{}{"session.backend": "redis"}},
-			map[string]interface{}{"flamingo.session.backend": "redis"}},
-		{"legacy seeds spelling", map[string]interface{}{"session.backend": "redis", "session.backend.redis.host": "cache:6379"},
-			map[string]interface{}{"flamingo.session.backend": "redis", "flamingo.session.redis.host": "cache:6379"}},
-		{"legacy loses to current", map[string]interface{}{"session.backend": "redis", "flamingo.session.backend": "file"},
-			map[string]interface{}{"flamingo.session.backend": "file"}},
-		{"secret list", map[string]interface{}{"flamingo.session.secret": []string{"new", "old"}},
-			map[string]interface{}{"flamingo.session.secret": "new", "flamingo.session.previousSecrets": []interface{}{"old"}}},
-		{"null means default", map[string]interface{}{"flamingo.session.backend": nil},
-			map[string]interface{}{"flamingo.session.backend": "memory"}},
+		{"nested and ints", map[string]any{"flamingo": map[string]any{"session": map[string]any{
+			"backend": "file", "max": map[string]any{"age": 60}}}},
+			map[string]any{"flamingo.session.backend": "file", "flamingo.session.max.age": float64(60)}},
+		{"yaml maps", map[string]any{"flamingo": map[any]any{"session.backend": "redis"}},
+			map[string]any{"flamingo.session.backend": "redis"}},
+		{"legacy seeds spelling", map[string]any{"session.backend": "redis", "session.backend.redis.host": "cache:6379"},
+			map[string]any{"flamingo.session.backend": "redis", "flamingo.session.redis.host": "cache:6379"}},
+		{"legacy loses to current", map[string]any{"session.backend": "redis", "flamingo.session.backend": "file"},
+			map[string]any{"flamingo.session.backend": "file"}},
+		{"secret list", map[string]any{"flamingo.session.secret": []string{"new", "old"}},
+			map[string]any{"flamingo.session.secret": "new", "flamingo.session.previousSecrets": []any{"old"}}},
+		{"null means default", map[string]any{"flamingo.session.backend": nil},
+			map[string]any{"flamingo.session.backend": "memory"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,13 +59,13 @@ func TestNormalizeConfig(t *testing.T) {
 func TestNormalizeConfigErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		in   map[string]interface{}
+		in   map[string]any
 		want []string
 	}{
-		{"typo", map[string]interface{}{"flamingo.session.bakend": "redis"}, []string{"flamingo.session.bakend", "docs/config.md"}},
-		{"empty secret list", map[string]interface{}{"flamingo.session.secret": []interface{}{}}, []string{"flamingo.session.secret", "at least one"}},
-		{"unsupported type", map[string]interface{}{"flamingo.session.max.age": struct{}{}}, []string{"flamingo.session.max.age", "unsupported"}},
-		{"twice", map[string]interface{}{"flamingo.session.backend": "a", "flamingo": map[string]interface{}{"session": map[string]interface{}{"backend": "b"}}},
+		{"typo", map[string]any{"flamingo.session.bakend": "redis"}, []string{"flamingo.session.bakend", "docs/config.md"}},
+		{"empty secret list", map[string]any{"flamingo.session.secret": []any{}}, []string{"flamingo.session.secret", "at least one"}},
+		{"unsupported type", map[string]any{"flamingo.session.max.age": struct{}{}}, []string{"flamingo.session.max.age", "unsupported"}},
+		{"twice", map[string]any{"flamingo.session.backend": "a", "flamingo": map[string]any{"session": map[string]any{"backend": "b"}}},
 			[]string{"flamingo.session.backend", "twice"}},
 	}
 	for _, tc := range tests {
@@ -104,7 +104,7 @@ flamingo:
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]interface{}{
+	want := map[string]any{
 		"flamingo.session.max.age": float64(3600), "flamingo.session.cookie.secure": false,
 		"flamingo.session.redis.host": "cache:6380", "flamingo.session.redis.url": "redis://cache:6380/1",
 	}

@@ -17,7 +17,10 @@ import (
 	"github.com/gorilla/sessions"
 
 	"github.com/sessionauth/sessionauth/domain"
-	"github.com/sessionauth/sessionauth/infrastructure"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
+	"github.com/sessionauth/sessionauth/infrastructure/filestore"
+	"github.com/sessionauth/sessionauth/infrastructure/gorillabridge"
+	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
 	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
@@ -31,7 +34,7 @@ type CustomSessionBackend interface {
 
 // SessionModule binds domain.SessionRepository (the backend chosen by
 // flamingo.session.backend), domain.CookieSigner, *web.SessionMiddleware,
-// *infrastructure.GorillaStore (the repository as a gorilla sessions.Store,
+// *gorillabridge.Store (the repository as a gorilla sessions.Store,
 // for code that speaks gorilla) and, unless flamingo.session.healthcheck is
 // false, a healthcheck.Status under "session". Load ConfigModule (or run
 // inside Flamingo) for its config.
@@ -80,8 +83,8 @@ func (m *SessionModule) Configure(injector *dingo.Injector) {
 	injector.Bind(new(web.SessionMiddleware)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner) *web.SessionMiddleware {
 		return web.NewSessionMiddleware(repo, signer, opts)
 	})
-	injector.Bind(new(infrastructure.GorillaStore)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner) *infrastructure.GorillaStore {
-		return infrastructure.NewGorillaStore(repo, signer, sessions.Options{
+	injector.Bind(new(gorillabridge.Store)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner) *gorillabridge.Store {
+		return gorillabridge.NewStore(repo, signer, sessions.Options{
 			Path: s.path, Domain: s.domain, MaxAge: int(s.maxAge / time.Second), Secure: s.secure, HttpOnly: true, SameSite: s.sameSite,
 		})
 	})
@@ -91,7 +94,7 @@ func (m *SessionModule) Configure(injector *dingo.Injector) {
 // module is configured: inside Flamingo a module bridges this list-valued
 // key from Flamingo's own list type.
 type previousSecrets struct {
-	List []interface{} `inject:"config:flamingo.session.previousSecrets,optional"`
+	List []any `inject:"config:flamingo.session.previousSecrets,optional"`
 }
 
 // signerProvider builds the cookie signer once per injector: the first
@@ -105,7 +108,7 @@ func signerProvider(s *sessionSettings) func(*previousSecrets) domain.CookieSign
 	}
 }
 
-func newSigner(s *sessionSettings, previous []interface{}) domain.CookieSigner {
+func newSigner(s *sessionSettings, previous []any) domain.CookieSigner {
 	secret := s.secret
 	switch secret {
 	case "":
@@ -121,7 +124,7 @@ func newSigner(s *sessionSettings, previous []interface{}) domain.CookieSigner {
 	if err := errs.err(); err != nil {
 		panic(err)
 	}
-	signer, err := infrastructure.NewSecureCookieSigner(s.name, secrets, s.maxAge)
+	signer, err := cookiesigner.New(s.name, secrets, s.maxAge)
 	if err != nil {
 		panic(fmt.Errorf("sessionauth: invalid configuration: %w", err))
 	}
@@ -133,11 +136,11 @@ func newSigner(s *sessionSettings, previous []interface{}) domain.CookieSigner {
 func builtinRepository(s *sessionSettings, cfg *sessionConfig) (domain.SessionRepository, error) {
 	switch s.backend {
 	case "memory":
-		return infrastructure.NewMemorySessionRepository(infrastructure.MemoryOptions{
+		return memorystore.New(memorystore.Options{
 			MaxAge: s.maxAge, MaxSize: s.maxSize, MaxSessions: s.maxSessions,
 		}), nil
 	case "file":
-		return infrastructure.NewFileSessionRepository(infrastructure.FileOptions{
+		return filestore.New(filestore.Options{
 			Dir: s.file, MaxAge: s.maxAge, MaxSize: s.maxSize,
 		})
 	case "redis":
@@ -169,7 +172,7 @@ func resolveCustom(s *sessionSettings, b *customBackends) domain.SessionReposito
 		return repo
 	}
 	if s.backend == "custom" && b.Store != nil {
-		return infrastructure.NewGorillaSessionRepository(b.Store.SessionStore(), infrastructure.GorillaRepositoryOptions{
+		return gorillabridge.NewRepository(b.Store.SessionStore(), gorillabridge.Options{
 			Name: s.name, MaxAge: s.maxAge, MaxSize: s.maxSize,
 		})
 	}

@@ -42,7 +42,7 @@ func TestRedisOutageDuringRequests(t *testing.T) {
 			logs := &syncBuffer{}
 			slog.SetDefault(slog.New(slog.NewTextHandler(logs, nil)))
 			srv := redistest.Standalone(t)
-			injector := newInjector(t, map[string]interface{}{
+			injector := newInjector(t, map[string]any{
 				"flamingo.session.backend": "redis", "flamingo.session.redis.host": srv.Addr,
 				"flamingo.session.redis.timeout": "500ms", "flamingo.session.failureMode": mode,
 			})

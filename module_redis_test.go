@@ -8,7 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/sessionauth/sessionauth/infrastructure/redissession"
+	"github.com/sessionauth/sessionauth/infrastructure/redisstore"
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
 
@@ -17,25 +17,25 @@ func TestSessionModuleRedis(t *testing.T) {
 	cluster := redistest.Cluster(t, false)
 	tests := []struct {
 		name string
-		cfg  map[string]interface{}
+		cfg  map[string]any
 	}{
-		{"url with ACL user and TLS", map[string]interface{}{
+		{"url with ACL user and TLS", map[string]any{
 			"flamingo.session.redis.url":       fmt.Sprintf("rediss://app:pw@%s/1", srv.Addr),
 			"flamingo.session.redis.tlsCAFile": srv.Certs.CA, "flamingo.session.redis.keyPrefix": "shop:",
 		}},
-		{"legacy keys of the seeds", map[string]interface{}{
+		{"legacy keys of the seeds", map[string]any{
 			"session.backend": "redis", "session.backend.redis.host": cluster.Addrs()[0] + "," + cluster.Addrs()[1],
 			"flamingo.session.redis.clusterMode": true,
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := map[string]interface{}{"flamingo.session.backend": "redis"}
+			cfg := map[string]any{"flamingo.session.backend": "redis"}
 			for k, v := range tc.cfg {
 				cfg[k] = v
 			}
 			injector := newInjector(t, cfg)
-			if _, ok := repository(t, injector).(*redissession.Repository); !ok {
+			if _, ok := repository(t, injector).(*redisstore.Repository); !ok {
 				t.Fatalf("repository is %T, want the Redis repository", repository(t, injector))
 			}
 			wantCounter(t, counterServer(t, injector))
@@ -55,19 +55,19 @@ func TestSessionModuleRedisUnreachable(t *testing.T) {
 	srv := redistest.Standalone(t)
 	tests := []struct {
 		name string
-		cfg  map[string]interface{}
+		cfg  map[string]any
 		want []string
 	}{
-		{"nobody listening", map[string]interface{}{"flamingo.session.redis.host": "127.0.0.1:1", "flamingo.session.redis.timeout": "500ms"},
+		{"nobody listening", map[string]any{"flamingo.session.redis.host": "127.0.0.1:1", "flamingo.session.redis.timeout": "500ms"},
 			[]string{"flamingo.session.redis.host", "127.0.0.1:1", "does not answer"}},
-		{"wrong password, redacted", map[string]interface{}{"flamingo.session.redis.url": "redis://u:topsecret@" + srv.Addr + "/0"},
+		{"wrong password, redacted", map[string]any{"flamingo.session.redis.url": "redis://u:topsecret@" + srv.Addr + "/0"},
 			[]string{"flamingo.session.redis.url", "xxxxx", "does not answer"}},
-		{"bad url", map[string]interface{}{"flamingo.session.redis.url": "redis//x"}, []string{"flamingo.session.redis.url", "redis://[user:password@]host:port/db"}},
-		{"bad timeout", map[string]interface{}{"flamingo.session.redis.timeout": "soon"}, []string{"flamingo.session.redis.timeout", "soon"}},
+		{"bad url", map[string]any{"flamingo.session.redis.url": "redis//x"}, []string{"flamingo.session.redis.url", "redis://[user:password@]host:port/db"}},
+		{"bad timeout", map[string]any{"flamingo.session.redis.timeout": "soon"}, []string{"flamingo.session.redis.timeout", "soon"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := map[string]interface{}{"flamingo.session.backend": "redis"}
+			cfg := map[string]any{"flamingo.session.backend": "redis"}
 			for k, v := range tc.cfg {
 				cfg[k] = v
 			}

@@ -16,16 +16,17 @@ import (
 
 	"github.com/sessionauth/sessionauth"
 	"github.com/sessionauth/sessionauth/domain"
-	"github.com/sessionauth/sessionauth/infrastructure"
+	"github.com/sessionauth/sessionauth/infrastructure/filestore"
+	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
 	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
 
 // newInjector builds an injector from cfg (plus development defaults) and
 // extra modules.
-func newInjector(t *testing.T, cfg map[string]interface{}, extra ...dingo.Module) *dingo.Injector {
+func newInjector(t *testing.T, cfg map[string]any, extra ...dingo.Module) *dingo.Injector {
 	t.Helper()
-	full := map[string]interface{}{"flamingo.session.secret": "test-secret", "flamingo.session.cookie.secure": false}
+	full := map[string]any{"flamingo.session.secret": "test-secret", "flamingo.session.cookie.secure": false}
 	for k, v := range cfg {
 		full[k] = v
 	}
@@ -39,7 +40,7 @@ func newInjector(t *testing.T, cfg map[string]interface{}, extra ...dingo.Module
 
 // startupError returns what stops start-up for cfg: the injector's error or
 // the panic of a module's Configure.
-func startupError(cfg map[string]interface{}, extra ...dingo.Module) (err error) {
+func startupError(cfg map[string]any, extra ...dingo.Module) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
@@ -101,7 +102,7 @@ func repository(t *testing.T, injector *dingo.Injector) domain.SessionRepository
 
 func TestSessionModuleMemory(t *testing.T) {
 	injector := newInjector(t, nil)
-	if _, ok := repository(t, injector).(*infrastructure.MemorySessionRepository); !ok {
+	if _, ok := repository(t, injector).(*memorystore.Repository); !ok {
 		t.Fatalf("default backend is %T, want the memory repository", repository(t, injector))
 	}
 	wantCounter(t, counterServer(t, injector))
@@ -109,7 +110,7 @@ func TestSessionModuleMemory(t *testing.T) {
 
 func TestSessionModuleFile(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "nested", "sessions")
-	injector := newInjector(t, map[string]interface{}{"flamingo.session.backend": "file", "flamingo.session.file": dir})
+	injector := newInjector(t, map[string]any{"flamingo.session.backend": "file", "flamingo.session.file": dir})
 	wantCounter(t, counterServer(t, injector))
 	entries, _ := os.ReadDir(dir)
 	if len(entries) == 0 {
@@ -126,7 +127,7 @@ func (b gorillaBackend) SessionStore() sessions.Store {
 
 func TestSessionModuleCustomGorillaStore(t *testing.T) {
 	backend := gorillaBackend{dir: t.TempDir()}
-	injector := newInjector(t, map[string]interface{}{"flamingo.session.backend": "custom"},
+	injector := newInjector(t, map[string]any{"flamingo.session.backend": "custom"},
 		dingo.ModuleFunc(func(i *dingo.Injector) { i.Bind(new(sessionauth.CustomSessionBackend)).ToInstance(backend) }))
 	wantCounter(t, counterServer(t, injector))
 	entries, _ := os.ReadDir(backend.dir)
@@ -136,8 +137,8 @@ func TestSessionModuleCustomGorillaStore(t *testing.T) {
 }
 
 func TestSessionModuleNamedRepository(t *testing.T) {
-	mine := infrastructure.NewMemorySessionRepository(infrastructure.MemoryOptions{MaxAge: 3600e9})
-	injector := newInjector(t, map[string]interface{}{"flamingo.session.backend": "mine"},
+	mine := memorystore.New(memorystore.Options{MaxAge: 3600e9})
+	injector := newInjector(t, map[string]any{"flamingo.session.backend": "mine"},
 		dingo.ModuleFunc(func(i *dingo.Injector) {
 			i.BindMap(new(domain.SessionRepository), "mine").ToInstance(mine)
 		}))
@@ -149,8 +150,8 @@ func TestSessionModuleNamedRepository(t *testing.T) {
 
 func TestSessionModuleInjectorsAreIndependent(t *testing.T) {
 	a := repository(t, newInjector(t, nil))
-	b := repository(t, newInjector(t, map[string]interface{}{"flamingo.session.backend": "file", "flamingo.session.file": t.TempDir()}))
-	if _, ok := b.(*infrastructure.FileSessionRepository); !ok || a == b {
+	b := repository(t, newInjector(t, map[string]any{"flamingo.session.backend": "file", "flamingo.session.file": t.TempDir()}))
+	if _, ok := b.(*filestore.Repository); !ok || a == b {
 		t.Fatalf("two injectors with different config share or mix repositories: %T, %T", a, b)
 	}
 }
@@ -170,7 +171,7 @@ func TestSessionModuleHealthcheck(t *testing.T) {
 		t.Fatalf("health = %d %s, want 200 with the session check", rec.Code, rec.Body)
 	}
 	own := healthcheck.StatusFunc(func() (bool, string) { return false, "my backend is down" })
-	rec = health(newInjector(t, map[string]interface{}{"flamingo.session.healthcheck": false},
+	rec = health(newInjector(t, map[string]any{"flamingo.session.healthcheck": false},
 		dingo.ModuleFunc(func(i *dingo.Injector) { i.BindMap(new(healthcheck.Status), "session").ToInstance(own) })))
 	if rec.Code != 500 || !strings.Contains(rec.Body.String(), "my backend is down") {
 		t.Fatalf("health with the user's own check = %d %s", rec.Code, rec.Body)
@@ -184,19 +185,19 @@ func TestSessionModuleRejectsBadConfig(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		cfg  map[string]interface{}
+		cfg  map[string]any
 		want []string
 	}{
-		{"several at once", map[string]interface{}{
+		{"several at once", map[string]any{
 			"flamingo.session.max.age": -1, "flamingo.session.cookie.sameSite": "sometimes",
 			"flamingo.session.failureMode": "shrug", "flamingo.session.store.length": 1.5,
 		}, []string{"flamingo.session.max.age = -1", "flamingo.session.cookie.sameSite = \"sometimes\"", "lax, strict, none or default",
 			"flamingo.session.failureMode", "flamingo.session.store.length"}},
-		{"unknown backend", map[string]interface{}{"flamingo.session.backend": "memroy"}, []string{"flamingo.session.backend", "memroy"}},
-		{"custom without binding", map[string]interface{}{"flamingo.session.backend": "custom"}, []string{"flamingo.session.backend", "CustomSessionBackend"}},
-		{"file directory impossible", map[string]interface{}{"flamingo.session.backend": "file", "flamingo.session.file": filepath.Join(file, "sessions")},
+		{"unknown backend", map[string]any{"flamingo.session.backend": "memroy"}, []string{"flamingo.session.backend", "memroy"}},
+		{"custom without binding", map[string]any{"flamingo.session.backend": "custom"}, []string{"flamingo.session.backend", "CustomSessionBackend"}},
+		{"file directory impossible", map[string]any{"flamingo.session.backend": "file", "flamingo.session.file": filepath.Join(file, "sessions")},
 			[]string{"flamingo.session.file"}},
-		{"previous secret not a string", map[string]interface{}{"flamingo.session.previousSecrets": []interface{}{1}}, []string{"flamingo.session.previousSecrets[0]"}},
+		{"previous secret not a string", map[string]any{"flamingo.session.previousSecrets": []any{1}}, []string{"flamingo.session.previousSecrets[0]"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

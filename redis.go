@@ -5,14 +5,14 @@ import (
 	"fmt"
 
 	"github.com/sessionauth/sessionauth/domain"
-	"github.com/sessionauth/sessionauth/infrastructure/redissession"
+	"github.com/sessionauth/sessionauth/infrastructure/redisstore"
 )
 
 // redisRepository builds the Redis client from the configuration and checks
 // at start-up that Redis answers, so that a wrong address stops start-up
 // instead of the first request.
 func redisRepository(s *sessionSettings, c *sessionConfig) (domain.SessionRepository, error) {
-	client, err := redissession.NewClient(redissession.ClientOptions{
+	client, err := redisstore.NewClient(redisstore.ClientOptions{
 		URL: c.RedisURL, Host: c.RedisHost, Username: c.RedisUsername, Password: c.RedisPassword,
 		Database: int(c.RedisDatabase), IdleConnections: int(c.RedisIdleConnections), TLS: c.RedisTLS,
 		TLSCAFile: c.RedisTLSCAFile, TLSServerName: c.RedisTLSServerName, ClusterMode: c.RedisClusterMode,
@@ -32,7 +32,7 @@ func redisRepository(s *sessionSettings, c *sessionConfig) (domain.SessionReposi
 		return nil, fmt.Errorf("sessionauth: config key %s = %q: Redis does not answer within %v (flamingo.session.redis.timeout): %v; "+
 			"check the address, credentials and TLS settings, and that Redis is running", key, value, s.redisTimeout, err)
 	}
-	return redissession.New(client, redissession.Config{
+	return redisstore.New(client, redisstore.Options{
 		KeyPrefix: c.RedisKeyPrefix, MaxAge: s.maxAge, MaxSize: s.maxSize,
 	}), nil
 }

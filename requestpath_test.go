@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sessionauth/sessionauth/infrastructure"
-	"github.com/sessionauth/sessionauth/infrastructure/redissession"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
+	"github.com/sessionauth/sessionauth/infrastructure/redisstore"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
@@ -21,8 +21,8 @@ func TestRedisRoundTripsPerRequest(t *testing.T) {
 	client := srv.Client(t)
 	counter := redistest.CountRoundTrips(client)
 	const maxAge = time.Hour
-	repo := redissession.New(client, redissession.Config{MaxAge: maxAge})
-	signer, err := infrastructure.NewSecureCookieSigner("s", []string{"secret"}, maxAge)
+	repo := redisstore.New(client, redisstore.Options{MaxAge: maxAge})
+	signer, err := cookiesigner.New("s", []string{"secret"}, maxAge)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,7 @@ type sessionSettings struct {
 // message.
 type configErrors []string
 
-func (e *configErrors) add(key string, value interface{}, problem string) {
+func (e *configErrors) add(key string, value any, problem string) {
 	*e = append(*e, fmt.Sprintf("config key %s = %#v: %s", key, value, problem))
 }
 
@@ -124,7 +124,7 @@ func (s *sessionSettings) checkBackend(c *sessionConfig, errs *configErrors) {
 }
 
 // stringList reads a list of non-empty strings.
-func stringList(errs *configErrors, key string, list []interface{}) []string {
+func stringList(errs *configErrors, key string, list []any) []string {
 	out := make([]string, 0, len(list))
 	for i, v := range list {
 		str, ok := v.(string)

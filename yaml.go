@@ -16,7 +16,7 @@ var envPlaceholder = regexp.MustCompile(`%%ENV:([A-Za-z_][A-Za-z0-9_]*)%%`)
 // variable NAME; a placeholder that is a whole value takes the variable's
 // YAML type, so `max.age: "%%ENV:MAX_AGE%%"` with MAX_AGE=3600 is a number.
 // A variable that is not set is an error naming the variable and the key.
-func LoadConfigFile(path string) (map[string]interface{}, error) {
+func LoadConfigFile(path string) (map[string]any, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -26,7 +26,7 @@ func LoadConfigFile(path string) (map[string]interface{}, error) {
 
 // ParseConfigYAML parses YAML configuration, resolving %%ENV:NAME%%
 // placeholders with lookup; see LoadConfigFile.
-func ParseConfigYAML(data []byte, lookup func(string) (string, bool)) (map[string]interface{}, error) {
+func ParseConfigYAML(data []byte, lookup func(string) (string, bool)) (map[string]any, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -34,7 +34,7 @@ func ParseConfigYAML(data []byte, lookup func(string) (string, bool)) (map[strin
 	if err := expandEnv(&root, "", lookup); err != nil {
 		return nil, err
 	}
-	cfg := map[string]interface{}{}
+	cfg := map[string]any{}
 	if err := root.Decode(&cfg); err != nil {
 		return nil, fmt.Errorf("config: the file must hold a map of keys: %w", err)
 	}

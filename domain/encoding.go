@@ -30,8 +30,8 @@ const (
 func init() {
 	// Types that sessions commonly hold inside interfaces (flash lists, maps
 	// decoded from JSON, timestamps) are registered once here.
-	gob.Register([]interface{}{})
-	gob.Register(map[string]interface{}{})
+	gob.Register([]any{})
+	gob.Register(map[string]any{})
 	gob.Register([]string{})
 	gob.Register(map[string]string{})
 	gob.Register(time.Time{})
@@ -40,7 +40,7 @@ func init() {
 // AppendValue appends the stored form of v to dst. A value whose type gob
 // cannot encode (usually: not registered with gob.Register) yields an error
 // wrapping ErrValueNotEncodable that names the type.
-func AppendValue(dst []byte, v interface{}) ([]byte, error) {
+func AppendValue(dst []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case nil:
 		return append(dst, tagNil), nil
@@ -66,7 +66,7 @@ func AppendValue(dst []byte, v interface{}) ([]byte, error) {
 	return appendGob(dst, v)
 }
 
-func appendGob(dst []byte, v interface{}) ([]byte, error) {
+func appendGob(dst []byte, v any) ([]byte, error) {
 	var buf bytes.Buffer // not dst: passing dst on would move callers' scratch arrays to the heap
 	if err := gob.NewEncoder(&buf).Encode(&v); err != nil {
 		return dst, fmt.Errorf("%w: type %T: %v (%s)", ErrValueNotEncodable, v, err, gobHint(v))
@@ -75,7 +75,7 @@ func appendGob(dst []byte, v interface{}) ([]byte, error) {
 }
 
 // gobHint says how to make v encodable.
-func gobHint(v interface{}) string {
+func gobHint(v any) string {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
@@ -89,7 +89,7 @@ func gobHint(v interface{}) string {
 // sameValue reports whether v, encoded as enc, equals the value whose
 // stored form is loaded. Equal bytes settle it; gob writes map entries in
 // random order, so gob streams that differ are compared as values.
-func sameValue(loaded, enc []byte, v interface{}) bool {
+func sameValue(loaded, enc []byte, v any) bool {
 	if bytes.Equal(loaded, enc) {
 		return true
 	}
@@ -101,7 +101,7 @@ func sameValue(loaded, enc []byte, v interface{}) bool {
 }
 
 // EncodeValue returns the stored form of v; see AppendValue.
-func EncodeValue(v interface{}) ([]byte, error) {
+func EncodeValue(v any) ([]byte, error) {
 	return AppendValue(nil, v)
 }
 
@@ -110,7 +110,7 @@ var errCorruptValue = errors.New("corrupt stored value")
 
 // DecodeValue turns the stored form made by AppendValue back into a value of
 // the same dynamic type. Garbage yields an error, never a panic.
-func DecodeValue(b []byte) (interface{}, error) {
+func DecodeValue(b []byte) (any, error) {
 	if len(b) == 0 {
 		return nil, fmt.Errorf("%w: empty", errCorruptValue)
 	}
@@ -139,7 +139,7 @@ func DecodeValue(b []byte) (interface{}, error) {
 	case tagTrue, tagFalse:
 		return tag == tagTrue, nil
 	case tagGob:
-		var v interface{}
+		var v any
 		if err := gob.NewDecoder(bytes.NewReader(p)).Decode(&v); err != nil {
 			return nil, fmt.Errorf("%w: %v (a custom type must be registered with gob.Register)", errCorruptValue, err)
 		}

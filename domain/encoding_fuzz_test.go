@@ -11,7 +11,7 @@ import (
 // return a value or an error, never panic, and whatever it decodes must
 // encode again.
 func FuzzDecodeValue(f *testing.F) {
-	for _, v := range []interface{}{"s", 1, int64(2), 1.5, true, []byte{1}, nil, []interface{}{"x"}, map[string]interface{}{"a": 1}} {
+	for _, v := range []any{"s", 1, int64(2), 1.5, true, []byte{1}, nil, []any{"x"}, map[string]any{"a": 1}} {
 		b, _ := domain.EncodeValue(v)
 		f.Add(b)
 	}

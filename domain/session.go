@@ -18,7 +18,7 @@ const flashKey = "_flash"
 // The methods are safe for concurrent use; direct access to Values is not
 // synchronised, as with any Go map.
 type Session struct {
-	Values map[string]interface{}
+	Values map[string]any
 
 	mu         sync.Mutex
 	id         string
@@ -33,7 +33,7 @@ type Session struct {
 // NewSession returns an empty session that no repository holds yet. Its ID is
 // made when first asked for.
 func NewSession() *Session {
-	return &Session{Values: make(map[string]interface{})}
+	return &Session{Values: make(map[string]any)}
 }
 
 // RestoreSession rebuilds a stored session from its encoded values; it is
@@ -42,7 +42,7 @@ func NewSession() *Session {
 // untouched; UndecodableKeys names them.
 func RestoreSession(id string, data map[string][]byte, expiresAt time.Time) *Session {
 	s := &Session{
-		Values:    make(map[string]interface{}, len(data)),
+		Values:    make(map[string]any, len(data)),
 		id:        id,
 		stored:    true,
 		loaded:    make(map[string][]byte, len(data)),
@@ -97,7 +97,7 @@ func (s *Session) UndecodableKeys() []string {
 }
 
 // Load returns the value stored under key.
-func (s *Session) Load(key string) (interface{}, bool) {
+func (s *Session) Load(key string) (any, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, ok := s.Values[key]
@@ -105,13 +105,13 @@ func (s *Session) Load(key string) (interface{}, bool) {
 }
 
 // Try returns the value stored under key, or nil.
-func (s *Session) Try(key string) interface{} {
+func (s *Session) Try(key string) any {
 	v, _ := s.Load(key)
 	return v
 }
 
 // Store sets key to value and returns the session for chaining.
-func (s *Session) Store(key string, value interface{}) *Session {
+func (s *Session) Store(key string, value any) *Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.Values[key] = value
@@ -137,21 +137,21 @@ func (s *Session) Keys() []string {
 }
 
 // AddFlash appends a flash message, under the name vars[0] when given.
-func (s *Session) AddFlash(value interface{}, vars ...string) {
+func (s *Session) AddFlash(value any, vars ...string) {
 	key := flashName(vars)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	flashes, _ := s.Values[key].([]interface{})
+	flashes, _ := s.Values[key].([]any)
 	s.Values[key] = append(flashes, value)
 }
 
 // Flashes returns the flash messages (of the name vars[0] when given) and
 // removes them from the session.
-func (s *Session) Flashes(vars ...string) []interface{} {
+func (s *Session) Flashes(vars ...string) []any {
 	key := flashName(vars)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	flashes, _ := s.Values[key].([]interface{})
+	flashes, _ := s.Values[key].([]any)
 	delete(s.Values, key)
 	return flashes
 }

@@ -13,9 +13,9 @@ import (
 type notRegistered struct{ A int }
 
 func TestValueRoundTrip(t *testing.T) {
-	values := []interface{}{
+	values := []any{
 		nil, "", "héllo", []byte{}, []byte{1, 2}, 0, -1, 1 << 40, int64(-5), 3.5, true, false,
-		[]interface{}{"a", 1}, map[string]interface{}{"k": 1.5}, time.Unix(1, 0).UTC(), uint8(7),
+		[]any{"a", 1}, map[string]any{"k": 1.5}, time.Unix(1, 0).UTC(), uint8(7),
 	}
 	for _, v := range values {
 		b, err := domain.EncodeValue(v)
@@ -53,9 +53,9 @@ func TestDecodeGarbage(t *testing.T) {
 }
 
 func TestChangesAndModified(t *testing.T) {
-	enc := func(v interface{}) []byte { b, _ := domain.EncodeValue(v); return b }
+	enc := func(v any) []byte { b, _ := domain.EncodeValue(v); return b }
 	s := domain.RestoreSession(domain.NewSessionID(), map[string][]byte{
-		"keep": enc("k"), "change": enc(1), "drop": enc(true), "list": enc([]interface{}{"a"}), "bad": []byte("?"),
+		"keep": enc("k"), "change": enc(1), "drop": enc(true), "list": enc([]any{"a"}), "bad": []byte("?"),
 	}, time.Now().Add(time.Hour))
 	if s.Modified() {
 		t.Fatal("a restored session reports Modified()")
@@ -65,7 +65,7 @@ func TestChangesAndModified(t *testing.T) {
 	}
 	s.Values["change"] = 2
 	delete(s.Values, "drop")
-	s.Values["list"].([]interface{})[0] = "b"
+	s.Values["list"].([]any)[0] = "b"
 	if !s.Modified() {
 		t.Fatal("Modified() = false after changes")
 	}
@@ -118,13 +118,13 @@ func TestFlashes(t *testing.T) {
 	s.AddFlash("one")
 	s.AddFlash("two")
 	s.AddFlash("err", "errors")
-	if got := s.Flashes(); !reflect.DeepEqual(got, []interface{}{"one", "two"}) {
+	if got := s.Flashes(); !reflect.DeepEqual(got, []any{"one", "two"}) {
 		t.Fatalf("Flashes() = %v", got)
 	}
 	if got := s.Flashes(); got != nil {
 		t.Fatalf("second Flashes() = %v, want none", got)
 	}
-	if got := s.Flashes("errors"); !reflect.DeepEqual(got, []interface{}{"err"}) {
+	if got := s.Flashes("errors"); !reflect.DeepEqual(got, []any{"err"}) {
 		t.Fatalf(`Flashes("errors") = %v`, got)
 	}
 }
@@ -158,7 +158,7 @@ func TestValidSessionID(t *testing.T) {
 }
 
 func TestMapsAreNotReportedChangedWhenUntouched(t *testing.T) {
-	m := map[string]interface{}{}
+	m := map[string]any{}
 	for i := 0; i < 16; i++ {
 		m[string(rune('a'+i))] = i
 	}
@@ -180,7 +180,7 @@ func TestMapsAreNotReportedChangedWhenUntouched(t *testing.T) {
 		}
 	}
 	s := domain.RestoreSession(domain.NewSessionID(), map[string][]byte{"m": enc}, time.Now().Add(time.Hour))
-	s.Values["m"].(map[string]interface{})["a"] = 100
+	s.Values["m"].(map[string]any)["a"] = 100
 	if !s.Modified() {
 		t.Fatal("a map changed in place is not reported as modified")
 	}
@@ -188,7 +188,7 @@ func TestMapsAreNotReportedChangedWhenUntouched(t *testing.T) {
 
 func TestModifiedDoesNotAllocateForUnchangedScalars(t *testing.T) {
 	data := map[string][]byte{}
-	for i, v := range []interface{}{"a string", 42, true, 1.5} {
+	for i, v := range []any{"a string", 42, true, 1.5} {
 		b, _ := domain.EncodeValue(v)
 		data[string(rune('a'+i))] = b
 	}
@@ -200,7 +200,7 @@ func TestModifiedDoesNotAllocateForUnchangedScalars(t *testing.T) {
 
 func TestEncodeHints(t *testing.T) {
 	tests := []struct {
-		v    interface{}
+		v    any
 		want string
 	}{
 		{notRegistered{}, "gob.Register(domain_test.notRegistered{})"},

@@ -17,22 +17,22 @@ import (
 // users alice and bob (password "secret"). With OIDC_ISSUER,
 // OIDC_CLIENT_ID and OIDC_CLIENT_SECRET set, a broker "oidc" logs in at
 // that OpenID provider too (its callback is baseURL/auth/callback/oidc).
-func DevelopmentConfig(baseURL string) map[string]interface{} {
-	brokers := []interface{}{map[string]interface{}{
-		"broker": "dev", "typ": "fake", "users": []interface{}{
-			map[string]interface{}{"username": "alice", "password": "secret", "name": "Alice Example", "email": "alice@example.test", "groups": []interface{}{"admins"}},
-			map[string]interface{}{"username": "bob", "password": "secret", "name": "Bob Example", "email": "bob@example.test"},
+func DevelopmentConfig(baseURL string) map[string]any {
+	brokers := []any{map[string]any{
+		"broker": "dev", "typ": "fake", "users": []any{
+			map[string]any{"username": "alice", "password": "secret", "name": "Alice Example", "email": "alice@example.test", "groups": []any{"admins"}},
+			map[string]any{"username": "bob", "password": "secret", "name": "Bob Example", "email": "bob@example.test"},
 		},
 	}}
 	if issuer := os.Getenv("OIDC_ISSUER"); issuer != "" {
-		brokers = append(brokers, map[string]interface{}{
+		brokers = append(brokers, map[string]any{
 			"broker": "oidc", "typ": "oidc", "endpoint": issuer, "clientID": os.Getenv("OIDC_CLIENT_ID"),
-			"clientSecret": os.Getenv("OIDC_CLIENT_SECRET"), "scopes": []interface{}{"profile", "email"},
+			"clientSecret": os.Getenv("OIDC_CLIENT_SECRET"), "scopes": []any{"profile", "email"},
 			"enableOfflineToken": true, "enableEndSessionEndpoint": true,
-			"claims": map[string]interface{}{"userInfo": map[string]interface{}{"name": "name", "email": "email"}},
+			"claims": map[string]any{"userInfo": map[string]any{"name": "name", "email": "email"}},
 		})
 	}
-	return map[string]interface{}{
+	return map[string]any{
 		"flamingo.session.backend":       "memory",
 		"flamingo.session.cookie.secure": false,
 		"flamingo.session.secret":        "example-only-secret-change-me",
@@ -49,7 +49,7 @@ type app struct {
 }
 
 // NewApp builds the application's handler from cfg.
-func NewApp(cfg map[string]interface{}) (http.Handler, error) {
+func NewApp(cfg map[string]any) (http.Handler, error) {
 	injector, err := dingo.NewInjector(sessionauth.ConfigModule(cfg), new(sessionauth.AuthModule))
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 
 // startExample serves the example application with its development
 // configuration on a loopback listener.
-func startExample(t *testing.T, edit func(map[string]interface{})) *httptest.Server {
+func startExample(t *testing.T, edit func(map[string]any)) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	cfg := DevelopmentConfig("http://" + srv.Listener.Addr().String())

@@ -28,7 +28,7 @@ func TestBrowserLogin(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.broker, func(t *testing.T) {
-			srv := startExample(t, func(cfg map[string]interface{}) { addOIDC(t, cfg) })
+			srv := startExample(t, func(cfg map[string]any) { addOIDC(t, cfg) })
 			ctx := browsertest.New(t, 60*time.Second)
 			var who, claims, api, after string
 			var shot []byte
@@ -66,12 +66,12 @@ func TestBrowserLogin(t *testing.T) {
 
 // addOIDC adds a broker "oidc" at zitadel's OpenID provider, started for
 // the test with the example's callback and post-logout URLs registered.
-func addOIDC(t *testing.T, cfg map[string]interface{}) {
+func addOIDC(t *testing.T, cfg map[string]any) {
 	base := cfg["core.auth.web.baseURL"].(string)
 	p := oidctest.Start(t, oidctest.Options{RedirectURI: base + "/auth/callback/oidc", PostLogoutRedirectURIs: []string{base + "/"}})
-	cfg["core.auth.web.broker"] = append(cfg["core.auth.web.broker"].([]interface{}), map[string]interface{}{
+	cfg["core.auth.web.broker"] = append(cfg["core.auth.web.broker"].([]any), map[string]any{
 		"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer, "clientID": p.ClientID, "clientSecret": p.ClientSecret,
-		"scopes": []interface{}{"profile", "email"}, "enableEndSessionEndpoint": true,
-		"claims": map[string]interface{}{"userInfo": map[string]interface{}{"name": "name", "email": "email"}},
+		"scopes": []any{"profile", "email"}, "enableEndSessionEndpoint": true,
+		"claims": map[string]any{"userInfo": map[string]any{"name": "name", "email": "email"}},
 	})
 }

@@ -43,7 +43,7 @@ type entry struct{ Key, Value string }
 type page struct {
 	User        *domain.User
 	Brokers     []string
-	Flashes     []interface{}
+	Flashes     []any
 	Visits      int
 	Values      []entry
 	Claims, API string
@@ -74,7 +74,7 @@ func (a *app) account(w http.ResponseWriter, r *http.Request) {
 	s := web.SessionFromContext(r.Context())
 	p := a.page(r, s)
 	if tok, err := a.auth.IDToken(r.Context(), s); err == nil {
-		var claims map[string]interface{}
+		var claims map[string]any
 		_ = tok.Claims(&claims)
 		b, _ := json.MarshalIndent(claims, "", "  ")
 		p.Claims = string(b)

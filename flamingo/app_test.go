@@ -131,7 +131,7 @@ func (r *healthRoutes) Routes(registry *web.RouterRegistry) {
 
 // startFlamingo starts the test application in mode with cfg in a process
 // of its own and returns its base URL.
-func startFlamingo(t testing.TB, cfg map[string]interface{}, mode string) string {
+func startFlamingo(t testing.TB, cfg map[string]any, mode string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -163,7 +163,7 @@ func startFlamingo(t testing.TB, cfg map[string]interface{}, mode string) string
 }
 
 // command is the test binary run as the application in mode with cfg.
-func command(t testing.TB, cfg map[string]interface{}, mode string, l *net.TCPListener) (*exec.Cmd, *strings.Builder) {
+func command(t testing.TB, cfg map[string]any, mode string, l *net.TCPListener) (*exec.Cmd, *strings.Builder) {
 	t.Helper()
 	dir := t.TempDir()
 	b, err := yaml.Marshal(cfg)
@@ -188,7 +188,7 @@ func command(t testing.TB, cfg map[string]interface{}, mode string, l *net.TCPLi
 
 // startupError runs the application with cfg and returns what it printed
 // when it refused to start; the test fails when it started.
-func startupError(t testing.TB, cfg map[string]interface{}, mode string) string {
+func startupError(t testing.TB, cfg map[string]any, mode string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

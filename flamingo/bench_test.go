@@ -15,8 +15,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sessionauth/sessionauth/domain"
-	"github.com/sessionauth/sessionauth/infrastructure"
-	"github.com/sessionauth/sessionauth/infrastructure/redissession"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
+	"github.com/sessionauth/sessionauth/infrastructure/redisstore"
 	sessionauthweb "github.com/sessionauth/sessionauth/interfaces/web"
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
@@ -83,8 +83,8 @@ func firstVisit(b *testing.B, h http.Handler) *http.Cookie {
 // flamingoOwn is Flamingo v3.17.4 with its own Redis backend in saveMode.
 func flamingoOwn(saveMode string) func(*testing.B, string) (http.Handler, redis.UniversalClient) {
 	return func(b *testing.B, addr string) (http.Handler, redis.UniversalClient) {
-		injector, h := benchApplication(b, flamingoOnly, map[string]interface{}{"backend": "redis", "saveMode": saveMode,
-			"redis": map[string]interface{}{"host": addr}})
+		injector, h := benchApplication(b, flamingoOnly, map[string]any{"backend": "redis", "saveMode": saveMode,
+			"redis": map[string]any{"host": addr}})
 		client, err := injector.GetInstance(new(redis.UniversalClient))
 		if err != nil {
 			b.Fatal(err)
@@ -101,14 +101,14 @@ func flamingoOurs(b *testing.B, addr string) (http.Handler, redis.UniversalClien
 	bindRepo := dingo.ModuleFunc(func(injector *dingo.Injector) {
 		injector.BindMap(new(domain.SessionRepository), "counted").ToInstance(repo)
 	})
-	_, h := benchApplication(b, custom, map[string]interface{}{"backend": "custom", "repository": "counted"}, bindRepo)
+	_, h := benchApplication(b, custom, map[string]any{"backend": "custom", "repository": "counted"}, bindRepo)
 	return h, client
 }
 
 // middleware is sessionauth's SessionMiddleware without Flamingo.
 func middleware(b *testing.B, addr string) (http.Handler, redis.UniversalClient) {
 	client, repo := benchRepository(b, addr)
-	signer, err := infrastructure.NewSecureCookieSigner("flamingo", []string{"bench-secret"}, time.Hour)
+	signer, err := cookiesigner.New("flamingo", []string{"bench-secret"}, time.Hour)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -127,23 +127,23 @@ func middleware(b *testing.B, addr string) (http.Handler, redis.UniversalClient)
 }
 
 func benchRepository(b *testing.B, addr string) (redis.UniversalClient, domain.SessionRepository) {
-	client, err := redissession.NewClient(redissession.ClientOptions{Host: addr, IdleConnections: 10, Timeout: 5 * time.Second})
+	client, err := redisstore.NewClient(redisstore.ClientOptions{Host: addr, IdleConnections: 10, Timeout: 5 * time.Second})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = client.Close() })
-	return client, redissession.New(client, redissession.Config{MaxAge: time.Hour, MaxSize: 1024 * 1024})
+	return client, redisstore.New(client, redisstore.Options{MaxAge: time.Hour, MaxSize: 1024 * 1024})
 }
 
 // benchApplication builds the test application in mode, in this process,
 // with session as its flamingo.session configuration.
-func benchApplication(b *testing.B, mode string, session map[string]interface{}, extra ...dingo.Module) (*dingo.Injector, http.Handler) {
+func benchApplication(b *testing.B, mode string, session map[string]any, extra ...dingo.Module) (*dingo.Injector, http.Handler) {
 	if !flamingoBuilt.CompareAndSwap(false, true) {
 		b.Fatal("this process already holds a Flamingo application; run one Flamingo variant per process (-bench 'BenchmarkRequestOnRedis/<variant>/')")
 	}
-	session["secret"], session["cookie"] = "bench-secret", map[string]interface{}{"secure": false}
+	session["secret"], session["cookie"] = "bench-secret", map[string]any{"secure": false}
 	dir := b.TempDir()
-	y, err := yaml.Marshal(map[string]interface{}{"flamingo": map[string]interface{}{"session": session}})
+	y, err := yaml.Marshal(map[string]any{"flamingo": map[string]any{"session": session}})
 	if err != nil {
 		b.Fatal(err)
 	}

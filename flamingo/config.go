@@ -29,12 +29,12 @@ type (
 
 // Configure binds the list-valued keys.
 func (*ConfigModule) Configure(injector *dingo.Injector) {
-	injector.Bind(new([]interface{})).AnnotatedWith("config:flamingo.session.previousSecrets").
-		ToProvider(func(c *previousSecrets) []interface{} { return list(c.List) })
-	injector.Bind(new([]interface{})).AnnotatedWith("config:core.auth.web.broker").
-		ToProvider(func(c *brokers) []interface{} { return list(c.List) })
+	injector.Bind(new([]any)).AnnotatedWith("config:flamingo.session.previousSecrets").
+		ToProvider(func(c *previousSecrets) []any { return list(c.List) })
+	injector.Bind(new([]any)).AnnotatedWith("config:core.auth.web.broker").
+		ToProvider(func(c *brokers) []any { return list(c.List) })
 }
 
-func list(s config.Slice) []interface{} {
-	return append([]interface{}{}, s...)
+func list(s config.Slice) []any {
+	return append([]any{}, s...)
 }

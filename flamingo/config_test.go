@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/sessionauth/sessionauth/domain"
-	"github.com/sessionauth/sessionauth/infrastructure"
-	"github.com/sessionauth/sessionauth/infrastructure/redissession"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
+	"github.com/sessionauth/sessionauth/infrastructure/redisstore"
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
 
@@ -18,24 +18,24 @@ import (
 // SessionModule, legacy spellings too, and wrong values are rejected with a
 // message naming the key — by Flamingo's schema or by sessionauth.
 func TestFlamingoConfig(t *testing.T) {
-	legacy := map[string]interface{}{
-		"session": map[string]interface{}{"secret": "legacy-secret", "cookie": map[string]interface{}{"secure": false}, "max": map[string]interface{}{"age": 3600}},
-		"flamingo": map[string]interface{}{"session": map[string]interface{}{"backend": "custom", "repository": "memory",
-			"previousSecrets": []interface{}{"older-secret"}}},
+	legacy := map[string]any{
+		"session": map[string]any{"secret": "legacy-secret", "cookie": map[string]any{"secure": false}, "max": map[string]any{"age": 3600}},
+		"flamingo": map[string]any{"session": map[string]any{"backend": "custom", "repository": "memory",
+			"previousSecrets": []any{"older-secret"}}},
 	}
 	if cookie := wantCounter(t, startFlamingo(t, legacy, custom), 2); !strings.Contains(cookie, "Max-Age=3600") {
 		t.Fatalf("session.max.age was not applied: %s", cookie)
 	}
 	tests := []struct {
 		name string
-		cfg  map[string]interface{}
+		cfg  map[string]any
 		want []string
 	}{
-		{"Flamingo's schema", map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
-			"backend": "custom", "cookie": map[string]interface{}{"sameSite": "sometimes"}}}}, []string{"sameSite"}},
-		{"sessionauth's check", map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
-			"backend": "custom", "repository": "memory", "max": map[string]interface{}{"age": -5}}}}, []string{"flamingo.session.max.age = -5"}},
-		{"repository missing", map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
+		{"Flamingo's schema", map[string]any{"flamingo": map[string]any{"session": map[string]any{
+			"backend": "custom", "cookie": map[string]any{"sameSite": "sometimes"}}}}, []string{"sameSite"}},
+		{"sessionauth's check", map[string]any{"flamingo": map[string]any{"session": map[string]any{
+			"backend": "custom", "repository": "memory", "max": map[string]any{"age": -5}}}}, []string{"flamingo.session.max.age = -5"}},
+		{"repository missing", map[string]any{"flamingo": map[string]any{"session": map[string]any{
 			"backend": "custom"}}}, []string{"flamingo.session.backend", "flamingo.session.repository"}},
 	}
 	for _, tc := range tests {
@@ -55,13 +55,13 @@ func TestFlamingoConfig(t *testing.T) {
 // config.Slice type) still opens its session.
 func TestFlamingoKeyRotation(t *testing.T) {
 	srv := redistest.Standalone(t)
-	repo := redissession.New(srv.Client(t), redissession.Config{MaxAge: time.Hour})
+	repo := redisstore.New(srv.Client(t), redisstore.Options{MaxAge: time.Hour})
 	s := domain.NewSession()
 	s.Store("n", 41)
 	if err := repo.Save(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
-	old, err := infrastructure.NewSecureCookieSigner("flamingo", []string{"older-secret"}, time.Hour)
+	old, err := cookiesigner.New("flamingo", []string{"older-secret"}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,9 +69,9 @@ func TestFlamingoKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := startFlamingo(t, map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
-		"backend": "custom", "repository": "redis", "secret": "new-secret", "previousSecrets": []interface{}{"older-secret"},
-		"cookie": map[string]interface{}{"secure": false}, "redis": map[string]interface{}{"host": srv.Addr},
+	base := startFlamingo(t, map[string]any{"flamingo": map[string]any{"session": map[string]any{
+		"backend": "custom", "repository": "redis", "secret": "new-secret", "previousSecrets": []any{"older-secret"},
+		"cookie": map[string]any{"secure": false}, "redis": map[string]any{"host": srv.Addr},
 	}}}, custom)
 	req, _ := http.NewRequest("GET", base+"/", nil)
 	req.AddCookie(&http.Cookie{Name: "flamingo", Value: cookie})

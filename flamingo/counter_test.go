@@ -9,17 +9,17 @@ import (
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
 
-func baseConfig(repository string) map[string]interface{} {
-	return map[string]interface{}{
-		"flamingo": map[string]interface{}{"session": map[string]interface{}{
+func baseConfig(repository string) map[string]any {
+	return map[string]any{
+		"flamingo": map[string]any{"session": map[string]any{
 			"backend": "custom", "repository": repository, "secret": "flamingo-test-secret",
-			"cookie": map[string]interface{}{"secure": false},
+			"cookie": map[string]any{"secure": false},
 		}},
 	}
 }
 
-func session(cfg map[string]interface{}) map[string]interface{} {
-	return cfg["flamingo"].(map[string]interface{})["session"].(map[string]interface{})
+func session(cfg map[string]any) map[string]any {
+	return cfg["flamingo"].(map[string]any)["session"].(map[string]any)
 }
 
 func TestFlamingoCounterOnOurRepositories(t *testing.T) {
@@ -28,22 +28,22 @@ func TestFlamingoCounterOnOurRepositories(t *testing.T) {
 	tests := []struct {
 		name    string
 		details string
-		cfg     func() map[string]interface{}
+		cfg     func() map[string]any
 	}{
-		{"memory", "memory session repository", func() map[string]interface{} { return baseConfig("memory") }},
-		{"file", "", func() map[string]interface{} {
+		{"memory", "memory session repository", func() map[string]any { return baseConfig("memory") }},
+		{"file", "", func() map[string]any {
 			c := baseConfig("file")
 			session(c)["file"] = t.TempDir()
 			return c
 		}},
-		{"redis", "redis answers PING", func() map[string]interface{} {
+		{"redis", "redis answers PING", func() map[string]any {
 			c := baseConfig("redis")
-			session(c)["redis"] = map[string]interface{}{"host": srv.Addr}
+			session(c)["redis"] = map[string]any{"host": srv.Addr}
 			return c
 		}},
-		{"redis cluster", "redis answers PING", func() map[string]interface{} {
+		{"redis cluster", "redis answers PING", func() map[string]any {
 			c := baseConfig("redis")
-			session(c)["redis"] = map[string]interface{}{"host": strings.Join(cluster.Addrs(), ","), "clusterMode": true}
+			session(c)["redis"] = map[string]any{"host": strings.Join(cluster.Addrs(), ","), "clusterMode": true}
 			return c
 		}},
 	}

@@ -23,8 +23,8 @@ func TestFlamingoHealth(t *testing.T) {
 		}
 	}
 	down := loginConfig(p)
-	brokers := down["core"].(map[string]interface{})["auth"].(map[string]interface{})["web"].(map[string]interface{})["broker"].([]interface{})
-	brokers[0].(map[string]interface{})["endpoint"] = "http://127.0.0.1:1/issuer"
+	brokers := down["core"].(map[string]any)["auth"].(map[string]any)["web"].(map[string]any)["broker"].([]any)
+	brokers[0].(map[string]any)["endpoint"] = "http://127.0.0.1:1/issuer"
 	status, health, _ = get(t, c, startFlamingo(t, down, login)+"/status/healthcheck")
 	if status == http.StatusOK || !strings.Contains(health, `"name":"auth","alive":false`) {
 		t.Fatalf("Flamingo's health check with the provider down: %d %s", status, health)
@@ -38,17 +38,17 @@ func TestFlamingoHealth(t *testing.T) {
 // key, from Flamingo's schema or from sessionauth.
 func TestFlamingoWithOurModules(t *testing.T) {
 	srv := redistest.Standalone(t)
-	cfg := func(extra map[string]interface{}) map[string]interface{} {
-		s := map[string]interface{}{"backend": "redis", "cookie": map[string]interface{}{"secure": false},
-			"redis": map[string]interface{}{"host": srv.Addr}}
+	cfg := func(extra map[string]any) map[string]any {
+		s := map[string]any{"backend": "redis", "cookie": map[string]any{"secure": false},
+			"redis": map[string]any{"host": srv.Addr}}
 		for k, v := range extra {
 			s[k] = v
 		}
-		return map[string]interface{}{
-			"session":  map[string]interface{}{"secret": "legacy-secret"},
-			"flamingo": map[string]interface{}{"session": s},
-			"core": map[string]interface{}{"auth": map[string]interface{}{"web": map[string]interface{}{"broker": []interface{}{
-				map[string]interface{}{"broker": "dev", "typ": "fake", "users": []interface{}{map[string]interface{}{"username": "ada", "password": "pw"}}},
+		return map[string]any{
+			"session":  map[string]any{"secret": "legacy-secret"},
+			"flamingo": map[string]any{"session": s},
+			"core": map[string]any{"auth": map[string]any{"web": map[string]any{"broker": []any{
+				map[string]any{"broker": "dev", "typ": "fake", "users": []any{map[string]any{"username": "ada", "password": "pw"}}},
 			}}}},
 		}
 	}
@@ -62,12 +62,12 @@ func TestFlamingoWithOurModules(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		extra map[string]interface{}
+		extra map[string]any
 		want  string
 	}{
-		{"Flamingo's schema", map[string]interface{}{"backend": "postgres"}, "backend"},
-		{"sessionauth's schema", map[string]interface{}{"failureMode": "sometimes"}, "failureMode"},
-		{"sessionauth's check", map[string]interface{}{"store": map[string]interface{}{"length": 1.5}}, "flamingo.session.store.length = 1.5"},
+		{"Flamingo's schema", map[string]any{"backend": "postgres"}, "backend"},
+		{"sessionauth's schema", map[string]any{"failureMode": "sometimes"}, "failureMode"},
+		{"sessionauth's check", map[string]any{"store": map[string]any{"length": 1.5}}, "flamingo.session.store.length = 1.5"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,15 +13,15 @@ import (
 // loginConfig is the test application with sessionauth's login: zitadel's
 // OpenID provider p as broker "oidc" (its callback registered as
 // http://app.test/...) and a fake broker "dev".
-func loginConfig(p *oidctest.Provider) map[string]interface{} {
+func loginConfig(p *oidctest.Provider) map[string]any {
 	c := baseConfig("memory")
-	c["core"] = map[string]interface{}{"auth": map[string]interface{}{"web": map[string]interface{}{
+	c["core"] = map[string]any{"auth": map[string]any{"web": map[string]any{
 		"defaultBroker": "oidc",
-		"broker": []interface{}{
-			map[string]interface{}{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer, "clientID": p.ClientID,
-				"clientSecret": p.ClientSecret, "redirectURL": p.RedirectURI, "scopes": []interface{}{"profile", "email"}},
-			map[string]interface{}{"broker": "dev", "typ": "fake", "users": []interface{}{
-				map[string]interface{}{"username": "ada", "password": "pw", "name": "Ada Lovelace"}}},
+		"broker": []any{
+			map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer, "clientID": p.ClientID,
+				"clientSecret": p.ClientSecret, "redirectURL": p.RedirectURI, "scopes": []any{"profile", "email"}},
+			map[string]any{"broker": "dev", "typ": "fake", "users": []any{
+				map[string]any{"username": "ada", "password": "pw", "name": "Ada Lovelace"}}},
 		},
 	}}}
 	return c

@@ -15,7 +15,7 @@ import (
 // writeDisjointKeys runs two Flamingo instances on one Redis and sends
 // goroutines requests of one session at once, each storing a key of its
 // own, and returns how many of those keys the session holds afterwards.
-func writeDisjointKeys(t *testing.T, cfg func() map[string]interface{}, mode string, goroutines int) int {
+func writeDisjointKeys(t *testing.T, cfg func() map[string]any, mode string, goroutines int) int {
 	t.Helper()
 	a, b := startFlamingo(t, cfg(), mode), startFlamingo(t, cfg(), mode)
 	jar, _ := cookiejar.New(nil)
@@ -60,18 +60,18 @@ func writeDisjointKeys(t *testing.T, cfg func() map[string]interface{}, mode str
 func TestFlamingoNoLostUpdates(t *testing.T) {
 	srv := redistest.Standalone(t)
 	const writers = 40
-	ours := writeDisjointKeys(t, func() map[string]interface{} {
+	ours := writeDisjointKeys(t, func() map[string]any {
 		c := baseConfig("redis")
-		session(c)["redis"] = map[string]interface{}{"host": srv.Addr}
+		session(c)["redis"] = map[string]any{"host": srv.Addr}
 		return c
 	}, custom, writers)
 	if ours != writers {
 		t.Fatalf("sessionauth behind Flamingo kept %d of %d keys written in parallel", ours, writers)
 	}
-	theirs := writeDisjointKeys(t, func() map[string]interface{} {
-		return map[string]interface{}{"flamingo": map[string]interface{}{"session": map[string]interface{}{
-			"backend": "redis", "secret": "flamingo-test-secret", "cookie": map[string]interface{}{"secure": false},
-			"redis": map[string]interface{}{"host": srv.Addr},
+	theirs := writeDisjointKeys(t, func() map[string]any {
+		return map[string]any{"flamingo": map[string]any{"session": map[string]any{
+			"backend": "redis", "secret": "flamingo-test-secret", "cookie": map[string]any{"secure": false},
+			"redis": map[string]any{"host": srv.Addr},
 		}}}
 	}, flamingoOnly, writers)
 	t.Logf("keys kept of %d written in parallel by 2 instances: sessionauth %d, Flamingo's own Redis backend %d (lost %d)",

@@ -25,7 +25,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"github.com/sessionauth/sessionauth"
-	"github.com/sessionauth/sessionauth/infrastructure"
+	"github.com/sessionauth/sessionauth/infrastructure/gorillabridge"
 	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 )
 
@@ -52,8 +52,8 @@ func (*Module) Depends() []dingo.Module {
 
 // Configure binds the backend and the health check.
 func (m *Module) Configure(injector *dingo.Injector) {
-	injector.Bind(new(flamingo.CustomSessionBackend)).ToProvider(func(store *infrastructure.GorillaStore) flamingo.CustomSessionBackend {
-		return backend{store: &Store{GorillaStore: store}}
+	injector.Bind(new(flamingo.CustomSessionBackend)).ToProvider(func(store *gorillabridge.Store) flamingo.CustomSessionBackend {
+		return backend{store: &Store{Store: store}}
 	})
 	if m.healthcheck {
 		bindHealth(injector, "session")

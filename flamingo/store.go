@@ -5,8 +5,7 @@ import (
 	"net/http"
 
 	"github.com/gorilla/sessions"
-
-	"github.com/sessionauth/sessionauth/infrastructure"
+	"github.com/sessionauth/sessionauth/infrastructure/gorillabridge"
 )
 
 // Keys by which a request tells Store.Save to regenerate or destroy the
@@ -20,11 +19,11 @@ const (
 )
 
 // Store is the gorilla store Flamingo's sessions use under Module:
-// sessionauth's GorillaStore (only changed keys are written, so parallel
+// sessionauth's gorillabridge.Store (only changed keys are written, so parallel
 // requests keep each other's changes), which also carries out the
 // regeneration and destruction that sessionauth's login and logout ask for.
 type Store struct {
-	*infrastructure.GorillaStore
+	*gorillabridge.Store
 }
 
 // Save writes the changes of gs. A session marked for regeneration is
@@ -33,7 +32,7 @@ type Store struct {
 func (s *Store) Save(r *http.Request, w http.ResponseWriter, gs *sessions.Session) error {
 	destroy, regenerate := take(gs, destroyKey), take(gs, regenerateKey)
 	if !destroy && !regenerate {
-		return s.GorillaStore.Save(r, w, gs)
+		return s.Store.Save(r, w, gs)
 	}
 	if destroy {
 		clear(gs.Values)
@@ -42,7 +41,7 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, gs *sessions.Sessio
 		return err
 	}
 	w.Header().Del("Set-Cookie") // the new session's cookie replaces the expired one
-	if err := s.GorillaStore.Save(r, w, gs); err != nil {
+	if err := s.Store.Save(r, w, gs); err != nil {
 		return fmt.Errorf("sessionauth flamingo store: regenerate: %w", err)
 	}
 	return nil
@@ -56,7 +55,7 @@ func (s *Store) expire(r *http.Request, w http.ResponseWriter, gs *sessions.Sess
 	}
 	maxAge := gs.Options.MaxAge
 	gs.Options.MaxAge = -1
-	err := s.GorillaStore.Save(r, w, gs)
+	err := s.Store.Save(r, w, gs)
 	gs.Options.MaxAge = maxAge
 	if err != nil {
 		return fmt.Errorf("sessionauth flamingo store: delete the old session: %w", err)

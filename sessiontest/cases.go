@@ -12,7 +12,7 @@ import (
 )
 
 // saveNew stores a new session holding values and returns its ID.
-func saveNew(t *testing.T, repo domain.SessionRepository, values map[string]interface{}) string {
+func saveNew(t *testing.T, repo domain.SessionRepository, values map[string]any) string {
 	t.Helper()
 	s := domain.NewSession()
 	for k, v := range values {
@@ -47,7 +47,7 @@ func wantNotFound(t *testing.T, repo domain.SessionRepository, id string) {
 	}
 }
 
-func wantValues(t *testing.T, s *domain.Session, want map[string]interface{}) {
+func wantValues(t *testing.T, s *domain.Session, want map[string]any) {
 	t.Helper()
 	if !reflect.DeepEqual(s.Values, want) {
 		t.Fatalf("Values = %#v\nwant     %#v", s.Values, want)
@@ -67,11 +67,11 @@ func (s *suite) testNotFound(t *testing.T) {
 
 func (s *suite) testRoundTrip(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	values := map[string]interface{}{
+	values := map[string]any{
 		"string": "héllo", "empty": "", "int": 42, "negative": -7, "int64": int64(1) << 40,
 		"float": 3.25, "true": true, "false": false, "bytes": []byte{0, 1, 2}, "nil": nil,
 		"point": Point{X: 1, Y: 2}, "basket": &Basket{Items: []string{"a"}},
-		"list": []interface{}{"x", 1}, "map": map[string]interface{}{"k": "v"},
+		"list": []any{"x", 1}, "map": map[string]any{"k": "v"},
 		"time": time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), "key with spaces/and:colons": 1,
 	}
 	before := time.Now()
@@ -89,16 +89,16 @@ func (s *suite) testRoundTrip(t *testing.T) {
 
 func (s *suite) testIsolation(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	id := saveNew(t, repo, map[string]interface{}{"basket": &Basket{Items: []string{"a"}}})
+	id := saveNew(t, repo, map[string]any{"basket": &Basket{Items: []string{"a"}}})
 	a := mustLoad(t, repo, id)
 	a.Values["basket"].(*Basket).Items[0] = "changed without save"
 	a.Values["new"] = 1
-	wantValues(t, mustLoad(t, repo, id), map[string]interface{}{"basket": &Basket{Items: []string{"a"}}})
+	wantValues(t, mustLoad(t, repo, id), map[string]any{"basket": &Basket{Items: []string{"a"}}})
 }
 
 func (s *suite) testUpdateAndDelete(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	id := saveNew(t, repo, map[string]interface{}{"keep": "k", "change": 1, "drop": true, "drop2": 2})
+	id := saveNew(t, repo, map[string]any{"keep": "k", "change": 1, "drop": true, "drop2": 2})
 	sess := mustLoad(t, repo, id)
 	sess.Values["change"] = 2
 	sess.Values["add"] = "a"
@@ -110,35 +110,35 @@ func (s *suite) testUpdateAndDelete(t *testing.T) {
 	if sess.ID() != id {
 		t.Fatalf("ID changed on a plain save: %q -> %q", id, sess.ID())
 	}
-	wantValues(t, mustLoad(t, repo, id), map[string]interface{}{"keep": "k", "change": 2, "add": "a"})
+	wantValues(t, mustLoad(t, repo, id), map[string]any{"keep": "k", "change": 2, "add": "a"})
 	// The saved session is the new baseline: saving it again after another
 	// change writes that change.
 	sess.Values["change"] = 3
 	if err := repo.Save(ctx(t), sess); err != nil {
 		t.Fatalf("second Save: %v", err)
 	}
-	wantValues(t, mustLoad(t, repo, id), map[string]interface{}{"keep": "k", "change": 3, "add": "a"})
+	wantValues(t, mustLoad(t, repo, id), map[string]any{"keep": "k", "change": 3, "add": "a"})
 }
 
 func (s *suite) testChangedInPlace(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	id := saveNew(t, repo, map[string]interface{}{"basket": &Basket{Items: []string{"a"}}, "list": []interface{}{"x"}})
+	id := saveNew(t, repo, map[string]any{"basket": &Basket{Items: []string{"a"}}, "list": []any{"x"}})
 	sess := mustLoad(t, repo, id)
 	b := sess.Values["basket"].(*Basket)
 	b.Items = append(b.Items, "b")
-	sess.Values["list"].([]interface{})[0] = "y"
+	sess.Values["list"].([]any)[0] = "y"
 	if !sess.Modified() {
 		t.Fatal("Modified() = false after changing values in place")
 	}
 	if err := repo.Save(ctx(t), sess); err != nil {
 		t.Fatalf("Save: %v", err)
 	}
-	wantValues(t, mustLoad(t, repo, id), map[string]interface{}{"basket": &Basket{Items: []string{"a", "b"}}, "list": []interface{}{"y"}})
+	wantValues(t, mustLoad(t, repo, id), map[string]any{"basket": &Basket{Items: []string{"a", "b"}}, "list": []any{"y"}})
 }
 
 func (s *suite) testSaveWithoutChanges(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	values := map[string]interface{}{"a": 1, "b": Point{3, 4}}
+	values := map[string]any{"a": 1, "b": Point{3, 4}}
 	id := saveNew(t, repo, values)
 	sess := mustLoad(t, repo, id)
 	if sess.Modified() {
@@ -152,7 +152,7 @@ func (s *suite) testSaveWithoutChanges(t *testing.T) {
 
 func (s *suite) testExpiry(t *testing.T) {
 	repo := s.newRepo(t, Config{MaxAge: time.Second})
-	id := saveNew(t, repo, map[string]interface{}{"a": 1})
+	id := saveNew(t, repo, map[string]any{"a": 1})
 	mustLoad(t, repo, id)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -172,7 +172,7 @@ func (s *suite) testExpiry(t *testing.T) {
 
 func (s *suite) testSaveRefreshesExpiry(t *testing.T) {
 	repo := s.newRepo(t, Config{MaxAge: 3 * time.Second})
-	id := saveNew(t, repo, map[string]interface{}{"a": 1})
+	id := saveNew(t, repo, map[string]any{"a": 1})
 	first := mustLoad(t, repo, id).ExpiresAt()
 	time.Sleep(time.Until(first.Add(-1500 * time.Millisecond)))
 	sess := mustLoad(t, repo, id)
@@ -183,12 +183,12 @@ func (s *suite) testSaveRefreshesExpiry(t *testing.T) {
 		t.Fatalf("ExpiresAt after Save = %v; want later than %v", sess.ExpiresAt(), first)
 	}
 	time.Sleep(time.Until(first.Add(500 * time.Millisecond))) // past the first expiry, within the second
-	wantValues(t, mustLoad(t, repo, id), map[string]interface{}{"a": 1})
+	wantValues(t, mustLoad(t, repo, id), map[string]any{"a": 1})
 }
 
 func (s *suite) testConcurrentDisjointKeys(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	id := saveNew(t, repo, map[string]interface{}{"shared": "s"})
+	id := saveNew(t, repo, map[string]any{"shared": "s"})
 	const workers = 20
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -212,7 +212,7 @@ func (s *suite) testConcurrentDisjointKeys(t *testing.T) {
 			t.Fatalf("concurrent Load/Save: %v", err)
 		}
 	}
-	want := map[string]interface{}{"shared": "s"}
+	want := map[string]any{"shared": "s"}
 	for i := 0; i < workers; i++ {
 		want[fmt.Sprintf("k%02d", i)] = i
 	}

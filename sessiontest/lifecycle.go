@@ -10,7 +10,7 @@ import (
 
 func (s *suite) testRegenerate(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	values := map[string]interface{}{"user": "alice", "n": 1}
+	values := map[string]any{"user": "alice", "n": 1}
 	oldID := saveNew(t, repo, values)
 	sess := mustLoad(t, repo, oldID)
 	sess.Regenerate()
@@ -23,7 +23,7 @@ func (s *suite) testRegenerate(t *testing.T) {
 		t.Fatalf("ID after Regenerate = %q (old %q); want a new ID", newID, oldID)
 	}
 	wantNotFound(t, repo, oldID)
-	wantValues(t, mustLoad(t, repo, newID), map[string]interface{}{"user": "alice", "n": 2})
+	wantValues(t, mustLoad(t, repo, newID), map[string]any{"user": "alice", "n": 2})
 	// Later saves go to the new ID and regenerate no more.
 	sess.Values["n"] = 3
 	if err := repo.Save(ctx(t), sess); err != nil {
@@ -32,7 +32,7 @@ func (s *suite) testRegenerate(t *testing.T) {
 	if sess.ID() != newID {
 		t.Fatalf("ID changed again: %q -> %q", newID, sess.ID())
 	}
-	wantValues(t, mustLoad(t, repo, newID), map[string]interface{}{"user": "alice", "n": 3})
+	wantValues(t, mustLoad(t, repo, newID), map[string]any{"user": "alice", "n": 3})
 }
 
 func (s *suite) testRegenerateNew(t *testing.T) {
@@ -43,12 +43,12 @@ func (s *suite) testRegenerateNew(t *testing.T) {
 	if err := repo.Save(ctx(t), sess); err != nil {
 		t.Fatalf("Save of a new regenerated session: %v", err)
 	}
-	wantValues(t, mustLoad(t, repo, sess.ID()), map[string]interface{}{"a": 1})
+	wantValues(t, mustLoad(t, repo, sess.ID()), map[string]any{"a": 1})
 }
 
 func (s *suite) testDestroy(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	id := saveNew(t, repo, map[string]interface{}{"a": 1})
+	id := saveNew(t, repo, map[string]any{"a": 1})
 	sess := mustLoad(t, repo, id)
 	sess.Values["b"] = 2
 	sess.Destroy()
@@ -57,7 +57,7 @@ func (s *suite) testDestroy(t *testing.T) {
 	}
 	wantNotFound(t, repo, id)
 
-	id = saveNew(t, repo, map[string]interface{}{"a": 1})
+	id = saveNew(t, repo, map[string]any{"a": 1})
 	if err := repo.Delete(ctx(t), id); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
@@ -69,7 +69,7 @@ func (s *suite) testDestroy(t *testing.T) {
 
 func (s *suite) testVanished(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	id := saveNew(t, repo, map[string]interface{}{"a": 1})
+	id := saveNew(t, repo, map[string]any{"a": 1})
 	sess := mustLoad(t, repo, id)
 	if err := repo.Delete(ctx(t), id); err != nil {
 		t.Fatalf("Delete: %v", err)
@@ -83,7 +83,7 @@ func (s *suite) testVanished(t *testing.T) {
 
 func (s *suite) testRegenerateVanished(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	id := saveNew(t, repo, map[string]interface{}{"a": 1})
+	id := saveNew(t, repo, map[string]any{"a": 1})
 	sess := mustLoad(t, repo, id)
 	if err := repo.Delete(ctx(t), id); err != nil {
 		t.Fatalf("Delete: %v", err)
@@ -109,19 +109,19 @@ func (s *suite) testSizeLimit(t *testing.T) {
 	}
 	wantNotFound(t, repo, sess.ID())
 
-	id := saveNew(t, repo, map[string]interface{}{"small": "s"})
+	id := saveNew(t, repo, map[string]any{"small": "s"})
 	sess = mustLoad(t, repo, id)
 	sess.Values["small"] = "changed"
 	sess.Values["big"] = big
 	if err := repo.Save(ctx(t), sess); !errors.Is(err, domain.ErrSessionTooLarge) {
 		t.Fatalf("Save growing past the limit = %v; want ErrSessionTooLarge", err)
 	}
-	wantValues(t, mustLoad(t, repo, id), map[string]interface{}{"small": "s"})
+	wantValues(t, mustLoad(t, repo, id), map[string]any{"small": "s"})
 }
 
 func (s *suite) testNotEncodable(t *testing.T) {
 	repo := s.newRepo(t, defaultConfig)
-	id := saveNew(t, repo, map[string]interface{}{"a": 1})
+	id := saveNew(t, repo, map[string]any{"a": 1})
 	sess := mustLoad(t, repo, id)
 	sess.Values["a"] = 2
 	sess.Values["bad"] = unregistered{A: 1}
@@ -132,7 +132,7 @@ func (s *suite) testNotEncodable(t *testing.T) {
 	if !strings.Contains(err.Error(), "gob.Register") || !strings.Contains(err.Error(), "unregistered") {
 		t.Fatalf("error %q should name the type and say to register it with gob.Register", err)
 	}
-	wantValues(t, mustLoad(t, repo, id), map[string]interface{}{"a": 1})
+	wantValues(t, mustLoad(t, repo, id), map[string]any{"a": 1})
 }
 
 func (s *suite) testGarbage(t *testing.T) {
@@ -140,7 +140,7 @@ func (s *suite) testGarbage(t *testing.T) {
 		t.Skip("no corrupter given (sessiontest.WithCorrupter)")
 	}
 	repo := s.newRepo(t, defaultConfig)
-	id := saveNew(t, repo, map[string]interface{}{"a": 1})
+	id := saveNew(t, repo, map[string]any{"a": 1})
 	s.corrupt(t, repo, id)
 	sess, err := repo.Load(ctx(t), id)
 	if err != nil && !errors.Is(err, domain.ErrSessionNotFound) {
@@ -150,6 +150,6 @@ func (s *suite) testGarbage(t *testing.T) {
 		t.Fatalf("Load of a corrupt record returned ID %q", sess.ID())
 	}
 	// A new session still works.
-	fresh := saveNew(t, repo, map[string]interface{}{"b": 2})
-	wantValues(t, mustLoad(t, repo, fresh), map[string]interface{}{"b": 2})
+	fresh := saveNew(t, repo, map[string]any{"b": 2})
+	wantValues(t, mustLoad(t, repo, fresh), map[string]any{"b": 2})
 }

@@ -33,7 +33,7 @@ pre{background:#f4f4f4;padding:.5em;overflow:auto}form.inline{display:inline}</s
 
 type page struct {
 	User    *domain.User
-	Flashes []interface{}
+	Flashes []any
 	Visits  int
 	Claims  string
 }
@@ -81,7 +81,7 @@ func (r *routes) profile(ctx context.Context, req *web.Request) web.Result {
 	if err != nil {
 		return redirect("/auth/login?" + url.Values{"redirecturl": {"/profile"}}.Encode())
 	}
-	var claims map[string]interface{}
+	var claims map[string]any
 	if err := token.Claims(&claims); err != nil {
 		return &web.Response{Status: http.StatusInternalServerError, Body: strings.NewReader(err.Error())}
 	}

@@ -14,8 +14,9 @@ import (
 
 	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/domain"
-	"github.com/sessionauth/sessionauth/infrastructure"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
 	"github.com/sessionauth/sessionauth/infrastructure/fakebroker"
+	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
 	"github.com/sessionauth/sessionauth/infrastructure/oidcbroker"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 	"github.com/sessionauth/sessionauth/internal/oidctest"
@@ -28,7 +29,7 @@ import (
 type app struct {
 	srv      *httptest.Server
 	provider *oidctest.Provider
-	repo     *infrastructure.MemorySessionRepository
+	repo     *memorystore.Repository
 }
 
 func startApp(t *testing.T) *app {
@@ -47,9 +48,9 @@ func startAppWith(t *testing.T, po oidctest.Options, mo application.Options) *ap
 	po.RedirectURI, po.PostLogoutRedirectURIs = base+"/auth/callback/oidc", []string{base + "/"}
 	p := oidctest.Start(t, po)
 	manager := application.NewAuthManager(map[string]domain.IdentityProvider{"oidc": oidcBroker(t, p), "dev": fakeBroker(t)}, mo)
-	a := &app{srv: srv, provider: p, repo: infrastructure.NewMemorySessionRepository(infrastructure.MemoryOptions{MaxAge: time.Hour})}
+	a := &app{srv: srv, provider: p, repo: memorystore.New(memorystore.Options{MaxAge: time.Hour})}
 	t.Cleanup(func() { _ = a.repo.Close() })
-	signer, err := infrastructure.NewSecureCookieSigner("app", []string{"secret"}, time.Hour)
+	signer, err := cookiesigner.New("app", []string{"secret"}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/sessionauth/sessionauth/domain"
-	"github.com/sessionauth/sessionauth/infrastructure"
+	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
 
@@ -27,7 +27,7 @@ func (w *benchWriter) WriteHeader(int)             {}
 // (and, in "write", changes one), save, set the cookie. "new-visitor" is a
 // request without cookie whose handler stores nothing, as from a bot.
 func BenchmarkSessionMiddleware(b *testing.B) {
-	repo := infrastructure.NewMemorySessionRepository(infrastructure.MemoryOptions{MaxAge: time.Hour})
+	repo := memorystore.New(memorystore.Options{MaxAge: time.Hour})
 	b.Cleanup(func() { repo.Close() })
 	signer := secureSigner(b, "benchmark secret")
 	mw := web.NewSessionMiddleware(repo, signer, web.SessionOptions{MaxAge: time.Hour})

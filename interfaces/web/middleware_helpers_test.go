@@ -85,7 +85,7 @@ func (e *env) expectStored(s *domain.Session) *http.Cookie {
 
 // stored builds a session as a repository's Load returns it, expiring in
 // expiresIn.
-func stored(t *testing.T, values map[string]interface{}, expiresIn time.Duration) *domain.Session {
+func stored(t *testing.T, values map[string]any, expiresIn time.Duration) *domain.Session {
 	t.Helper()
 	data := make(map[string][]byte, len(values))
 	for k, v := range values {

@@ -8,14 +8,15 @@ import (
 
 	"github.com/golang/mock/gomock"
 	"github.com/sessionauth/sessionauth/domain"
-	"github.com/sessionauth/sessionauth/infrastructure"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
+	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 	"github.com/sessionauth/sessionauth/mocks"
 )
 
-func secureSigner(t testing.TB, secrets ...string) *infrastructure.SecureCookieSigner {
+func secureSigner(t testing.TB, secrets ...string) *cookiesigner.Signer {
 	t.Helper()
-	s, err := infrastructure.NewSecureCookieSigner("flamingo", secrets, testMaxAge)
+	s, err := cookiesigner.New("flamingo", secrets, testMaxAge)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func signed(t testing.TB, s domain.CookieSigner, id string) *http.Cookie {
 
 func TestSessionMiddlewareKeyRotation(t *testing.T) {
 	repo := mocks.NewMockSessionRepository(gomock.NewController(t))
-	s := stored(t, map[string]interface{}{"user": "alice"}, testMaxAge)
+	s := stored(t, map[string]any{"user": "alice"}, testMaxAge)
 	id := s.ID()
 	repo.EXPECT().Load(gomock.Any(), id).Return(s, nil)
 	repo.EXPECT().Save(gomock.Any(), s).Return(nil)
@@ -102,7 +103,7 @@ func (v *visitor) do(h func(s *web.Session)) *http.Cookie {
 }
 
 func TestSessionMiddlewareLifecycleWithMemoryRepository(t *testing.T) {
-	repo := infrastructure.NewMemorySessionRepository(infrastructure.MemoryOptions{MaxAge: testMaxAge})
+	repo := memorystore.New(memorystore.Options{MaxAge: testMaxAge})
 	t.Cleanup(func() { repo.Close() })
 	mw := web.NewSessionMiddleware(repo, secureSigner(t, "secret"), web.SessionOptions{MaxAge: testMaxAge, Logger: slog.New(slog.DiscardHandler)})
 	v := &visitor{t: t, mw: mw}

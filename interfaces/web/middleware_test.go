@@ -123,7 +123,7 @@ func TestSessionMiddlewareSaveFailureReplacesTheResponse(t *testing.T) {
 
 func TestSessionMiddlewareVanishedSessionIsLoggedAndTheResponseGoesOn(t *testing.T) {
 	e := newEnv(t, web.SessionOptions{})
-	cookie := e.expectStored(stored(t, map[string]interface{}{"n": 1}, testMaxAge))
+	cookie := e.expectStored(stored(t, map[string]any{"n": 1}, testMaxAge))
 	e.expectSave(fmt.Errorf("redis: %w", domain.ErrSessionNotFound))
 	rec := e.serve(func(w http.ResponseWriter, r *http.Request) {
 		web.SessionFromContext(r.Context()).Store("n", 2)
@@ -156,7 +156,7 @@ func TestSessionMiddlewareLoadedSession(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, web.SessionOptions{})
-			s := stored(t, map[string]interface{}{"user": "alice"}, tt.expiresIn)
+			s := stored(t, map[string]any{"user": "alice"}, tt.expiresIn)
 			oldID := s.ID()
 			cookie := e.expectStored(s)
 			if tt.save {
@@ -234,7 +234,7 @@ func TestSessionMiddlewareStartsFreshWithoutAUsableCookie(t *testing.T) {
 
 func TestSessionMiddlewareTriesEverySessionCookie(t *testing.T) {
 	e := newEnv(t, web.SessionOptions{})
-	s := stored(t, map[string]interface{}{"user": "alice"}, testMaxAge)
+	s := stored(t, map[string]any{"user": "alice"}, testMaxAge)
 	e.signer.EXPECT().Verify("stale").Return("", domain.ErrInvalidCookie)
 	e.signer.EXPECT().Verify("good").Return(s.ID(), nil)
 	e.repo.EXPECT().Load(gomock.Any(), s.ID()).Return(s, nil)

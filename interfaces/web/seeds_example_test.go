@@ -18,8 +18,9 @@ import (
 
 	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/domain"
-	"github.com/sessionauth/sessionauth/infrastructure"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
 	"github.com/sessionauth/sessionauth/infrastructure/fakebroker"
+	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
 
@@ -81,8 +82,8 @@ func TestSeedsController(t *testing.T) {
 	mux.Handle("GET /profile", web.Action(func(ctx context.Context, r *web.Request) web.Result {
 		return new(Controller).Inject(manager, users, web.SessionFromContext(ctx)).Get(ctx, r)
 	}))
-	repo := infrastructure.NewMemorySessionRepository(infrastructure.MemoryOptions{MaxAge: time.Hour})
-	signer, _ := infrastructure.NewSecureCookieSigner("s", []string{"k"}, time.Hour)
+	repo := memorystore.New(memorystore.Options{MaxAge: time.Hour})
+	signer, _ := cookiesigner.New("s", []string{"k"}, time.Hour)
 	srv := httptest.NewServer(web.NewSessionMiddleware(repo, signer, web.SessionOptions{Name: "s", MaxAge: time.Hour}).Handler(mux))
 	defer srv.Close()
 	jar, _ := cookiejar.New(nil)

@@ -1,0 +1,237 @@
+package gorillabridge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+	"sync"
+	"weak"
+
+	"github.com/gorilla/sessions"
+	"github.com/sessionauth/sessionauth/domain"
+)
+
+// Store makes a domain.SessionRepository a gorilla/sessions Store.
+// Bound as a Flamingo application's CustomSessionBackend, it keeps
+// Flamingo's own sessions in one of our repositories.
+//
+// The cookie carries the session ID signed by the CookieSigner, and the
+// gorilla session's ID is that cookie value: Flamingo addresses a session by
+// putting its ID in a cookie and calling New, so New must accept it. The
+// value changes whenever the cookie is signed again.
+//
+// New loads the session the cookie points to. A missing, forged or expired
+// cookie, or a session the repository does not hold, gives a new session
+// (IsNew) and no error. When the repository fails, New returns a new session
+// together with the error, as gorilla's stores do, and Save refuses to write
+// that session, so a backend failure never replaces a visitor's session.
+//
+// Save writes only what changed since New loaded the session, key by key,
+// so concurrent requests that change different keys keep both changes. The
+// first Save of a loaded session also refreshes its expiry and re-signs the
+// cookie; later ones write, and set a cookie, only when something changed,
+// which makes Flamingo's habit of saving the whole session twice per request
+// cost one write. Keys must be strings, or Save fails without writing. A new
+// session without values is not saved and sets no cookie. Options.MaxAge < 0
+// deletes the session and expires the cookie.
+//
+// A Store is safe for concurrent use; a single sessions.Session is
+// not, as with every gorilla store.
+type Store struct {
+	repo   domain.SessionRepository
+	signer domain.CookieSigner
+	opts   sessions.Options
+
+	// tracked remembers, for each gorilla session New made, the domain
+	// session it was loaded as, so that Save can tell what changed. It is
+	// keyed by a weak pointer and each entry is dropped by a cleanup when its
+	// gorilla session is collected. The request context cannot carry this,
+	// because Flamingo calls Save with a request of its own making; a hidden
+	// entry in Values would show in Flamingo's Keys and be wiped by ClearAll.
+	mu      sync.Mutex
+	tracked map[weak.Pointer[sessions.Session]]*gorillaTracked
+}
+
+// gorillaTracked is what a Store knows of one gorilla session: the
+// domain session it was loaded as, which holds what was loaded.
+type gorillaTracked struct {
+	mu      sync.Mutex
+	session *domain.Session
+	saved   bool  // a Save of this gorilla session wrote to the repository
+	loadErr error // the repository failed in New: nothing may be saved
+}
+
+var _ sessions.Store = (*Store)(nil)
+
+// NewStore returns a store keeping sessions in repo, with cookies
+// signed by signer and set with opts.
+func NewStore(repo domain.SessionRepository, signer domain.CookieSigner, opts sessions.Options) *Store {
+	return &Store{
+		repo:    repo,
+		signer:  signer,
+		opts:    opts,
+		tracked: make(map[weak.Pointer[sessions.Session]]*gorillaTracked),
+	}
+}
+
+// Get returns the session called name of the request, loading it once per
+// request through the gorilla registry.
+func (s *Store) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(s, name)
+}
+
+// New loads the session that the request's cookie called name points to,
+// or returns a new one; see Store.
+func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
+	gs := sessions.NewSession(s, name)
+	opts := s.opts
+	gs.Options, gs.IsNew = &opts, true
+	ds, cookie, err := s.load(r, name)
+	t := s.track(gs, ds)
+	if err != nil {
+		t.loadErr = err
+		return gs, fmt.Errorf("gorilla store: new: %w", err)
+	}
+	if !ds.IsNew() {
+		gs.ID, gs.IsNew = cookie, false
+		for k, v := range ds.Values {
+			gs.Values[k] = v
+		}
+	}
+	return gs, nil
+}
+
+// load returns the stored session the cookie points to and the cookie
+// value, or a new session when there is none.
+func (s *Store) load(r *http.Request, name string) (*domain.Session, string, error) {
+	cookie, err := r.Cookie(name)
+	if err != nil {
+		return domain.NewSession(), "", nil
+	}
+	id, err := s.signer.Verify(cookie.Value)
+	if err != nil {
+		return domain.NewSession(), "", nil
+	}
+	ds, err := s.repo.Load(r.Context(), id)
+	if errors.Is(err, domain.ErrSessionNotFound) {
+		return domain.NewSession(), "", nil
+	}
+	if err != nil {
+		return domain.NewSession(), "", err
+	}
+	return ds, cookie.Value, nil
+}
+
+// Save writes what changed in gs since it was loaded and sets the cookie;
+// see Store.
+func (s *Store) Save(r *http.Request, w http.ResponseWriter, gs *sessions.Session) error {
+	t := s.tracking(gs)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.loadErr != nil {
+		return fmt.Errorf("gorilla store: save: the session could not be loaded, so it is not overwritten: %w", t.loadErr)
+	}
+	if gs.Options == nil {
+		opts := s.opts
+		gs.Options = &opts
+	}
+	if gs.Options.MaxAge < 0 {
+		return s.destroy(r.Context(), w, gs, t)
+	}
+	return s.write(r.Context(), w, gs, t)
+}
+
+// write saves the changes of gs, if there are any to save, and sets the
+// cookie when it did.
+func (s *Store) write(ctx context.Context, w http.ResponseWriter, gs *sessions.Session, t *gorillaTracked) error {
+	values, err := gorillaStringKeys(gs.Values)
+	if err != nil {
+		return fmt.Errorf("gorilla store: save: %w", err)
+	}
+	t.session.Values = values
+	if !t.session.Modified() && (t.session.IsNew() || t.saved) {
+		return nil
+	}
+	if err := s.repo.Save(ctx, t.session); err != nil {
+		return fmt.Errorf("gorilla store: save: %w", err)
+	}
+	t.saved = true
+	return s.setCookie(w, gs, t.session)
+}
+
+// destroy deletes the stored session, expires the cookie and leaves gs a
+// new session.
+func (s *Store) destroy(ctx context.Context, w http.ResponseWriter, gs *sessions.Session, t *gorillaTracked) error {
+	if !t.session.IsNew() {
+		if err := s.repo.Delete(ctx, t.session.ID()); err != nil {
+			return fmt.Errorf("gorilla store: save: %w", err)
+		}
+	}
+	t.session, t.saved = domain.NewSession(), false
+	gs.ID, gs.IsNew = "", true
+	http.SetCookie(w, sessions.NewCookie(gs.Name(), "", gs.Options))
+	return nil
+}
+
+// setCookie signs the session's ID into the cookie of gs.
+func (s *Store) setCookie(w http.ResponseWriter, gs *sessions.Session, ds *domain.Session) error {
+	value, err := s.signer.Sign(ds.ID())
+	if err != nil {
+		return fmt.Errorf("gorilla store: save: %w", err)
+	}
+	gs.ID, gs.IsNew = value, false
+	http.SetCookie(w, sessions.NewCookie(gs.Name(), value, gs.Options))
+	return nil
+}
+
+// track associates gs with ds until gs is garbage collected. The map holds
+// gs weakly, so the association lives exactly as long as the gorilla
+// session, without a trace in its Values.
+func (s *Store) track(gs *sessions.Session, ds *domain.Session) *gorillaTracked {
+	t := &gorillaTracked{session: ds}
+	key := weak.Make(gs)
+	s.mu.Lock()
+	s.tracked[key] = t
+	s.mu.Unlock()
+	runtime.AddCleanup(gs, s.untrack, key)
+	return t
+}
+
+// tracking returns what is known of gs; a session that New did not make
+// counts as a new one from now on.
+func (s *Store) tracking(gs *sessions.Session) *gorillaTracked {
+	key := weak.Make(gs)
+	s.mu.Lock()
+	t, ok := s.tracked[key]
+	if !ok {
+		t = &gorillaTracked{session: domain.NewSession()}
+		s.tracked[key] = t
+	}
+	s.mu.Unlock()
+	if !ok {
+		runtime.AddCleanup(gs, s.untrack, key)
+	}
+	return t
+}
+
+func (s *Store) untrack(key weak.Pointer[sessions.Session]) {
+	s.mu.Lock()
+	delete(s.tracked, key)
+	s.mu.Unlock()
+}
+
+// gorillaStringKeys returns values with string keys, or an error naming the
+// first key that is not a string.
+func gorillaStringKeys(values map[any]any) (map[string]any, error) {
+	out := make(map[string]any, len(values))
+	for k, v := range values {
+		key, ok := k.(string)
+		if !ok {
+			return nil, fmt.Errorf("session key %#v is a %T, but only string keys can be stored", k, k)
+		}
+		out[key] = v
+	}
+	return out, nil
+}

@@ -1,0 +1,18 @@
+package memorystore
+
+// Corrupt overwrites every value stored under id with garbage and adds a
+// garbage key, as damaged memory would; it reports whether id was stored.
+// It exists for the black-box tests in package infrastructure_test.
+func (r *Repository) Corrupt(id string, garbage []byte) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.records[id]
+	if !ok {
+		return false
+	}
+	for k := range rec.values {
+		rec.values[k] = garbage
+	}
+	rec.values["garbage"] = garbage
+	return true
+}

@@ -1,0 +1,143 @@
+package memorystore
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/internal/storage"
+)
+
+// Options configures a Repository.
+type Options struct {
+	MaxAge        time.Duration // lifetime after each save; 0 means 30 days
+	MaxSize       int           // bytes of one encoded session; 0 = no limit
+	MaxSessions   int           // cap on stored sessions; 0 = no cap
+	SweepInterval time.Duration // how often expired sessions are evicted; 0 = every minute
+}
+
+// Repository keeps sessions in the memory of the process: fast,
+// and gone on restart. Use it for development and for single-instance
+// deployments.
+//
+// It stores each value in its encoded form and gives every Load a session
+// of its own, so changing a loaded value in place changes nothing stored
+// until the session is saved. Save applies the changed keys one by one under
+// a lock, so concurrent saves of one session that change different keys all
+// persist.
+//
+// An expired session is invisible to Load at once; a sweeper goroutine,
+// started by the first Save and stopped by Close, frees its memory.
+//
+// MaxSessions bounds memory. When a new session would exceed it, Save
+// evicts records among a sample of a few stored ones (Go's map iteration
+// starts at a random place): the expired ones in the sample, then, if that
+// made no room, the one nearest to expiry. With no more sessions than the
+// sample size this is exact; with more it is an approximation that evicts
+// sessions close to their end, never the one being saved. A loaded session
+// that was evicted is gone: its Save yields domain.ErrSessionNotFound.
+//
+// A Repository is safe for concurrent use.
+type Repository struct {
+	opts    Options
+	sweeper *storage.Sweeper
+
+	mu      sync.RWMutex
+	records map[string]*record
+}
+
+// record is one stored session. The byte slices are never changed in
+// place once stored; a save replaces them. So a Load may hand them to the
+// session it builds without copying, as long as the map is its own.
+type record struct {
+	values    map[string][]byte
+	expiresAt time.Time
+}
+
+var _ domain.SessionRepository = (*Repository)(nil)
+var _ domain.SessionRepositoryCloser = (*Repository)(nil)
+
+// New returns an empty repository. It starts no
+// goroutine; the sweeper starts with the first Save.
+func New(opts Options) *Repository {
+	opts.MaxAge = storage.Lifetime(opts.MaxAge)
+	r := &Repository{opts: opts, records: make(map[string]*record)}
+	r.sweeper = storage.NewSweeper(opts.SweepInterval, r.sweep)
+	return r
+}
+
+// Load returns the session stored under id. An unknown or expired id yields
+// an error wrapping domain.ErrSessionNotFound; there is no other error.
+func (r *Repository) Load(_ context.Context, id string) (*domain.Session, error) {
+	r.mu.RLock()
+	rec := r.live(id, time.Now())
+	if rec == nil {
+		r.mu.RUnlock()
+		return nil, fmt.Errorf("memory session repository: load: %w", domain.ErrSessionNotFound)
+	}
+	values, expiresAt := maps.Clone(rec.values), rec.expiresAt
+	r.mu.RUnlock()
+	return domain.RestoreSession(id, values, expiresAt), nil
+}
+
+// Save writes what changed since the session was loaded, as the
+// domain.SessionRepository contract says, and starts the sweeper if it does
+// not run yet. A save that regenerates a stored session whose record
+// vanished since Load yields domain.ErrSessionNotFound too, and writes
+// nothing. A save that would make the session, merged with keys other
+// requests saved meanwhile, larger than MaxSize yields
+// domain.ErrSessionTooLarge and writes nothing.
+func (r *Repository) Save(_ context.Context, s *domain.Session) error {
+	c, err := s.Changes(r.opts.MaxSize)
+	if err != nil {
+		return fmt.Errorf("memory session repository: save: %w", err)
+	}
+	r.sweeper.Start()
+	now := time.Now()
+	expiresAt := now.Add(r.opts.MaxAge)
+	r.mu.Lock()
+	err = r.apply(c, now, expiresAt)
+	r.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("memory session repository: save: %w", err)
+	}
+	s.Saved(c, expiresAt)
+	return nil
+}
+
+// Delete removes the session stored under id. Deleting a missing session is
+// not an error; there is no other error.
+func (r *Repository) Delete(_ context.Context, id string) error {
+	r.mu.Lock()
+	delete(r.records, id)
+	r.mu.Unlock()
+	return nil
+}
+
+// Len returns the number of stored sessions, counting expired ones that the
+// sweeper has not evicted yet.
+func (r *Repository) Len() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.records)
+}
+
+// Close stops the sweeper and waits for it to end. The stored sessions stay
+// usable, but expired ones are no longer evicted in the background. Close
+// may be called more than once; it always returns nil.
+func (r *Repository) Close() error {
+	r.sweeper.Stop()
+	return nil
+}
+
+// Status reports the repository as alive, with the number of stored sessions.
+func (r *Repository) Status() (alive bool, details string) {
+	n := r.Len()
+	if r.opts.MaxSessions > 0 {
+		return true, fmt.Sprintf("memory session repository: sessions stored: %d of at most %d", n, r.opts.MaxSessions)
+	}
+	return true, fmt.Sprintf("memory session repository: sessions stored: %d", n)
+}

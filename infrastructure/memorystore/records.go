@@ -1,0 +1,107 @@
+package memorystore
+
+import (
+	"maps"
+	"time"
+
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/internal/storage"
+)
+
+// evictionSample is how many records one eviction round looks at.
+const evictionSample = 16
+
+// apply carries out c; r.mu must be held for writing.
+func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
+	if c.Destroy {
+		delete(r.records, c.ID)
+		delete(r.records, c.PreviousID)
+		return nil
+	}
+	if c.PreviousID != "" {
+		if r.live(c.PreviousID, now) == nil {
+			return domain.ErrSessionNotFound
+		}
+		delete(r.records, c.PreviousID)
+	}
+	if c.New {
+		r.insert(c.ID, &record{values: maps.Clone(c.All), expiresAt: expiresAt}, now)
+		return nil
+	}
+	rec := r.live(c.ID, now)
+	if rec == nil {
+		return domain.ErrSessionNotFound
+	}
+	if err := storage.Merge(rec.values, c, r.opts.MaxSize); err != nil {
+		return err
+	}
+	rec.expiresAt = expiresAt
+	return nil
+}
+
+// live returns the unexpired record stored under id, or nil; r.mu must be
+// held.
+func (r *Repository) live(id string, now time.Time) *record {
+	rec, ok := r.records[id]
+	if !ok || !now.Before(rec.expiresAt) {
+		return nil
+	}
+	return rec
+}
+
+// insert stores rec under id, first making room when a new record would
+// exceed MaxSessions; r.mu must be held for writing.
+func (r *Repository) insert(id string, rec *record, now time.Time) {
+	if _, exists := r.records[id]; !exists && r.opts.MaxSessions > 0 {
+		for len(r.records) >= r.opts.MaxSessions {
+			r.evictSample(now)
+		}
+	}
+	r.records[id] = rec
+}
+
+// evictSample looks at up to evictionSample records, evicts the expired
+// ones among them and, if the repository is still full, the one nearest to
+// expiry. Each call evicts at least one record of a non-empty repository.
+func (r *Repository) evictSample(now time.Time) {
+	var nearest string
+	var nearestExpiry time.Time
+	seen := 0
+	for id, rec := range r.records {
+		if !now.Before(rec.expiresAt) {
+			delete(r.records, id)
+		} else if nearest == "" || rec.expiresAt.Before(nearestExpiry) {
+			nearest, nearestExpiry = id, rec.expiresAt
+		}
+		if seen++; seen == evictionSample {
+			break
+		}
+	}
+	if nearest != "" && len(r.records) >= r.opts.MaxSessions {
+		delete(r.records, nearest)
+	}
+}
+
+// sweep evicts every record expired at now. It finds them under the read
+// lock, so that loads go on meanwhile, and takes the write lock only to
+// delete those still expired.
+func (r *Repository) sweep(now time.Time) {
+	var expired []string
+	r.mu.RLock()
+	for id, rec := range r.records {
+		if !now.Before(rec.expiresAt) {
+			expired = append(expired, id)
+		}
+	}
+	r.mu.RUnlock()
+	if len(expired) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range expired {
+		if r.live(id, now) == nil {
+			delete(r.records, id)
+		}
+	}
+}

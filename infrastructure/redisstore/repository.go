@@ -1,0 +1,123 @@
+// Package redisstore stores sessions in Redis (standalone or cluster,
+// with TLS and ACL users) through go-redis's UniversalClient.
+//
+// Each session is one hash, <prefix><id>, so it never spans cluster slots.
+// Its fields are the session's keys prefixed with "v:" and one meta field,
+// "m", holding the expiry in Unix milliseconds; no user key can collide
+// with it. The hash's TTL is the session's lifetime. Load is one HGETALL;
+// a save is one Lua script that writes only the changed fields, refreshes
+// the expiry, checks the size limit against the merged record and refuses
+// to recreate a session that vanished; a regenerating save adds one DEL.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sessionauth/sessionauth/domain"
+)
+
+const (
+	// valuePrefix is put before each session key to make its field name.
+	valuePrefix = "v:"
+	// metaField holds the expiry in Unix milliseconds.
+	metaField = "m"
+	// defaultMaxAge applies when Options.MaxAge is zero.
+	defaultMaxAge = 30 * 24 * time.Hour
+)
+
+// Options configures a Repository.
+type Options struct {
+	// KeyPrefix is put before every session key
+	// (flamingo.session.redis.keyPrefix). In cluster mode a hash tag such
+	// as "{sessions}:" would put every session in one slot; leave it out
+	// to spread them.
+	KeyPrefix string
+	// MaxAge is how long a session lives after its last save
+	// (flamingo.session.max.age); zero means 30 days.
+	MaxAge time.Duration
+	// MaxSize limits a session's encoded size in bytes, keys included
+	// (flamingo.session.store.length), also after merging what concurrent
+	// saves wrote; zero means no limit.
+	MaxSize int
+}
+
+// Repository is a domain.SessionRepository on Redis. It is safe for
+// concurrent use; it owns no connections of its own (the client does).
+type Repository struct {
+	client redis.UniversalClient
+	cfg    Options
+}
+
+var _ domain.SessionRepository = (*Repository)(nil)
+
+// New returns a repository on client, a *redis.Client or a
+// *redis.ClusterClient. It does not contact Redis.
+func New(client redis.UniversalClient, cfg Options) *Repository {
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = defaultMaxAge
+	}
+	return &Repository{client: client, cfg: cfg}
+}
+
+func (r *Repository) key(id string) string { return r.cfg.KeyPrefix + id }
+
+// Load reads the session in one round trip (HGETALL). An ID that
+// domain.ValidSessionID rejects, a missing key, a key that is not a hash
+// and a hash without the meta field all yield an error wrapping
+// domain.ErrSessionNotFound; the first without contacting Redis. Values
+// that cannot be decoded are kept opaque by domain.RestoreSession.
+func (r *Repository) Load(ctx context.Context, id string) (*domain.Session, error) {
+	if !domain.ValidSessionID(id) {
+		return nil, fmt.Errorf("redis session repository: load: %w: %w", domain.ErrSessionNotFound, domain.ErrInvalidSessionID)
+	}
+	fields, err := r.client.HGetAll(ctx, r.key(id)).Result()
+	if isWrongType(err) {
+		return nil, fmt.Errorf("redis session repository: load: %w: the key is not a session hash", domain.ErrSessionNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redis session repository: load: %w", err)
+	}
+	expires, ok := parseExpiry(fields[metaField])
+	if !ok {
+		return nil, fmt.Errorf("redis session repository: load: %w", domain.ErrSessionNotFound)
+	}
+	data := make(map[string][]byte, len(fields))
+	for f, v := range fields {
+		if k, ok := strings.CutPrefix(f, valuePrefix); ok {
+			data[k] = []byte(v)
+		}
+	}
+	return domain.RestoreSession(id, data, expires), nil
+}
+
+// Delete removes the session in one round trip (DEL). Deleting a missing
+// session, or an ID that domain.ValidSessionID rejects, is not an error.
+func (r *Repository) Delete(ctx context.Context, id string) error {
+	if !domain.ValidSessionID(id) {
+		return nil
+	}
+	if err := r.client.Del(ctx, r.key(id)).Err(); err != nil {
+		return fmt.Errorf("redis session repository: delete: %w", err)
+	}
+	return nil
+}
+
+func parseExpiry(v string) (time.Time, bool) {
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || ms <= 0 {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
+}
+
+func isWrongType(err error) bool {
+	var rerr redis.Error
+	return errors.As(err, &rerr) && strings.HasPrefix(rerr.Error(), "WRONGTYPE")
+}
