@@ -66,6 +66,7 @@ fuzz:
 	$(GO) test ./infrastructure/cookiesigner/ -run '^$$' -fuzz '^FuzzSecureCookieVerify$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./infrastructure/cookiesigner/ -run '^$$' -fuzz '^FuzzSecureCookieSignRoundTrip$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./infrastructure/filestore/ -run '^$$' -fuzz '^FuzzDecodeFile$$' -fuzztime $(FUZZTIME)
+	$(GO) test . -run '^$$' -fuzz '^FuzzConfiguration$$' -fuzztime $(FUZZTIME)
 
 ## bench: every benchmark, COUNT times, for benchstat
 bench: deps

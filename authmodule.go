@@ -3,70 +3,71 @@ package sessionauth
 import (
 	"fmt"
 	"log/slog"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"flamingo.me/dingo"
 
 	"github.com/sessionauth/sessionauth/application"
+	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
 
 // AuthModule binds the login: every broker of core.auth.web.broker as a
-// domain.IdentityProvider (BindMap by name), *application.AuthManager (one
-// per injector), application.UserServiceInterface, *web.AuthController and
-// the "auth" health check. It depends on SessionModule.
-type AuthModule struct {
-	cfg *authConfig
-}
-
-// Inject receives the configuration.
-func (m *AuthModule) Inject(cfg *authConfig) *AuthModule {
-	m.cfg = cfg
-	return m
-}
+// domain.IdentityProvider (BindMap by name), built by the BrokerFactory its
+// typ names; *application.AuthManager (one per injector),
+// application.UserServiceInterface, *web.AuthController and the "auth"
+// health check. It depends on SessionModule.
+type AuthModule struct{}
 
 // Depends makes dingo load SessionModule with AuthModule.
 func (*AuthModule) Depends() []dingo.Module {
 	return []dingo.Module{new(SessionModule)}
 }
 
-// Configure checks the broker configuration and binds the components.
-// Brokers are built without network access: an OpenID provider that is down
-// at start-up is discovered later, and the "auth" health check reports it.
-func (m *AuthModule) Configure(injector *dingo.Injector) {
-	if m.cfg == nil {
-		panic("sessionauth: AuthModule has no configuration; load sessionauth.ConfigModule(...) with it")
-	}
-	s, err := m.cfg.settings()
-	if err != nil {
-		panic(err)
-	}
-	for name, broker := range s.brokers {
-		injector.BindMap(new(domain.IdentityProvider), name).ToInstance(broker)
+// Configure checks the configuration and binds the components. Brokers are
+// built at the start-up check, without network access: an OpenID provider
+// that is down at start-up is discovered later, and the "auth" health
+// check reports it.
+func (*AuthModule) Configure(injector *dingo.Injector) {
+	st := startupOf(injector)
+	a, problems := config.ReadAuth(readValues(injector))
+	st.add(problems)
+	parts := &authParts{settings: a, startup: st}
+	st.later(parts.build)
+	scoped := guard(problems)
+
+	injector.BindMap(new(BrokerFactory), "oidc").ToInstance(BrokerFactory(oidcBroker))
+	injector.BindMap(new(BrokerFactory), "fake").ToInstance(BrokerFactory(fakeBroker))
+	for _, b := range a.Brokers {
+		scoped(injector.BindMap(new(domain.IdentityProvider), b.Name).ToProvider(func() domain.IdentityProvider {
+			return parts.broker(b.Name)
+		}))
 	}
 	injector.Bind(new(application.UserServiceInterface)).ToInstance(new(application.UserService))
-	injector.BindMap(new(healthcheck.Status), "auth").ToInstance(brokerHealth(s))
+	scoped(injector.BindMap(new(healthcheck.Status), "auth").ToProvider(parts.health))
 	var once sync.Once
 	var manager *application.AuthManager
-	injector.Bind(new(application.AuthManager)).ToProvider(func(h *authHooks) *application.AuthManager {
+	scoped(injector.Bind(new(application.AuthManager)).ToProvider(func(h *authHooks) *application.AuthManager {
 		once.Do(func() {
-			manager = application.NewAuthManager(s.brokers, application.Options{
-				StateLifetime: s.stateLifetime, BrokerStateLifetimes: s.brokerLifetimes,
+			manager = application.NewAuthManager(parts.providers(), application.Options{
+				StateLifetime: a.StateLifetime, BrokerStateLifetimes: parts.lifetimes(),
 				Logger: slog.Default(), Subscribers: h.Subscribers,
 			})
 		})
 		return manager
-	})
-	injector.Bind(new(web.AuthController)).ToProvider(func(m *application.AuthManager, h *authHooks) *web.AuthController {
+	}))
+	scoped(injector.Bind(new(web.AuthController)).ToProvider(func(m *application.AuthManager, h *authHooks) *web.AuthController {
 		return web.NewAuthController(m, web.AuthControllerOptions{
-			DefaultBroker: s.defaultBroker, PostLogoutRedirect: s.postLogoutRedirect, BaseURL: s.baseURL,
+			DefaultBroker: a.DefaultBroker, PostLogoutRedirect: a.PostLogoutRedirect, BaseURL: a.BaseURL,
 			ErrorHandler: h.ErrorHandler, AuthCodeParams: h.AuthCodeParams, Logger: slog.Default(),
 		})
-	})
+	}))
 }
 
 // authHooks are what users may bind to extend the login: subscribers to
@@ -79,17 +80,79 @@ type authHooks struct {
 	AuthCodeParams web.AuthCodeParams            `inject:",optional"`
 }
 
-// brokerHealth reports every broker's status: alive when all are.
-func brokerHealth(s *authSettings) healthcheck.Status {
+// authParts builds the brokers of one injector once.
+type authParts struct {
+	settings config.Auth
+	startup  *startup
+
+	once    sync.Once
+	brokers map[string]domain.IdentityProvider
+}
+
+// brokerFactories are the factories bound by typ.
+type brokerFactories struct {
+	Factories map[string]BrokerFactory `inject:",optional"`
+}
+
+func (p *authParts) build(injector *dingo.Injector) {
+	p.once.Do(func() {
+		ps := new(config.Problems)
+		p.brokers = make(map[string]domain.IdentityProvider, len(p.settings.Brokers))
+		f := new(brokerFactories)
+		if v, err := injector.GetInstance(new(brokerFactories)); err == nil {
+			f = v.(*brokerFactories)
+		} else {
+			ps.AddError("core.auth.web.broker", nil, err)
+		}
+		for _, b := range p.settings.Brokers {
+			factory, ok := f.Factories[b.Type]
+			if !ok || factory == nil {
+				types := slices.Sorted(maps.Keys(f.Factories))
+				ps.Add(b.Key+".typ", b.Type, "no such broker type; write "+join(types)+" (or bind a sessionauth.BrokerFactory under that name)")
+				continue
+			}
+			broker, err := factory(b.ReportTo(ps))
+			if err != nil {
+				ps.Add(b.Key, b.Name, err.Error())
+				continue
+			}
+			p.brokers[b.Name] = broker
+		}
+		p.startup.add(ps)
+	})
+}
+
+func (p *authParts) broker(name string) domain.IdentityProvider {
+	p.build(p.startup.injector)
+	return p.brokers[name]
+}
+
+func (p *authParts) providers() map[string]domain.IdentityProvider {
+	p.build(p.startup.injector)
+	return p.brokers
+}
+
+func (p *authParts) lifetimes() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for _, b := range p.settings.Brokers {
+		if b.StateLifetime != p.settings.StateLifetime {
+			out[b.Name] = b.StateLifetime
+		}
+	}
+	return out
+}
+
+// health reports every broker's status: alive when all are.
+func (p *authParts) health() healthcheck.Status {
 	return healthcheck.StatusFunc(func() (bool, string) {
-		if len(s.order) == 0 {
+		brokers := p.providers()
+		if len(brokers) == 0 {
 			return true, "no brokers configured"
 		}
-		names := append([]string(nil), s.order...)
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(brokers))
 		alive, details := true, make([]string, 0, len(names))
 		for _, name := range names {
-			up, d := s.brokers[name].Status()
+			up, d := brokers[name].Status()
 			alive = alive && up
 			details = append(details, fmt.Sprintf("%s: %s", name, d))
 		}

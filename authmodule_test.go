@@ -71,11 +71,11 @@ func TestAuthModuleRejectsBadBrokers(t *testing.T) {
 		extra   map[string]any
 		want    []string
 	}{
-		{"not a map", []any{"corp"}, nil, []string{"core.auth.web.broker[0]", "must be a map"}},
+		{"not a map", []any{"corp"}, nil, []string{"core.auth.web.broker[0]", "is not a map"}},
 		{"no name", []any{map[string]any{"typ": "fake"}}, nil, []string{"core.auth.web.broker[0].broker"}},
-		{"unknown type", []any{map[string]any{"broker": "x", "typ": "saml"}}, nil, []string{"core.auth.web.broker[0].typ", "oidc or fake"}},
+		{"unknown type", []any{map[string]any{"broker": "x", "typ": "saml"}}, nil, []string{"core.auth.web.broker[0].typ", "fake or oidc"}},
 		{"typo in a key", []any{map[string]any{"broker": "x", "typ": "oidc", "endpont": "https://idp"}}, nil,
-			[]string{"core.auth.web.broker[0].endpont", "unknown key"}},
+			[]string{"core.auth.web.broker[0].endpont", "no such key"}},
 		{"oidc without client", []any{map[string]any{"broker": "x", "typ": "oidc", "endpoint": "https://idp"}}, nil,
 			[]string{"core.auth.web.broker[0]", "clientID"}},
 		{"duplicate names", []any{fakeBroker, fakeBroker}, nil, []string{"core.auth.web.broker[1].broker", "same name"}},
@@ -90,7 +90,7 @@ func TestAuthModuleRejectsBadBrokers(t *testing.T) {
 			for k, v := range tc.extra {
 				cfg[k] = v
 			}
-			err := dingo.TryModule(sessionauth.ConfigModule(cfg), new(sessionauth.AuthModule))
+			_, err := dingo.NewInjector(sessionauth.ConfigModule(cfg), new(sessionauth.AuthModule))
 			if err == nil {
 				t.Fatal("start-up succeeded")
 			}

@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/sessionauth/sessionauth"
+	"github.com/sessionauth/sessionauth/config"
 )
 
 func main() {
@@ -29,7 +29,7 @@ func main() {
 	cfg := DevelopmentConfig("http://" + *addr)
 	if *configFile != "" {
 		var err error
-		if cfg, err = sessionauth.LoadConfigFile(*configFile); err != nil {
+		if cfg, err = config.LoadFile(*configFile); err != nil {
 			log.Fatal(err)
 		}
 	}

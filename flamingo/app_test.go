@@ -92,8 +92,10 @@ func serveApplication(dir, mode string) error {
 // Flamingo's router, and Flamingo's health check at /status/healthcheck.
 // One process can hold one such application.
 func buildApplication(dir, mode string, extra ...dingo.Module) (*dingo.Injector, http.Handler, error) {
+	// With sessionauth's modules used directly, eager singletons make a bad
+	// configuration stop the start (docs/flamingo.md); Module does it itself.
 	app, err := flamingo.NewApplication(append(extra, applicationModules(mode)...), flamingo.ConfigDir(dir), flamingo.WithArgs(),
-		flamingo.WithRoutes(routes{}), flamingo.WithCustomLogger(new(zap.Module)))
+		flamingo.WithRoutes(routes{}), flamingo.WithCustomLogger(new(zap.Module)), flamingo.SetEagerSingletons(mode == modules))
 	if err != nil {
 		return nil, nil, fmt.Errorf("flamingo application: %w", err)
 	}

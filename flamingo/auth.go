@@ -29,7 +29,7 @@ type AuthModule struct {
 // Inject receives the session backend.
 func (m *AuthModule) Inject(cfg *struct {
 	Backend string `inject:"config:flamingo.session.backend"`
-}) *AuthModule {
+}, _ *sessionauth.ConfigCheck) *AuthModule {
 	m.backend = cfg.Backend
 	return m
 }

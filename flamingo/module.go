@@ -37,10 +37,12 @@ type Module struct {
 	healthcheck bool
 }
 
-// Inject receives whether the session health check is wanted.
+// Inject receives whether the session health check is wanted, and the
+// configuration check of sessionauth's modules, so that a bad configuration
+// stops Flamingo's start with an error that lists every problem.
 func (m *Module) Inject(cfg *struct {
 	Healthcheck bool `inject:"config:flamingo.session.healthcheck,optional"`
-}) *Module {
+}, _ *sessionauth.ConfigCheck) *Module {
 	m.healthcheck = cfg.Healthcheck
 	return m
 }

@@ -1,4 +1,4 @@
-package sessionauth
+package config
 
 import (
 	"fmt"
@@ -11,22 +11,22 @@ import (
 // envPlaceholder matches %%ENV:NAME%%.
 var envPlaceholder = regexp.MustCompile(`%%ENV:([A-Za-z_][A-Za-z0-9_]*)%%`)
 
-// LoadConfigFile reads a YAML configuration file for ConfigModule. Strings
+// LoadFile reads a YAML configuration file for sessionauth.ConfigModule. Strings
 // may contain %%ENV:NAME%% placeholders, replaced by the environment
 // variable NAME; a placeholder that is a whole value takes the variable's
 // YAML type, so `max.age: "%%ENV:MAX_AGE%%"` with MAX_AGE=3600 is a number.
 // A variable that is not set is an error naming the variable and the key.
-func LoadConfigFile(path string) (map[string]any, error) {
+func LoadFile(path string) (map[string]any, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return ParseConfigYAML(data, os.LookupEnv)
+	return ParseYAML(data, os.LookupEnv)
 }
 
-// ParseConfigYAML parses YAML configuration, resolving %%ENV:NAME%%
-// placeholders with lookup; see LoadConfigFile.
-func ParseConfigYAML(data []byte, lookup func(string) (string, bool)) (map[string]any, error) {
+// ParseYAML parses YAML configuration, resolving %%ENV:NAME%%
+// placeholders with lookup; see LoadFile.
+func ParseYAML(data []byte, lookup func(string) (string, bool)) (map[string]any, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -86,11 +86,4 @@ func expandScalar(n *yaml.Node, key string, lookup func(string) (string, bool)) 
 		n.Tag, n.Style = "", 0 // let YAML type the value: numbers, booleans
 	}
 	return nil
-}
-
-func joinKey(prefix, k string) string {
-	if prefix == "" {
-		return k
-	}
-	return prefix + "." + k
 }

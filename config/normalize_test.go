@@ -1,14 +1,14 @@
-package sessionauth_test
+package config_test
 
 import (
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/sessionauth/sessionauth"
+	"github.com/sessionauth/sessionauth/config"
 )
 
-func TestNormalizeConfig(t *testing.T) {
+func TestNormalize(t *testing.T) {
 	tests := []struct {
 		name string
 		in   map[string]any
@@ -36,8 +36,8 @@ func TestNormalizeConfig(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := sessionauth.NormalizeConfig(tc.in)
-			if err != nil {
+			got, ps := config.Normalize(tc.in)
+			if err := ps.Err(); err != nil {
 				t.Fatal(err)
 			}
 			for k, want := range tc.want {
@@ -56,7 +56,7 @@ func TestNormalizeConfig(t *testing.T) {
 	}
 }
 
-func TestNormalizeConfigErrors(t *testing.T) {
+func TestNormalizeErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		in   map[string]any
@@ -64,13 +64,14 @@ func TestNormalizeConfigErrors(t *testing.T) {
 	}{
 		{"typo", map[string]any{"flamingo.session.bakend": "redis"}, []string{"flamingo.session.bakend", "docs/config.md"}},
 		{"empty secret list", map[string]any{"flamingo.session.secret": []any{}}, []string{"flamingo.session.secret", "at least one"}},
-		{"unsupported type", map[string]any{"flamingo.session.max.age": struct{}{}}, []string{"flamingo.session.max.age", "unsupported"}},
+		{"unsupported type", map[string]any{"flamingo.session.max.age": struct{}{}}, []string{"flamingo.session.max.age", "no configuration has"}},
 		{"twice", map[string]any{"flamingo.session.backend": "a", "flamingo": map[string]any{"session": map[string]any{"backend": "b"}}},
 			[]string{"flamingo.session.backend", "twice"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := sessionauth.NormalizeConfig(tc.in)
+			_, ps := config.Normalize(tc.in)
+			err := ps.Err()
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -83,10 +84,10 @@ func TestNormalizeConfigErrors(t *testing.T) {
 	}
 }
 
-func TestParseConfigYAML(t *testing.T) {
+func TestParseYAML(t *testing.T) {
 	env := map[string]string{"REDIS_HOST": "cache:6380", "MAX_AGE": "3600", "SECURE": "false"}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	cfg, err := sessionauth.ParseConfigYAML([]byte(`
+	cfg, err := config.ParseYAML([]byte(`
 flamingo:
   session:
     backend: redis
@@ -100,8 +101,8 @@ flamingo:
 	if err != nil {
 		t.Fatal(err)
 	}
-	flat, err := sessionauth.NormalizeConfig(cfg)
-	if err != nil {
+	flat, ps := config.Normalize(cfg)
+	if err := ps.Err(); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]any{
@@ -113,7 +114,7 @@ flamingo:
 			t.Errorf("%s = %#v, want %#v", k, flat[k], w)
 		}
 	}
-	_, err = sessionauth.ParseConfigYAML([]byte("a:\n  b: '%%ENV:MISSING_VAR%%'\n"), lookup)
+	_, err = config.ParseYAML([]byte("a:\n  b: '%%ENV:MISSING_VAR%%'\n"), lookup)
 	if err == nil || !strings.Contains(err.Error(), "MISSING_VAR") || !strings.Contains(err.Error(), "a.b") {
 		t.Fatalf("missing variable: err = %v, want one naming MISSING_VAR and a.b", err)
 	}

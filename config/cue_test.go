@@ -1,4 +1,4 @@
-package sessionauth_test
+package config_test
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sessionauth/sessionauth"
+	"github.com/sessionauth/sessionauth/config"
 )
 
 // cueFields reads the fields a CueConfig declares, by dotted path, with
@@ -47,15 +47,15 @@ func cueFields(cue string) map[string]string {
 var cueDefault = regexp.MustCompile(`\*("[^"]*"|true|false|[0-9.]+)(\s|$)`)
 
 // TestCueConfigDeclaresEveryKey checks that the schemas Flamingo's loader
-// reads declare every key ConfigModule knows, and that a literal default
+// reads declare every key Normalize knows, and that a literal default
 // there is ConfigModule's default too.
 func TestCueConfigDeclaresEveryKey(t *testing.T) {
-	declared := cueFields(new(sessionauth.SessionModule).CueConfig())
-	for k, v := range cueFields(new(sessionauth.AuthModule).CueConfig()) {
+	declared := cueFields(config.SessionCUE())
+	for k, v := range cueFields(config.AuthCUE()) {
 		declared[k] = v
 	}
-	defaults, err := sessionauth.NormalizeConfig(nil)
-	if err != nil {
+	defaults, ps := config.Normalize(nil)
+	if err := ps.Err(); err != nil {
 		t.Fatal(err)
 	}
 	for key, want := range defaults {
@@ -68,11 +68,11 @@ func TestCueConfigDeclaresEveryKey(t *testing.T) {
 		if m == nil || key == "flamingo.session.secret" { // Flamingo's own default secret applies inside Flamingo; sessionauth warns about it
 			continue
 		}
-		if got := cueLiteral(m[1]); got != fmt.Sprint(want) {
+		if got := cueLiteral(m[1]); got != goLiteral(want) {
 			t.Errorf("CueConfig's default of %s is %s, ConfigModule's is %v", key, got, want)
 		}
 	}
-	for legacy, current := range new(sessionauth.SessionModule).FlamingoLegacyConfigAlias() {
+	for legacy, current := range config.LegacyAliases() {
 		if _, ok := declared[current]; !ok || legacy == current {
 			t.Errorf("legacy key %s is an alias of %s, which CueConfig does not declare", legacy, current)
 		}
@@ -84,4 +84,11 @@ func cueLiteral(s string) string {
 		return u
 	}
 	return s
+}
+
+func goLiteral(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }

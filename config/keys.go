@@ -1,0 +1,141 @@
+package config
+
+// Kind is the type of a configuration value, as Flamingo's loader binds it.
+type Kind int
+
+// The kinds of value.
+const (
+	String   Kind = iota // a string
+	Bool                 // true or false
+	Number               // a whole number; int and float64 are accepted
+	Duration             // a duration string such as "5s"
+	List                 // a list of strings
+	Brokers              // core.auth.web.broker: a list of broker maps
+)
+
+// Key is one configuration key.
+type Key struct {
+	Name    string             // dotted, e.g. flamingo.session.max.age
+	Kind    Kind               // type of the value
+	Default any                // in the form Normalize gives: string, bool, float64 or []any
+	Aliases []string           // older spellings that mean this key
+	Doc     string             // one line for docs/config.md
+	Secret  bool               // its value never appears in an error
+	Oneof   []string           // the values allowed, for an enumeration
+	Min     float64            // smallest number allowed (Number)
+	Want    string             // what to write, for the error of a bad value
+	Section string             // heading in docs/config.md
+	CUE     string             // CUE type of the key when the generic one would not unify with Flamingo's
+	Check   func(v any) string // further check of a well-typed value; the problem, or ""
+}
+
+// The sections of docs/config.md.
+const (
+	sectionSession = "Sessions"
+	sectionRedis   = "Redis"
+	sectionAuth    = "Authentication"
+)
+
+const (
+	thirtyDays = float64(60 * 60 * 24 * 30)
+	oneMiB     = float64(1 << 20)
+)
+
+// FlamingoDefaultSecret is the session secret Flamingo declares as its
+// default. Anyone can sign cookies with it; a warning says so when it is
+// used.
+const FlamingoDefaultSecret = "flamingosecret"
+
+// Keys is the table of every key sessionauth reads, sessions and
+// authentication.
+var Keys = []Key{
+	{Name: "flamingo.session.backend", Kind: String, Default: "memory", Aliases: []string{"session.backend"}, Section: sectionSession,
+		Doc:  "`memory`, `file`, `redis`, `custom` (a bound `sessionauth.CustomSessionBackend`), or the name of a backend your module binds (see custom.md)",
+		Want: "memory, file, redis, custom, or the name under which your module binds a sessionauth.BackendFactory",
+		CUE:  `*"memory" | "redis" | "file" | "custom"`, Check: nonEmpty},
+	{Name: "flamingo.session.repository", Kind: String, Default: "", Section: sectionSession,
+		Doc: "sessionauth's own backend when `backend` must be `custom`: inside Flamingo (see flamingo.md); empty means `backend`"},
+	{Name: "flamingo.session.name", Kind: String, Default: "flamingo", Aliases: []string{"session.name"}, Section: sectionSession,
+		Doc: "cookie name", Want: "a cookie name such as flamingo", Check: cookieName},
+	{Name: "flamingo.session.secret", Kind: String, Default: "", Aliases: []string{"session.secret"}, Secret: true, Section: sectionSession,
+		Doc: "key that signs the cookie (outside Flamingo also a list: the first signs, all verify); empty: a random key per process, with a warning",
+		CUE: `string | *"` + FlamingoDefaultSecret + `"`},
+	{Name: "flamingo.session.previousSecrets", Kind: List, Default: []any{}, Secret: true, Section: sectionSession,
+		Doc: "older keys that still verify, for rotation without logging anyone out", Want: "a list of non-empty strings"},
+	{Name: "flamingo.session.max.age", Kind: Number, Default: thirtyDays, Aliases: []string{"session.max.age"}, Min: 1, Section: sectionSession,
+		Doc: "session lifetime in seconds after its last save; also the cookie's Max-Age", Want: "a whole number of seconds, e.g. 2592000 for 30 days"},
+	{Name: "flamingo.session.store.length", Kind: Number, Default: oneMiB, Aliases: []string{"session.store.length"}, Section: sectionSession,
+		Doc: "largest encoded session in bytes; a larger one is refused and nothing is written; `0` = no limit", Want: "a whole number of bytes, 0 for no limit"},
+	{Name: "flamingo.session.cookie.secure", Kind: Bool, Default: true, Aliases: []string{"session.cookie.secure"}, Section: sectionSession,
+		Doc: "send the cookie over HTTPS only (set `false` for plain-http development)"},
+	{Name: "flamingo.session.cookie.path", Kind: String, Default: "/", Aliases: []string{"session.cookie.path"}, Section: sectionSession,
+		Doc: "cookie path", Want: `a path starting with "/", e.g. "/"`, Check: cookiePath},
+	{Name: "flamingo.session.cookie.sameSite", Kind: String, Default: "lax", Oneof: []string{"lax", "strict", "none", "default"}, Section: sectionSession,
+		Doc: "`lax`, `strict`, `none` or `default`"},
+	{Name: "flamingo.session.cookie.domain", Kind: String, Default: "", Section: sectionSession,
+		Doc: "cookie domain; empty: the host only"},
+	{Name: "flamingo.session.file", Kind: String, Default: "/sessions", Aliases: []string{"session.file"}, Section: sectionSession,
+		Doc: "directory of the file backend (created with its parents)"},
+	{Name: "flamingo.session.healthcheck", Kind: Bool, Default: true, Aliases: []string{"core.healthcheck.checkSession", "healthcheck.checkSession"}, Section: sectionSession,
+		Doc: "bind the `\"session\"` health check"},
+	{Name: "flamingo.session.failureMode", Kind: String, Default: "fail", Oneof: []string{"fail", "continue"}, Section: sectionSession,
+		Doc:  "when the backend cannot load a session: `fail` answers 503; `continue` serves a fresh session that is neither saved nor given a cookie",
+		Want: "fail (answer 503 when the backend is down) or continue (go on with a fresh session that is not saved)"},
+	{Name: "flamingo.session.memory.maxSessions", Kind: Number, Default: float64(100000), Section: sectionSession,
+		Doc: "cap on sessions held by the memory backend; `0` = no cap", Want: "a whole number of sessions, 0 for no cap"},
+	{Name: "flamingo.session.saveMode", Kind: String, Default: "", Section: sectionSession,
+		Doc: "Flamingo's own save mode (`Always`, `OnRead`, `OnWrite`); read by Flamingo, ignored by sessionauth, which always writes only what changed",
+		CUE: `string`},
+
+	{Name: "flamingo.session.redis.url", Kind: String, Default: "", Aliases: []string{"session.redis.url"}, Secret: true, Section: sectionRedis,
+		Doc: "`redis://[user:password@]host:port/db` or `rediss://…` (TLS); its parts win over the keys below"},
+	{Name: "flamingo.session.redis.host", Kind: String, Default: "redis", Aliases: []string{"session.redis.host", "session.backend.redis.host"}, Section: sectionRedis,
+		Doc: "`host[:port]`; in cluster mode several comma-separated seed addresses"},
+	{Name: "flamingo.session.redis.username", Kind: String, Default: "", Section: sectionRedis,
+		Doc: "ACL user", CUE: `string & !=""`},
+	{Name: "flamingo.session.redis.password", Kind: String, Default: "", Aliases: []string{"session.redis.password"}, Secret: true, Section: sectionRedis,
+		Doc: "password"},
+	{Name: "flamingo.session.redis.database", Kind: Number, Default: float64(0), Section: sectionRedis,
+		Doc: "database number (must be 0 in cluster mode)", Want: "a database number such as 0"},
+	{Name: "flamingo.session.redis.idle.connections", Kind: Number, Default: float64(10), Aliases: []string{"session.redis.idle.connections"}, Section: sectionRedis,
+		Doc: "most idle connections kept open", Want: "a whole number of connections such as 10"},
+	{Name: "flamingo.session.redis.tls", Kind: Bool, Default: false, Section: sectionRedis,
+		Doc: "connect with TLS (certificate verification on)"},
+	{Name: "flamingo.session.redis.tlsCAFile", Kind: String, Default: "", Section: sectionRedis,
+		Doc: "PEM file of the CA that signed the server certificate (default: the system's roots)"},
+	{Name: "flamingo.session.redis.tlsServerName", Kind: String, Default: "", Section: sectionRedis,
+		Doc: "name to verify in the server certificate when it differs from the host"},
+	{Name: "flamingo.session.redis.clusterMode", Kind: Bool, Default: false, Section: sectionRedis,
+		Doc: "Redis Cluster"},
+	{Name: "flamingo.session.redis.timeout", Kind: Duration, Default: "5s", Section: sectionRedis,
+		Doc: "dial, read and write timeout, and the start-up check", Want: `a positive duration such as "5s" or "500ms"`},
+	{Name: "flamingo.session.redis.keyPrefix", Kind: String, Default: "", Section: sectionRedis,
+		Doc: "prefix of every session key", CUE: "string"},
+
+	{Name: "core.auth.web.broker", Kind: Brokers, Default: []any{}, Section: sectionAuth,
+		Doc: "the identity brokers: a list of `{broker, typ, …}` maps (see auth.md)", CUE: `[...{broker: string, typ: string}] | *[]`},
+	{Name: "core.auth.web.baseURL", Kind: String, Default: "", Section: sectionAuth,
+		Doc: "absolute URL the application is reached at; callback URLs are `{baseURL}/auth/callback/{broker}`", Want: "the absolute URL users reach the application at, e.g. https://shop.example", Check: absoluteURL},
+	{Name: "core.auth.web.defaultBroker", Kind: String, Default: "", Section: sectionAuth,
+		Doc: "broker of `/auth/login` without a name; empty: the first"},
+	{Name: "core.auth.web.postLogoutRedirect", Kind: String, Default: "/", Section: sectionAuth,
+		Doc: "where the browser goes after logout"},
+	{Name: "core.auth.web.stateLifeTime", Kind: Duration, Default: "30m", Section: sectionAuth,
+		Doc: "how long a started login may take", Want: `a positive duration such as "30m"`},
+	{Name: "core.auth.web.debugController", Kind: Bool, Default: false, Section: sectionAuth,
+		Doc: "Flamingo's auth debug page; read by Flamingo, ignored by sessionauth", CUE: "bool"},
+}
+
+// Lookup returns the key called name.
+func Lookup(name string) (Key, bool) {
+	k, ok := byName[name]
+	return k, ok
+}
+
+var byName = func() map[string]Key {
+	m := make(map[string]Key, len(Keys))
+	for _, k := range Keys {
+		m[k.Name] = k
+	}
+	return m
+}()

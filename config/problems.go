@@ -1,0 +1,170 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// Problem is one thing wrong with the configuration.
+type Problem struct {
+	Key     string // the key, with an index for list entries: core.auth.web.broker[0].typ
+	Value   string // the value as shown: quoted, or (hidden) for a secret
+	Message string // what is wrong and what to write instead
+
+	line string // the whole line, for a problem that an adapter worded
+}
+
+func (p Problem) String() string {
+	if p.line != "" {
+		return p.line
+	}
+	if p.Value == "" {
+		return fmt.Sprintf("config key %s: %s", p.Key, p.Message)
+	}
+	return fmt.Sprintf("config key %s = %s: %s", p.Key, p.Value, p.Message)
+}
+
+// Error is a configuration that cannot be used: every problem found, in
+// the order of the keys.
+type Error struct {
+	Problems []Problem
+}
+
+func (e *Error) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return "sessionauth: invalid configuration:\n  " + strings.Join(lines, "\n  ")
+}
+
+// Problems collects problems; the zero value is ready to use.
+type Problems struct {
+	list []Problem
+}
+
+// Add records a problem with key, whose value v is shown unless the key is
+// a secret.
+func (ps *Problems) Add(key string, v any, message string) {
+	ps.list = append(ps.list, Problem{Key: key, Value: Show(key, v), Message: message})
+}
+
+// AddPlain records a problem with key that shows no value.
+func (ps *Problems) AddPlain(key, message string) {
+	ps.list = append(ps.list, Problem{Key: key, Message: message})
+}
+
+// AddError records err of a factory or adapter as a problem with key and
+// value v: the problems of an *Error one by one, and an error that names
+// its own key ("config key K = …") as it is worded.
+func (ps *Problems) AddError(key string, v any, err error) {
+	var ce *Error
+	if errors.As(err, &ce) {
+		ps.list = append(ps.list, ce.Problems...)
+		return
+	}
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "config key "); ok {
+		own, _, _ := strings.Cut(rest, " ")
+		ps.list = append(ps.list, Problem{Key: own, line: msg})
+		return
+	}
+	ps.Add(key, v, msg)
+}
+
+// Join adds every problem of other.
+func (ps *Problems) Join(other *Problems) {
+	if other != nil {
+		ps.list = append(ps.list, other.list...)
+	}
+}
+
+// Len is the number of problems.
+func (ps *Problems) Len() int { return len(ps.list) }
+
+// Err is nil without problems, else an *Error listing them by key.
+func (ps *Problems) Err() error {
+	if len(ps.list) == 0 {
+		return nil
+	}
+	list := append([]Problem(nil), ps.list...)
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Key < list[j].Key })
+	return &Error{Problems: list}
+}
+
+// Show is how a value of key appears in an error: quoted, with secrets
+// hidden and lists and maps shown by their type. A Redis URL keeps its shape with the password replaced; one that
+// does not parse shows only its scheme, since the parser's own message
+// could quote part of the password.
+func Show(key string, v any) string {
+	if v == nil {
+		return "(empty)"
+	}
+	if isRedisURL(key) {
+		if s, ok := v.(string); ok {
+			return fmt.Sprintf("%q", RedactURL(s))
+		}
+	}
+	if secretKey(key) {
+		return "(hidden)"
+	}
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", x)
+	case float64, bool, int:
+		return fmt.Sprint(x)
+	}
+	// A list or map may hold secrets (a fake user's password): its type
+	// alone is shown.
+	return "(" + typeName(v) + ")"
+}
+
+// RedactURL hides the password of a URL. A URL that does not parse is
+// shown as its scheme alone.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" {
+		scheme, _, ok := strings.Cut(raw, "://")
+		if !ok || strings.ContainsAny(scheme, "@:/?#") {
+			return "(a URL that does not parse)"
+		}
+		return scheme + "://… (a URL that does not parse)"
+	}
+	return u.Redacted()
+}
+
+func isRedisURL(key string) bool { return key == "flamingo.session.redis.url" }
+
+// secretKey tells whether the values of key are secrets: a secret key of
+// the table or one of its list entries, or a secret field of a broker.
+func secretKey(key string) bool {
+	base, _, _ := strings.Cut(key, "[")
+	if k, ok := byName[base]; ok && k.Secret && base == strings.TrimRight(key, "]0123456789[") {
+		return true
+	}
+	for _, field := range []string{"clientSecret", "password"} {
+		if strings.HasSuffix(key, "."+field) {
+			return true
+		}
+	}
+	return false
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case float64, int, int64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a map"
+	}
+	return fmt.Sprintf("%T", v)
+}

@@ -1,0 +1,106 @@
+package config
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Session is the session configuration, checked and converted.
+type Session struct {
+	Backend     string        // the repository's backend name: repository, else backend
+	Name        string        // cookie name
+	Secret      string        // signs the cookie; empty when not configured
+	Previous    []string      // older secrets that still verify
+	MaxAge      time.Duration // idle lifetime and cookie Max-Age
+	MaxSize     int           // bytes of one encoded session; 0 = no limit
+	Cookie      Cookie        // cookie attributes
+	File        string        // directory of the file backend
+	Healthcheck bool          // bind the "session" health check
+	Continue    bool          // failureMode continue: serve a fresh, unsaved session when the backend is down
+	MaxSessions int           // cap of the memory backend; 0 = no cap
+	Redis       Redis         // the Redis backend
+}
+
+// Cookie holds the session cookie's attributes.
+type Cookie struct {
+	Secure   bool
+	Path     string
+	Domain   string
+	SameSite http.SameSite
+}
+
+// Redis holds the Redis backend's keys.
+type Redis struct {
+	URL, Host, Username, Password string
+	Database, IdleConnections     int
+	TLS                           bool
+	TLSCAFile, TLSServerName      string
+	ClusterMode                   bool
+	Timeout                       time.Duration
+	KeyPrefix                     string
+}
+
+// ReadSession checks the session keys of v and converts them. Every
+// problem is recorded; a bad value is replaced by its default, so that the
+// other keys are still checked.
+func ReadSession(v Values) (Session, *Problems) {
+	ps := new(Problems)
+	r := reader{v: v, ps: ps}
+	s := Session{
+		Backend: r.str("flamingo.session.backend"), Name: r.str("flamingo.session.name"),
+		MaxAge:  time.Duration(r.number("flamingo.session.max.age")) * time.Second,
+		MaxSize: int(r.number("flamingo.session.store.length")),
+		Cookie: Cookie{Secure: r.bool("flamingo.session.cookie.secure"), Path: r.str("flamingo.session.cookie.path"),
+			Domain: r.str("flamingo.session.cookie.domain"), SameSite: sameSite(r.str("flamingo.session.cookie.sameSite"))},
+		File: r.str("flamingo.session.file"), Healthcheck: r.bool("flamingo.session.healthcheck"),
+		Continue:    r.str("flamingo.session.failureMode") == "continue",
+		MaxSessions: int(r.number("flamingo.session.memory.maxSessions")),
+	}
+	r.str("flamingo.session.saveMode")
+	if repo := r.str("flamingo.session.repository"); repo != "" {
+		s.Backend = repo
+	}
+	if s.Name == "" {
+		s.Name = "flamingo"
+	}
+	s.Secret, s.Previous = secrets(r)
+	if s.Backend == "file" && strings.TrimSpace(s.File) == "" {
+		ps.Add("flamingo.session.file", s.File, "the file backend needs a directory; write one such as /var/lib/myapp/sessions")
+	}
+	s.Redis = readRedis(r)
+	return s, ps
+}
+
+func secrets(r reader) (string, []string) {
+	k, v := r.value("flamingo.session.secret")
+	secret, ok := v.(string)
+	if !ok {
+		r.bad(k, v, "is "+typeName(v)+", not a string")
+	}
+	return secret, r.strings("flamingo.session.previousSecrets")
+}
+
+func readRedis(r reader) Redis {
+	return Redis{
+		URL: r.str("flamingo.session.redis.url"), Host: r.str("flamingo.session.redis.host"),
+		Username: r.str("flamingo.session.redis.username"), Password: r.str("flamingo.session.redis.password"),
+		Database:        int(r.number("flamingo.session.redis.database")),
+		IdleConnections: int(r.number("flamingo.session.redis.idle.connections")),
+		TLS:             r.bool("flamingo.session.redis.tls"), TLSCAFile: r.str("flamingo.session.redis.tlsCAFile"),
+		TLSServerName: r.str("flamingo.session.redis.tlsServerName"), ClusterMode: r.bool("flamingo.session.redis.clusterMode"),
+		Timeout: r.duration("flamingo.session.redis.timeout"), KeyPrefix: r.str("flamingo.session.redis.keyPrefix"),
+	}
+}
+
+func sameSite(v string) http.SameSite {
+	switch v {
+	case "strict":
+		return http.SameSiteStrictMode
+	case "none":
+		return http.SameSiteNoneMode
+	case "default":
+		return http.SameSiteDefaultMode
+	}
+	return http.SameSiteLaxMode
+}

@@ -1,0 +1,177 @@
+package sessionauth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"maps"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"flamingo.me/dingo"
+
+	"github.com/sessionauth/sessionauth/config"
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
+	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
+)
+
+// sessionParts builds the repository and the signer of one injector once,
+// when they are first needed or at the start-up check, whichever is first.
+type sessionParts struct {
+	settings config.Session
+	startup  *startup
+
+	once   sync.Once
+	repo   domain.SessionRepository
+	signer domain.CookieSigner
+
+	// inFactory is set while the backend factory runs: a factory that asks
+	// for the repository it is building (the custom backend, when the
+	// bound CustomSessionBackend is sessionauth's own, as inside Flamingo)
+	// gets a stand-in and cycled is set, instead of waiting for itself.
+	inFactory, cycled atomic.Bool
+}
+
+// backends are the factories and repositories bound by name, resolved
+// after every module is configured.
+type backends struct {
+	Factories    map[string]BackendFactory           `inject:",optional"`
+	Repositories map[string]domain.SessionRepository `inject:",optional"`
+}
+
+// customStore is the user's gorilla store for the custom backend.
+type customStore struct {
+	Store CustomSessionBackend `inject:",optional"`
+}
+
+// build makes the signer and the repository. When either cannot be made,
+// the problem goes to the start-up check and a stand-in that fails every
+// call with the error takes its place, so that a request answers 503 (and
+// the log says why) where nothing checked the start-up, as inside a
+// Flamingo application without eager singletons.
+func (p *sessionParts) build(injector *dingo.Injector) {
+	p.once.Do(func() {
+		ps := new(config.Problems)
+		p.signer = newSigner(p.settings, ps)
+		p.inFactory.Store(true)
+		p.repo = newRepository(injector, p.settings, ps)
+		p.inFactory.Store(false)
+		if p.cycled.Load() {
+			p.repo = nil
+			ps.Add("flamingo.session.backend", p.settings.Backend, "the backend is built from sessionauth's own repository, which is this backend; "+
+				"inside Flamingo, set flamingo.session.repository to memory, file or redis")
+		}
+		p.startup.add(ps)
+		if err := ps.Err(); err != nil {
+			slog.Error("sessionauth: the session backend cannot start; every request fails until the configuration is fixed", "error", err)
+			b := broken{err: err}
+			if p.signer == nil {
+				p.signer = b
+			}
+			if p.repo == nil {
+				p.repo = b
+			}
+		}
+	})
+}
+
+// broken stands in for a signer or repository that could not be built.
+type broken struct{ err error }
+
+func (b broken) Load(context.Context, string) (*domain.Session, error) { return nil, b.err }
+func (b broken) Save(context.Context, *domain.Session) error           { return b.err }
+func (b broken) Delete(context.Context, string) error                  { return b.err }
+func (b broken) Sign(string) (string, error)                           { return "", b.err }
+func (b broken) Verify(string) (string, error)                         { return "", b.err }
+func (b broken) Status() (bool, string)                                { return false, b.err.Error() }
+
+func (p *sessionParts) repository() domain.SessionRepository {
+	if p.inFactory.Load() {
+		p.cycled.Store(true)
+		return broken{err: errors.New("the session repository is still being built")}
+	}
+	p.build(p.startup.injector)
+	return p.repo
+}
+
+func (p *sessionParts) cookieSigner() domain.CookieSigner {
+	p.build(p.startup.injector)
+	return p.signer
+}
+
+func (p *sessionParts) health() healthcheck.Status {
+	st, _ := p.repository().(healthcheck.Status)
+	return st
+}
+
+// newRepository finds the backend by name: a factory, else a repository
+// bound by that name.
+func newRepository(injector *dingo.Injector, s config.Session, ps *config.Problems) domain.SessionRepository {
+	v, err := injector.GetInstance(new(backends))
+	if err != nil {
+		ps.AddError("flamingo.session.backend", s.Backend, err)
+		return nil
+	}
+	b := v.(*backends)
+	if factory, ok := b.Factories[s.Backend]; ok && factory != nil {
+		repo, err := factory(s)
+		if err != nil {
+			ps.AddError("flamingo.session.backend", s.Backend, err)
+		}
+		return repo
+	}
+	if repo, ok := b.Repositories[s.Backend]; ok {
+		return repo
+	}
+	names := slices.Sorted(maps.Keys(b.Factories))
+	names = append(names, slices.Sorted(maps.Keys(b.Repositories))...)
+	ps.Add("flamingo.session.backend", s.Backend, "no such backend; write one of "+join(names)+
+		" (a name your module binds with injector.BindMap(new(sessionauth.BackendFactory), name))")
+	return nil
+}
+
+// newSigner builds the cookie signer: the secret signs, every secret
+// verifies. Without a secret it signs with a random key and warns.
+func newSigner(s config.Session, ps *config.Problems) domain.CookieSigner {
+	secret := s.Secret
+	switch secret {
+	case "":
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		secret = hex.EncodeToString(key)
+		slog.Warn("sessionauth: flamingo.session.secret is not set; cookies are signed with a random key, so sessions end when the process restarts and cannot be shared between instances. Set flamingo.session.secret.")
+	case config.FlamingoDefaultSecret:
+		slog.Warn("sessionauth: flamingo.session.secret is Flamingo's published default; anyone can sign cookies with it. Set a secret of your own.")
+	}
+	signer, err := cookiesigner.New(s.Name, append([]string{secret}, s.Previous...), s.MaxAge)
+	if err != nil {
+		ps.AddError("flamingo.session.secret", nil, err)
+		return nil
+	}
+	return signer
+}
+
+func join(names []string) string {
+	switch len(names) {
+	case 0:
+		return "(none)"
+	case 1:
+		return names[0]
+	}
+	out := ""
+	for i, n := range names {
+		switch {
+		case i == len(names)-1:
+			out += " or " + n
+		case i > 0:
+			out += ", " + n
+		default:
+			out += n
+		}
+	}
+	return out
+}
