@@ -108,7 +108,7 @@ func (p *authParts) build(injector *dingo.Injector) {
 			factory, ok := f.Factories[b.Type]
 			if !ok || factory == nil {
 				types := slices.Sorted(maps.Keys(f.Factories))
-				ps.Add(b.Key+".typ", b.Type, "no such broker type; write "+join(types)+" (or bind a sessionauth.BrokerFactory under that name)")
+				ps.Add(b.Key+".typ", b.Type, "no such broker type; write "+config.Alternatives(types)+" (or bind a sessionauth.BrokerFactory under that name)")
 				continue
 			}
 			broker, err := factory(b.ReportTo(ps))

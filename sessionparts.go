@@ -129,7 +129,7 @@ func newRepository(injector *dingo.Injector, s config.Session, ps *config.Proble
 	}
 	names := slices.Sorted(maps.Keys(b.Factories))
 	names = append(names, slices.Sorted(maps.Keys(b.Repositories))...)
-	ps.Add("flamingo.session.backend", s.Backend, "no such backend; write one of "+join(names)+
+	ps.Add("flamingo.session.backend", s.Backend, "no such backend; write one of "+config.Alternatives(names)+
 		" (a name your module binds with injector.BindMap(new(sessionauth.BackendFactory), name))")
 	return nil
 }
@@ -153,25 +153,4 @@ func newSigner(s config.Session, ps *config.Problems) domain.CookieSigner {
 		return nil
 	}
 	return signer
-}
-
-func join(names []string) string {
-	switch len(names) {
-	case 0:
-		return "(none)"
-	case 1:
-		return names[0]
-	}
-	out := ""
-	for i, n := range names {
-		switch {
-		case i == len(names)-1:
-			out += " or " + n
-		case i > 0:
-			out += ", " + n
-		default:
-			out += n
-		}
-	}
-	return out
 }

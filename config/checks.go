@@ -123,9 +123,8 @@ func (r reader) strings(name string) []string {
 // describe is what to write for a key of k's kind.
 func describe(k Key) string {
 	switch {
-	case len(k.Oneof) > 1:
-		n := len(k.Oneof)
-		return strings.Join(k.Oneof[:n-1], ", ") + " or " + k.Oneof[n-1]
+	case len(k.Oneof) > 0:
+		return Alternatives(k.Oneof)
 	case k.Kind == Bool:
 		return "true or false"
 	case k.Kind == Number:
@@ -174,4 +173,17 @@ func absoluteURL(v any) string {
 		return "is not an absolute URL"
 	}
 	return ""
+}
+
+// Alternatives writes names as "a, b or c" for a message; "(none)" when
+// there are none.
+func Alternatives(names []string) string {
+	switch n := len(names); n {
+	case 0:
+		return "(none)"
+	case 1:
+		return names[0]
+	default:
+		return strings.Join(names[:n-1], ", ") + " or " + names[n-1]
+	}
 }
