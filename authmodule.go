@@ -2,7 +2,6 @@ package sessionauth
 
 import (
 	"fmt"
-	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -22,7 +21,8 @@ import (
 // domain.IdentityProvider (BindMap by name), built by the BrokerFactory its
 // typ names; *application.AuthManager (one per injector),
 // application.UserServiceInterface, *web.AuthController and the "auth"
-// health check. It depends on SessionModule.
+// health check. It logs to the bound *slog.Logger, as SessionModule does.
+// It depends on SessionModule.
 type AuthModule struct{}
 
 // Depends makes dingo load SessionModule with AuthModule.
@@ -53,19 +53,19 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 	scoped(injector.BindMap(new(healthcheck.Status), "auth").ToProvider(parts.health))
 	var once sync.Once
 	var manager *application.AuthManager
-	scoped(injector.Bind(new(application.AuthManager)).ToProvider(func(h *authHooks) *application.AuthManager {
+	scoped(injector.Bind(new(application.AuthManager)).ToProvider(func(h *authHooks, b *loggerBinding) *application.AuthManager {
 		once.Do(func() {
 			manager = application.NewAuthManager(parts.providers(), application.Options{
 				StateLifetime: a.StateLifetime, BrokerStateLifetimes: parts.lifetimes(),
-				Logger: slog.Default(), Subscribers: h.Subscribers,
+				Logger: orDefault(b.Logger), Subscribers: h.Subscribers,
 			})
 		})
 		return manager
 	}))
-	scoped(injector.Bind(new(web.AuthController)).ToProvider(func(m *application.AuthManager, h *authHooks) *web.AuthController {
+	scoped(injector.Bind(new(web.AuthController)).ToProvider(func(m *application.AuthManager, h *authHooks, b *loggerBinding) *web.AuthController {
 		return web.NewAuthController(m, web.AuthControllerOptions{
 			DefaultBroker: a.DefaultBroker, PostLogoutRedirect: a.PostLogoutRedirect, BaseURL: a.BaseURL,
-			ErrorHandler: h.ErrorHandler, AuthCodeParams: h.AuthCodeParams, Logger: slog.Default(),
+			ErrorHandler: h.ErrorHandler, AuthCodeParams: h.AuthCodeParams, Logger: orDefault(b.Logger),
 		})
 	}))
 }

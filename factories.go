@@ -3,6 +3,7 @@ package sessionauth
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/gorilla/sessions"
 
@@ -45,7 +46,15 @@ func fileBackend(s config.Session) (domain.SessionRepository, error) {
 
 // redisBackend builds the Redis client and checks that Redis answers, so
 // that a wrong address stops start-up instead of the first request.
-func redisBackend(s config.Session) (domain.SessionRepository, error) {
+// go-redis's own log lines go to log.
+func redisBackend(log *slog.Logger) BackendFactory {
+	return func(s config.Session) (domain.SessionRepository, error) {
+		redisstore.SetGoRedisLogger(log)
+		return newRedisRepository(s)
+	}
+}
+
+func newRedisRepository(s config.Session) (domain.SessionRepository, error) {
 	r := s.Redis
 	client, err := redisstore.NewClient(redisstore.ClientOptions{
 		URL: r.URL, Host: r.Host, Username: r.Username, Password: r.Password, Database: r.Database,

@@ -9,7 +9,6 @@
 package sessionauth
 
 import (
-	"log/slog"
 	"time"
 
 	"flamingo.me/dingo"
@@ -34,7 +33,9 @@ type CustomSessionBackend interface {
 // *web.SessionMiddleware, *gorillabridge.Store (the repository as a gorilla
 // sessions.Store, for code that speaks gorilla) and, for the built-in
 // backends unless flamingo.session.healthcheck is false, a
-// healthcheck.Status under "session". Load ConfigModule before it (or run
+// healthcheck.Status under "session". Every line it writes goes to the
+// bound *slog.Logger (injector.Bind(new(slog.Logger)).ToInstance(logger)),
+// slog.Default() without one. Load ConfigModule before it (or run
 // inside Flamingo) for its configuration.
 type SessionModule struct{}
 
@@ -51,7 +52,7 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 
 	injector.BindMap(new(BackendFactory), "memory").ToInstance(BackendFactory(memoryBackend))
 	injector.BindMap(new(BackendFactory), "file").ToInstance(BackendFactory(fileBackend))
-	injector.BindMap(new(BackendFactory), "redis").ToInstance(BackendFactory(redisBackend))
+	injector.BindMap(new(BackendFactory), "redis").ToProvider(func(b *loggerBinding) BackendFactory { return redisBackend(orDefault(b.Logger)) })
 	injector.BindMap(new(BackendFactory), "custom").ToProvider(func(c *customStore) BackendFactory { return customBackend(c.Store) })
 
 	scoped(injector.Bind(new(domain.CookieSigner)).ToProvider(parts.cookieSigner))
@@ -61,12 +62,14 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 	}
 	opts := web.SessionOptions{
 		Name: s.Name, MaxAge: s.MaxAge, Secure: s.Cookie.Secure, Path: s.Cookie.Path, Domain: s.Cookie.Domain,
-		SameSite: s.Cookie.SameSite, FailureMode: web.FailClosed, Logger: slog.Default(),
+		SameSite: s.Cookie.SameSite, FailureMode: web.FailClosed,
 	}
 	if s.Continue {
 		opts.FailureMode = web.ContinueFresh
 	}
-	scoped(injector.Bind(new(web.SessionMiddleware)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner) *web.SessionMiddleware {
+	scoped(injector.Bind(new(web.SessionMiddleware)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner, b *loggerBinding) *web.SessionMiddleware {
+		opts := opts
+		opts.Logger = orDefault(b.Logger)
 		return web.NewSessionMiddleware(repo, signer, opts)
 	}))
 	scoped(injector.Bind(new(gorillabridge.Store)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner) *gorillabridge.Store {

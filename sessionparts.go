@@ -56,7 +56,8 @@ type customStore struct {
 func (p *sessionParts) build(injector *dingo.Injector) {
 	p.once.Do(func() {
 		ps := new(config.Problems)
-		p.signer = newSigner(p.settings, ps)
+		log := loggerOf(injector)
+		p.signer = newSigner(p.settings, ps, log)
 		p.inFactory.Store(true)
 		p.repo = newRepository(injector, p.settings, ps)
 		p.inFactory.Store(false)
@@ -67,7 +68,7 @@ func (p *sessionParts) build(injector *dingo.Injector) {
 		}
 		p.startup.add(ps)
 		if err := ps.Err(); err != nil {
-			slog.Error("sessionauth: the session backend cannot start; every request fails until the configuration is fixed", "error", err)
+			log.Error("sessionauth: the session backend cannot start; every request fails until the configuration is fixed", "error", err)
 			b := broken{err: err}
 			if p.signer == nil {
 				p.signer = b
@@ -136,16 +137,16 @@ func newRepository(injector *dingo.Injector, s config.Session, ps *config.Proble
 
 // newSigner builds the cookie signer: the secret signs, every secret
 // verifies. Without a secret it signs with a random key and warns.
-func newSigner(s config.Session, ps *config.Problems) domain.CookieSigner {
+func newSigner(s config.Session, ps *config.Problems, log *slog.Logger) domain.CookieSigner {
 	secret := s.Secret
 	switch secret {
 	case "":
 		key := make([]byte, 32)
 		_, _ = rand.Read(key)
 		secret = hex.EncodeToString(key)
-		slog.Warn("sessionauth: flamingo.session.secret is not set; cookies are signed with a random key, so sessions end when the process restarts and cannot be shared between instances. Set flamingo.session.secret.")
+		log.Warn("sessionauth: flamingo.session.secret is not set; cookies are signed with a random key, so sessions end when the process restarts and cannot be shared between instances. Set flamingo.session.secret.")
 	case config.FlamingoDefaultSecret:
-		slog.Warn("sessionauth: flamingo.session.secret is Flamingo's published default; anyone can sign cookies with it. Set a secret of your own.")
+		log.Warn("sessionauth: flamingo.session.secret is Flamingo's published default; anyone can sign cookies with it. Set a secret of your own.")
 	}
 	signer, err := cookiesigner.New(s.Name, append([]string{secret}, s.Previous...), s.MaxAge)
 	if err != nil {
