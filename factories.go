@@ -60,6 +60,7 @@ func newRedisRepository(s config.Session) (domain.SessionRepository, error) {
 		URL: r.URL, Host: r.Host, Username: r.Username, Password: r.Password, Database: r.Database,
 		IdleConnections: r.IdleConnections, TLS: r.TLS, TLSCAFile: r.TLSCAFile, TLSServerName: r.TLSServerName,
 		ClusterMode: r.ClusterMode, Timeout: r.Timeout,
+		PoolSize: r.PoolSize, MinIdleConnections: r.PoolMinIdle, PoolTimeout: r.PoolTimeout,
 	})
 	if err != nil {
 		return nil, err

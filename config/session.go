@@ -39,6 +39,8 @@ type Redis struct {
 	ClusterMode                   bool
 	Timeout                       time.Duration
 	KeyPrefix                     string
+	PoolSize, PoolMinIdle         int           // pool.size, pool.minIdle
+	PoolTimeout                   time.Duration // pool.timeout
 }
 
 // ReadSession checks the session keys of v and converts them. Every
@@ -90,6 +92,9 @@ func readRedis(r reader) Redis {
 		TLS:             r.bool("flamingo.session.redis.tls"), TLSCAFile: r.str("flamingo.session.redis.tlsCAFile"),
 		TLSServerName: r.str("flamingo.session.redis.tlsServerName"), ClusterMode: r.bool("flamingo.session.redis.clusterMode"),
 		Timeout: r.duration("flamingo.session.redis.timeout"), KeyPrefix: r.str("flamingo.session.redis.keyPrefix"),
+		PoolSize:    int(r.number("flamingo.session.redis.pool.size")),
+		PoolMinIdle: int(r.number("flamingo.session.redis.pool.minIdle")),
+		PoolTimeout: r.duration("flamingo.session.redis.pool.timeout"),
 	}
 }
 

@@ -31,10 +31,17 @@ type ClientOptions struct {
 	// Database is flamingo.session.redis.database; it must be 0 in cluster
 	// mode.
 	Database int
-	// IdleConnections is flamingo.session.redis.idle.connections: the most
-	// idle connections kept open (per node in cluster mode); 0 means no
-	// limit.
+	// IdleConnections is flamingo.session.redis.idle.connections. As in
+	// Flamingo, it is go-redis's PoolSize: the most connections per server
+	// (per node in cluster mode), idle or busy; PoolSize wins when set;
+	// both 0 mean go-redis's default. See pool.go.
 	IdleConnections int
+	// PoolSize is flamingo.session.redis.pool.size; see pool.go.
+	PoolSize int
+	// MinIdleConnections is flamingo.session.redis.pool.minIdle; see pool.go.
+	MinIdleConnections int
+	// PoolTimeout is flamingo.session.redis.pool.timeout; see pool.go.
+	PoolTimeout time.Duration
 	// TLS is flamingo.session.redis.tls; a rediss:// URL implies it. The
 	// server certificate is always verified, unless TLSInsecureSkipVerify.
 	TLS bool
@@ -75,31 +82,22 @@ func NewClient(opts ClientOptions) (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, err
 	}
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = DefaultTimeout
-	}
 	if opts.ClusterMode {
-		return redis.NewClusterClient(&redis.ClusterOptions{
-			Addrs: ep.addrs, Username: ep.username, Password: ep.password, TLSConfig: tlsConfig,
-			DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, ContextTimeoutEnabled: true,
-			MaxRetries: -1, DialerRetries: 1, MaxIdleConns: opts.IdleConnections,
-		}), nil
+		return redis.NewClusterClient(opts.clusterOptions(ep, tlsConfig)), nil
 	}
-	return redis.NewClient(&redis.Options{
-		Addr: ep.addrs[0], Username: ep.username, Password: ep.password, DB: ep.db, TLSConfig: tlsConfig,
-		DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, ContextTimeoutEnabled: true,
-		MaxRetries: -1, DialerRetries: 1, MaxIdleConns: opts.IdleConnections,
-	}), nil
+	return redis.NewClient(opts.standaloneOptions(ep, tlsConfig)), nil
 }
 
 // check validates what endpoint does not.
 func (opts ClientOptions) check(ep endpoint) error {
+	if err := opts.checkPool(); err != nil {
+		return err
+	}
 	switch {
 	case opts.ClusterMode && ep.db != 0:
 		return fmt.Errorf("config key flamingo.session.redis.database = %d: Redis Cluster has only database 0; remove the database (also from the URL) or set flamingo.session.redis.clusterMode to false", ep.db)
 	case opts.IdleConnections < 0:
-		return fmt.Errorf("config key flamingo.session.redis.idle.connections = %d: must not be negative; use 0 for no limit or a number such as 10", opts.IdleConnections)
+		return fmt.Errorf("config key flamingo.session.redis.idle.connections = %d: must not be negative; use a number of connections such as 10, or 0 for go-redis's default", opts.IdleConnections)
 	case opts.Timeout < 0:
 		return fmt.Errorf("config key flamingo.session.redis.timeout = %v: must not be negative; use a duration such as \"5s\"", opts.Timeout)
 	case !ep.tls && (opts.TLSCAFile != "" || opts.TLSServerName != "" || opts.TLSInsecureSkipVerify):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,8 @@ func TestNewClientOptions(t *testing.T) {
 		{"url with password only", redisstore.ClientOptions{URL: "redis://:pw@h:1/0", Username: "u"}, redis.Options{Addr: "h:1", Username: "u", Password: "pw"}, 5 * time.Second},
 		{"ipv6", redisstore.ClientOptions{Host: "[::1]:7000"}, redis.Options{Addr: "[::1]:7000"}, 5 * time.Second},
 		{"ipv6 with default port", redisstore.ClientOptions{Host: "::1"}, redis.Options{Addr: "[::1]:6379"}, 5 * time.Second},
-		{"idle connections", redisstore.ClientOptions{Host: "h", IdleConnections: 7}, redis.Options{Addr: "h:6379", MaxIdleConns: 7}, 5 * time.Second},
+		{"idle connections are the pool size", redisstore.ClientOptions{Host: "h", IdleConnections: 7}, redis.Options{Addr: "h:6379", PoolSize: 7}, 5 * time.Second},
+		{"pool size wins", redisstore.ClientOptions{Host: "h", IdleConnections: 7, PoolSize: 30, PoolTimeout: time.Second}, redis.Options{Addr: "h:6379", PoolSize: 30, PoolTimeout: time.Second}, 5 * time.Second},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,8 +44,8 @@ func TestNewClientOptions(t *testing.T) {
 			}
 			defer c.Close()
 			got := c.(*redis.Client).Options()
-			if got.Addr != tc.want.Addr || got.Username != tc.want.Username || got.Password != tc.want.Password || got.DB != tc.want.DB || got.MaxIdleConns != tc.want.MaxIdleConns {
-				t.Errorf("addr %q user %q password %q db %d idle %d; want %+v", got.Addr, got.Username, got.Password, got.DB, got.MaxIdleConns, tc.want)
+			if got.Addr != tc.want.Addr || got.Username != tc.want.Username || got.Password != tc.want.Password || got.DB != tc.want.DB || !samePool(got, &tc.want) {
+				t.Errorf("addr %q user %q password %q db %d pool %d min idle %d timeout %v; want %+v", got.Addr, got.Username, got.Password, got.DB, got.PoolSize, got.MinIdleConns, got.PoolTimeout, tc.want)
 			}
 			if got.DialTimeout != tc.wantTimeout || got.ReadTimeout != tc.wantTimeout || got.WriteTimeout != tc.wantTimeout {
 				t.Errorf("timeouts dial %v read %v write %v, want %v each", got.DialTimeout, got.ReadTimeout, got.WriteTimeout, tc.wantTimeout)
@@ -102,6 +104,11 @@ func TestNewClientErrors(t *testing.T) {
 		{"database in cluster url", redisstore.ClientOptions{URL: "redis://a:1/3", ClusterMode: true}, []string{"flamingo.session.redis.database = 3", "also from the URL"}},
 		{"negative idle connections", redisstore.ClientOptions{Host: "a", IdleConnections: -1}, []string{"flamingo.session.redis.idle.connections = -1"}},
 		{"negative timeout", redisstore.ClientOptions{Host: "a", Timeout: -time.Second}, []string{"flamingo.session.redis.timeout = -1s"}},
+		{"negative pool size", redisstore.ClientOptions{Host: "a", PoolSize: -1}, []string{"flamingo.session.redis.pool.size = -1", "must not be negative"}},
+		{"negative min idle", redisstore.ClientOptions{Host: "a", MinIdleConnections: -2}, []string{"flamingo.session.redis.pool.minIdle = -2"}},
+		{"min idle above pool size", redisstore.ClientOptions{Host: "a", PoolSize: 4, MinIdleConnections: 5}, []string{"flamingo.session.redis.pool.minIdle = 5", "pool size 4"}},
+		{"min idle above idle connections", redisstore.ClientOptions{Host: "a", IdleConnections: 3, MinIdleConnections: 5}, []string{"flamingo.session.redis.pool.minIdle = 5", "pool size 3"}},
+		{"negative pool timeout", redisstore.ClientOptions{Host: "a", PoolTimeout: -time.Second}, []string{"flamingo.session.redis.pool.timeout = -1s"}},
 		{"CA file without TLS", redisstore.ClientOptions{Host: "a", TLSCAFile: notPEM}, []string{"flamingo.session.redis.tls = false", "set flamingo.session.redis.tls to true"}},
 		{"missing CA file", redisstore.ClientOptions{Host: "a:1", TLS: true, TLSCAFile: filepath.Join(dir, "none.pem")}, []string{"flamingo.session.redis.tlsCAFile", "none.pem", "no such file"}},
 		{"CA file not PEM", redisstore.ClientOptions{Host: "a:1", TLS: true, TLSCAFile: notPEM}, []string{"flamingo.session.redis.tlsCAFile", "no PEM certificate"}},
@@ -150,4 +157,17 @@ func TestTLSVerification(t *testing.T) {
 			}
 		})
 	}
+}
+
+// samePool compares the pool settings, taking go-redis's defaults for the
+// zero values of want.
+func samePool(got, want *redis.Options) bool {
+	size, timeout := want.PoolSize, want.PoolTimeout
+	if size == 0 {
+		size = 10 * runtime.GOMAXPROCS(0)
+	}
+	if timeout == 0 {
+		timeout = got.ReadTimeout + time.Second
+	}
+	return got.PoolSize == size && got.MinIdleConns == want.MinIdleConns && got.PoolTimeout == timeout && got.MaxIdleConns == 0
 }
