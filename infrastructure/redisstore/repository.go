@@ -2,12 +2,16 @@
 // with TLS and ACL users) through go-redis's UniversalClient.
 //
 // Each session is one hash, <prefix><id>, so it never spans cluster slots.
-// Its fields are the session's keys prefixed with "v:" and one meta field,
-// "m", holding the expiry in Unix milliseconds; no user key can collide
-// with it. The hash's TTL is the session's lifetime. Load is one HGETALL;
-// a save is one Lua script that writes only the changed fields, refreshes
-// the expiry, checks the size limit against the merged record and refuses
-// to recreate a session that vanished; a regenerating save adds one DEL.
+// Its fields are the session's keys prefixed with "v:", a meta field "m"
+// holding the expiry in Unix milliseconds and a size field "s" holding the
+// encoded size of the values; no user key can collide with them. The
+// hash's TTL is the session's lifetime. Load is one HGETALL; a save is one
+// Lua script that writes only the changed fields, refreshes the expiry,
+// checks the size limit against the merged record (keeping the size field
+// by the changes' difference, so it reads only the changed fields) and
+// refuses to recreate a session that vanished; a regenerating save adds
+// one DEL. Records without the size field, which earlier versions wrote,
+// have theirs counted once at their first limited save.
 package redisstore
 
 import (

@@ -23,8 +23,9 @@ var saveScript = redis.NewScript(saveSource)
 //
 // A plain save, a save without changes (it refreshes the expiry) and the
 // first save of a new session are one round trip: the save script writes
-// the changed fields, the meta field and the TTL atomically, and refuses
-// to write when a loaded session vanished meanwhile. Destroy is one DEL.
+// the changed fields, the meta and size fields and the TTL atomically, and
+// refuses to write when a loaded session vanished meanwhile; on the
+// server it reads only the fields it changes. Destroy is one DEL.
 //
 // A regenerating save takes two steps, the same on a standalone server
 // and in a cluster, where the old and the new key live in different
