@@ -101,8 +101,8 @@ func oidcBroker(b config.Broker) (domain.IdentityProvider, error) {
 	return oidcbroker.New(oidcbroker.Config{
 		Broker: b.Name, Endpoint: b.String("endpoint"), ClientID: b.String("clientID"), ClientSecret: b.String("clientSecret"),
 		RedirectURL: b.RedirectURL, Scopes: b.Strings("scopes"), EnableOfflineToken: b.Bool("enableOfflineToken"),
-		EnableEndSessionEndpoint: b.Bool("enableEndSessionEndpoint"),
-		Claims:                   oidcbroker.ClaimMapping{IDToken: claimMap(b, claims, "idToken"), UserInfo: claimMap(b, claims, "userInfo")},
+		EnableEndSessionEndpoint: b.Bool("enableEndSessionEndpoint"), ClockSkew: b.ClockSkew,
+		Claims: oidcbroker.ClaimMapping{IDToken: claimMap(b, claims, "idToken"), UserInfo: claimMap(b, claims, "userInfo")},
 	})
 }
 

@@ -15,6 +15,7 @@ type Auth struct {
 	DefaultBroker      string        // broker of /auth/login without a name
 	PostLogoutRedirect string        // where the browser goes after logout
 	StateLifetime      time.Duration // how long a started login may take
+	ClockSkew          time.Duration // how far in the future an ID token's iat may lie
 }
 
 // Broker is one entry of core.auth.web.broker. Its type-specific keys are
@@ -25,6 +26,7 @@ type Broker struct {
 	Type          string        // typ: the factory that builds it
 	RedirectURL   string        // redirectURL, or {baseURL}/auth/callback/{broker}
 	StateLifetime time.Duration // stateLifeTime, or core.auth.web.stateLifeTime
+	ClockSkew     time.Duration // core.auth.web.clockSkew
 	Key           string        // core.auth.web.broker[i], for messages
 
 	entry map[string]any
@@ -39,6 +41,7 @@ func ReadAuth(v Values) (Auth, *Problems) {
 	r := reader{v: v, ps: ps}
 	a := Auth{BaseURL: r.str("core.auth.web.baseURL"), DefaultBroker: r.str("core.auth.web.defaultBroker"),
 		PostLogoutRedirect: r.str("core.auth.web.postLogoutRedirect"), StateLifetime: r.duration("core.auth.web.stateLifeTime")}
+	a.ClockSkew = r.duration("core.auth.web.clockSkew")
 	r.bool("core.auth.web.debugController")
 	if a.PostLogoutRedirect == "" {
 		a.PostLogoutRedirect = "/"
@@ -95,7 +98,7 @@ func readBroker(a Auth, i int, raw any, ps *Problems) (Broker, bool) {
 	if b.RedirectURL == "" && a.BaseURL != "" {
 		b.RedirectURL = strings.TrimSuffix(a.BaseURL, "/") + "/auth/callback/" + b.Name
 	}
-	b.StateLifetime = a.StateLifetime
+	b.StateLifetime, b.ClockSkew = a.StateLifetime, a.ClockSkew
 	if v := b.String("stateLifeTime"); v != "" {
 		if d, err := time.ParseDuration(v); err == nil && d > 0 {
 			b.StateLifetime = d

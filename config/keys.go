@@ -131,6 +131,8 @@ var Keys = []Key{
 		Doc: "where the browser goes after logout"},
 	{Name: "core.auth.web.stateLifeTime", Kind: Duration, Default: "30m", Section: sectionAuth,
 		Doc: "how long a started login may take", Want: `a positive duration such as "30m"`},
+	{Name: "core.auth.web.clockSkew", Kind: Duration, Default: "5m", Section: sectionAuth,
+		Doc: "how far in the future an ID token's issue time (`iat`) may lie, for a provider whose clock runs ahead", Want: `a positive duration such as "5m"`},
 	{Name: "core.auth.web.debugController", Kind: Bool, Default: false, Section: sectionAuth,
 		Doc: "Flamingo's auth debug page; read by Flamingo, ignored by sessionauth", CUE: "bool"},
 }

@@ -32,8 +32,8 @@ type IdentityProvider interface {
 
 	// Exchange redeems an authorization code with its PKCE verifier and
 	// verifies the ID token: signature by an asymmetric key of the
-	// provider, issuer, audience, authorized party, expiry, and that its
-	// nonce equals nonce. A token that fails verification yields
+	// provider, issuer, audience, authorized party, expiry, a subject, an
+	// issue time not in the future, and that its nonce equals nonce. A token that fails verification yields
 	// ErrInvalidIDToken or ErrNonceMismatch; a code the provider refuses
 	// yields a *ProviderError; other errors are transient.
 	Exchange(ctx context.Context, code, pkceVerifier, nonce string) (*Identity, error)
@@ -127,7 +127,8 @@ var (
 	ErrNonceMismatch = errors.New("ID token nonce mismatch")
 
 	// ErrInvalidIDToken means the ID token failed verification: signature,
-	// algorithm, issuer, audience, authorized party or expiry.
+	// algorithm, issuer, audience, authorized party, expiry, subject or
+	// issue time.
 	ErrInvalidIDToken = errors.New("invalid ID token")
 
 	// ErrProviderUnavailable means the provider's discovery document could

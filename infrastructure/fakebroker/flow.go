@@ -101,7 +101,7 @@ func (b *Broker) issue(ctx context.Context, g grant) (*domain.Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := oidcbroker.Verify(ctx, b.verifier, b.cfg.Broker, raw, "")
+	t, err := oidcbroker.Verify(ctx, oidcbroker.Verification{Verifier: b.verifier, ClientID: b.cfg.Broker, Now: b.cfg.Now}, raw, "")
 	if err != nil {
 		return nil, err
 	}

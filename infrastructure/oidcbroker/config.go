@@ -51,6 +51,9 @@ type Config struct {
 	DiscoveryRetry time.Duration
 	// Now is the clock for token expiry checks; nil means time.Now.
 	Now func() time.Time
+	// ClockSkew is how far in the future an ID token's issue time may
+	// lie; zero means DefaultClockSkew.
+	ClockSkew time.Duration
 }
 
 // ClaimMapping maps claims to User fields. Keys are User fields: "sub",
@@ -119,4 +122,11 @@ func (c Config) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+func (c Config) clockSkew() time.Duration {
+	if c.ClockSkew > 0 {
+		return c.ClockSkew
+	}
+	return DefaultClockSkew
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -111,24 +112,48 @@ func (b *Broker) userInfo(ctx context.Context, d *discovery, tok *oauth2.Token, 
 }
 
 // verify checks the ID token of a token response with the provider's keys
-// and returns it. go-oidc checks signature, algorithm, issuer, audience
-// and expiry; verify adds the authorized party and the access token hash.
+// and returns it; see Verify.
 func (b *Broker) verify(ctx context.Context, d *discovery, tok *oauth2.Token) (*oidc.IDToken, error) {
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
 		return nil, fmt.Errorf("%w: the token response has no id_token", domain.ErrInvalidIDToken)
 	}
-	return Verify(b.clientContext(ctx), d.verifier, b.cfg.ClientID, raw, tok.AccessToken)
+	return Verify(b.clientContext(ctx), Verification{
+		Verifier: d.verifier, ClientID: b.cfg.ClientID, Now: b.cfg.now, ClockSkew: b.cfg.clockSkew(),
+	}, raw, tok.AccessToken)
 }
 
-// Verify verifies raw with verifier and then checks the authorized party
-// (azp must be clientID when present, and present when there are several
-// audiences) and, when the token has an at_hash and accessToken is not
-// empty, that it matches. Every failure wraps domain.ErrInvalidIDToken.
-func Verify(ctx context.Context, verifier *oidc.IDTokenVerifier, clientID, raw, accessToken string) (*oidc.IDToken, error) {
-	idt, err := verifier.Verify(ctx, raw)
+// Verification is what Verify checks an ID token with.
+type Verification struct {
+	// Verifier checks signature, algorithm, issuer, audience and expiry.
+	Verifier *oidc.IDTokenVerifier
+	// ClientID is the only authorized party accepted.
+	ClientID string
+	// Now is the clock for iat; nil means time.Now.
+	Now func() time.Time
+	// ClockSkew is how far in the future iat may lie; zero means
+	// DefaultClockSkew.
+	ClockSkew time.Duration
+}
+
+// DefaultClockSkew is how far in the future an ID token's iat may lie
+// unless configured otherwise: the provider's clock may run ahead of ours.
+const DefaultClockSkew = 5 * time.Minute
+
+// Verify verifies raw with v.Verifier and then checks what go-oidc leaves
+// to the relying party: a subject (sub, OpenID Connect Core 1.0 §2), an
+// issue time (iat) no later than now plus the clock skew, the authorized
+// party (azp must be the client when present, and present when there are
+// several audiences) and, when the token has an at_hash and accessToken is
+// not empty, that it matches. Every failure wraps domain.ErrInvalidIDToken
+// and says which check failed.
+func Verify(ctx context.Context, v Verification, raw, accessToken string) (*oidc.IDToken, error) {
+	idt, err := v.Verifier.Verify(ctx, raw)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", domain.ErrInvalidIDToken, err)
+	}
+	if err := v.checkSubjectAndTime(idt); err != nil {
+		return nil, err
 	}
 	var c struct {
 		AZP string `json:"azp"`
@@ -136,8 +161,8 @@ func Verify(ctx context.Context, verifier *oidc.IDTokenVerifier, clientID, raw, 
 	if err := idt.Claims(&c); err != nil {
 		return nil, fmt.Errorf("%w: %v", domain.ErrInvalidIDToken, err)
 	}
-	if c.AZP != "" && c.AZP != clientID || c.AZP == "" && len(idt.Audience) > 1 {
-		return nil, fmt.Errorf("%w: authorized party %q is not client %q", domain.ErrInvalidIDToken, c.AZP, clientID)
+	if c.AZP != "" && c.AZP != v.ClientID || c.AZP == "" && len(idt.Audience) > 1 {
+		return nil, fmt.Errorf("%w: authorized party %q is not client %q", domain.ErrInvalidIDToken, c.AZP, v.ClientID)
 	}
 	if idt.AccessTokenHash != "" && accessToken != "" {
 		if err := idt.VerifyAccessToken(accessToken); err != nil {
@@ -145,6 +170,28 @@ func Verify(ctx context.Context, verifier *oidc.IDTokenVerifier, clientID, raw, 
 		}
 	}
 	return idt, nil
+}
+
+// checkSubjectAndTime refuses a token without sub, without iat, or issued
+// in the future beyond the clock skew.
+func (v Verification) checkSubjectAndTime(idt *oidc.IDToken) error {
+	now, skew := time.Now, v.ClockSkew
+	if v.Now != nil {
+		now = v.Now
+	}
+	if skew <= 0 {
+		skew = DefaultClockSkew
+	}
+	switch {
+	case idt.Subject == "":
+		return fmt.Errorf("%w: no subject (sub)", domain.ErrInvalidIDToken)
+	case idt.IssuedAt.IsZero():
+		return fmt.Errorf("%w: no issue time (iat)", domain.ErrInvalidIDToken)
+	case idt.IssuedAt.After(now().Add(skew)):
+		return fmt.Errorf("%w: issued in the future (iat %s is more than %v after now; core.auth.web.clockSkew)",
+			domain.ErrInvalidIDToken, idt.IssuedAt.UTC().Format(time.RFC3339), skew)
+	}
+	return nil
 }
 
 // NewIDToken converts a verified go-oidc token into the domain's.

@@ -53,6 +53,11 @@ func TestIDTokenVerification(t *testing.T) {
 		{name: "expired", alg: "ES256", claim: func(c map[string]any) { c["exp"] = now.Add(-time.Minute).Unix() }, want: domain.ErrInvalidIDToken},
 		{name: "several audiences without azp", alg: "RS256", claim: func(c map[string]any) { c["aud"] = []string{"client", "api"} }, want: domain.ErrInvalidIDToken},
 		{name: "azp of another client", alg: "RS256", claim: func(c map[string]any) { c["azp"] = "api" }, want: domain.ErrInvalidIDToken},
+		{name: "no sub", alg: "RS256", claim: func(c map[string]any) { delete(c, "sub") }, want: domain.ErrInvalidIDToken},
+		{name: "empty sub", alg: "RS256", claim: func(c map[string]any) { c["sub"] = "" }, want: domain.ErrInvalidIDToken},
+		{name: "no iat", alg: "RS256", claim: func(c map[string]any) { delete(c, "iat") }, want: domain.ErrInvalidIDToken},
+		{name: "iat beyond the clock skew", alg: "RS256", claim: func(c map[string]any) { c["iat"] = now.Add(6 * time.Minute).Unix() }, want: domain.ErrInvalidIDToken},
+		{name: "iat within the clock skew", alg: "RS256", claim: func(c map[string]any) { c["iat"] = now.Add(4 * time.Minute).Unix() }},
 		{name: "nonce missing", alg: "RS256", claim: func(c map[string]any) { delete(c, "nonce") }, want: domain.ErrNonceMismatch},
 		{name: "nonce of another login", alg: "RS256", claim: func(c map[string]any) { c["nonce"] = "m" }, want: domain.ErrNonceMismatch},
 	}
@@ -184,4 +189,46 @@ func mustQuery(t *testing.T, raw string) url.Values {
 		t.Fatal(err)
 	}
 	return u.Query()
+}
+
+// TestRefreshedIDTokenVerification: an ID token that comes with refreshed
+// tokens is verified with the rules of the login and must be about the
+// same subject.
+func TestRefreshedIDTokenVerification(t *testing.T) {
+	ts := startTokenServer(t)
+	b := tokenServerBroker(t, ts)
+	now := time.Now()
+	claims := func(change func(map[string]any)) map[string]any {
+		c := map[string]any{"iss": ts.URL, "sub": "u1", "aud": "client", "exp": now.Add(time.Hour).Unix(), "iat": now.Unix()}
+		if change != nil {
+			change(c)
+		}
+		return c
+	}
+	tests := []struct {
+		name  string
+		alg   string
+		claim func(map[string]any)
+		want  error
+	}{
+		{name: "same subject", alg: "RS256"},
+		{name: "another subject", alg: "RS256", claim: func(c map[string]any) { c["sub"] = "u2" }, want: domain.ErrInvalidIDToken},
+		{name: "no sub", alg: "RS256", claim: func(c map[string]any) { delete(c, "sub") }, want: domain.ErrInvalidIDToken},
+		{name: "no iat", alg: "RS256", claim: func(c map[string]any) { delete(c, "iat") }, want: domain.ErrInvalidIDToken},
+		{name: "iat in the future", alg: "RS256", claim: func(c map[string]any) { c["iat"] = now.Add(time.Hour).Unix() }, want: domain.ErrInvalidIDToken},
+		{name: "unknown key", alg: "RS256-stranger", want: domain.ErrInvalidIDToken},
+		{name: "another audience", alg: "RS256", claim: func(c map[string]any) { c["aud"] = "other" }, want: domain.ErrInvalidIDToken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts.respond(ts.keys.sign(t, tt.alg, claims(tt.claim), ""), nil)
+			id, err := b.Refresh(context.Background(), &domain.Identity{Broker: "test", Subject: "u1", RefreshToken: "old"})
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if tt.want == nil && (id.Subject != "u1" || id.AccessToken != "at") {
+				t.Fatalf("identity %+v", id)
+			}
+		})
+	}
 }
