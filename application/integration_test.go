@@ -298,3 +298,45 @@ func mustParse(t *testing.T, raw string) *url.URL {
 	}
 	return u
 }
+
+// TestIntegrationRefreshIdentity forces a refresh before the tokens are
+// due: concurrent calls make one call to the provider, and the session
+// holds the new tokens with the claims fetched again.
+func TestIntegrationRefreshIdentity(t *testing.T) {
+	f := newRealFixture(t, oidctest.Options{}, application.Options{Clock: time.Now}, nil)
+	s := f.login(t)
+	before, _ := f.m.Identity(context.Background(), s)
+	var wg sync.WaitGroup
+	errs := make(chan error, 10)
+	start := make(chan struct{})
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := f.m.RefreshIdentity(context.Background(), s)
+			errs <- err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, err := f.m.Identity(context.Background(), s)
+	if err != nil || after.AccessToken == before.AccessToken || after.RefreshToken == before.RefreshToken {
+		t.Fatalf("tokens not refreshed: %v", err)
+	}
+	if after.Subject != before.Subject || after.User.Email != oidctest.DefaultUser.Email || after.User.FirstName != "Alice" {
+		t.Fatalf("claims after the refresh: %+v", after.User)
+	}
+	if n := f.p.RefreshCount(); n != 1 {
+		t.Fatalf("provider saw %d refreshes, want exactly 1", n)
+	}
+	if _, err := f.m.RefreshIdentity(context.Background(), storedSession()); !errors.Is(err, domain.ErrNotLoggedIn) {
+		t.Fatalf("RefreshIdentity of an anonymous session: err = %v, want ErrNotLoggedIn", err)
+	}
+}

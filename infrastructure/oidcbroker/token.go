@@ -64,6 +64,14 @@ func (b *Broker) Refresh(ctx context.Context, identity *domain.Identity) (*domai
 	if err := b.fill(ctx, d, &next, tok, idt); err != nil {
 		return nil, fmt.Errorf("oidc broker %q: refresh: %w", b.cfg.Broker, err)
 	}
+	if idt == nil && len(b.cfg.Claims.UserInfo) > 0 {
+		// No new ID token: the claims are renewed from userinfo alone.
+		info, err := b.userInfo(ctx, d, tok, next.Subject)
+		if err != nil {
+			return nil, fmt.Errorf("oidc broker %q: refresh: %w", b.cfg.Broker, err)
+		}
+		next.User = b.cfg.Claims.User(&next.IDToken, info)
+	}
 	return &next, nil
 }
 
