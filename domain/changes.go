@@ -15,12 +15,17 @@ type Changes struct {
 	// regenerated and lived under this ID before.
 	PreviousID string
 	// New is true when the repository does not hold the session yet (a new
-	// or regenerated session): create the record under ID from All.
+	// or regenerated session): create the record under ID. For a new
+	// session (PreviousID empty) the record is All. For a regenerated one
+	// it is the record stored under PreviousID, as it is now, with Set and
+	// Deleted merged in, so that keys other requests saved since Load are
+	// kept; the old ID must stop working in the same atomic step.
 	New bool
 	// Destroy is true when the session must be deleted: delete ID, write
 	// nothing.
 	Destroy bool
-	// Set holds the keys whose encoding differs from the loaded one.
+	// Set holds the keys whose encoding differs from the loaded one (every
+	// key of a session that no repository holds yet).
 	Set map[string][]byte
 	// Deleted lists keys that were loaded and are gone now.
 	Deleted []string
@@ -63,7 +68,7 @@ func (s *Session) Changes(maxSize int) (*Changes, error) {
 		}
 		c.All[k] = b
 		c.Size += len(k) + len(b)
-		if old, ok := s.loaded[k]; c.New || !ok || !sameValue(old, b, v) {
+		if old, ok := s.loaded[k]; !s.stored || !ok || !sameValue(old, b, v) {
 			c.Set[k] = b
 		}
 	}
@@ -74,7 +79,7 @@ func (s *Session) Changes(maxSize int) (*Changes, error) {
 		}
 	}
 	for k := range s.loaded {
-		if _, ok := c.All[k]; !ok && !c.New {
+		if _, ok := c.All[k]; !ok && s.stored {
 			c.Deleted = append(c.Deleted, k)
 		}
 	}

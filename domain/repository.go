@@ -14,8 +14,11 @@ type SessionRepository interface {
 	// Save writes what changed since Load, as computed by Session.Changes:
 	// only the keys in Set and Deleted, atomically, so that concurrent saves
 	// of the same session that change different keys all persist. It
-	// refreshes the expiry, carries out Regenerate (writes All under the new
-	// ID, deletes the old one) and Destroy (deletes the record), and then
+	// refreshes the expiry, carries out Regenerate (in one atomic step: the
+	// record stored under PreviousID, as it is now, with Set and Deleted
+	// merged in, moves to the new ID and the old ID stops working, so that
+	// saves acknowledged meanwhile are kept) and Destroy (deletes the
+	// record), and then
 	// calls Session.Saved. A stored session that vanished since Load (it
 	// expired or was destroyed) yields ErrSessionNotFound and is not
 	// recreated from a partial update; the same holds for a regenerating

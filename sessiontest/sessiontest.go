@@ -86,6 +86,8 @@ func Run(t *testing.T, newRepo Factory, opts ...Option) {
 		{"ConcurrentDisjointKeys", s.testConcurrentDisjointKeys},
 		{"Regenerate", s.testRegenerate},
 		{"RegenerateNew", s.testRegenerateNew},
+		{"RegenerateKeepsConcurrentWrites", s.testRegenerateKeepsConcurrentWrites},
+		{"RegenerateRace", s.testRegenerateRace},
 		{"Destroy", s.testDestroy},
 		{"VanishedIsNotRecreated", s.testVanished},
 		{"RegenerateVanished", s.testRegenerateVanished},

@@ -40,19 +40,19 @@ func (r *Repository) apply(c *domain.Changes, expiresAt time.Time) error {
 }
 
 // next returns the values the session file is to hold after c: All for a
-// new session, else the stored values with c merged in. A stored session
-// that vanished (or a regenerated one whose old file vanished) yields
+// new session, else the stored values (of the previous ID for a
+// regenerated session) with c merged in. A stored session that vanished
+// (or a regenerated one whose old file vanished) yields
 // domain.ErrSessionNotFound.
 func (r *Repository) next(c *domain.Changes, now time.Time) (map[string][]byte, error) {
-	if c.PreviousID != "" {
-		if _, err := r.read(c.PreviousID, now); err != nil {
-			return nil, err
-		}
-	}
-	if c.New {
+	stored := c.ID
+	switch {
+	case c.PreviousID != "":
+		stored = c.PreviousID
+	case c.New:
 		return c.All, nil
 	}
-	rec, err := r.read(c.ID, now)
+	rec, err := r.read(stored, now)
 	if err != nil {
 		return nil, err
 	}

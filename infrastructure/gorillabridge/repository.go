@@ -128,13 +128,20 @@ func (r *Repository) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// create stores c.All as a new record and sets c.ID to the store's cookie.
-// A regenerated session's old record must still exist; it is deleted once
-// the new one is written.
+// create stores a new record and sets c.ID to the store's cookie: c.All
+// for a new session; for a regenerated one the old record as it is now
+// with c merged in, under the old record's lock, and the old record is
+// deleted once the new one is written.
 func (r *Repository) create(ctx context.Context, c *domain.Changes, expiresAt time.Time) error {
+	values := c.All
 	if c.PreviousID != "" {
 		defer r.locks.lock(c.PreviousID)()
-		if _, err := r.fetch(ctx, c.PreviousID); err != nil {
+		old, err := r.fetch(ctx, c.PreviousID)
+		if err != nil {
+			return err
+		}
+		values, _ = gorillaRecord(old)
+		if err := storage.Merge(values, c, r.size); err != nil {
 			return err
 		}
 	}
@@ -142,7 +149,7 @@ func (r *Repository) create(ctx context.Context, c *domain.Changes, expiresAt ti
 	if err != nil {
 		return err
 	}
-	if c.ID, err = r.write(gs, c.All, expiresAt); err != nil {
+	if c.ID, err = r.write(gs, values, expiresAt); err != nil {
 		return err
 	}
 	if c.PreviousID != "" {

@@ -19,10 +19,7 @@ func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
 		return nil
 	}
 	if c.PreviousID != "" {
-		if r.live(c.PreviousID, now) == nil {
-			return domain.ErrSessionNotFound
-		}
-		delete(r.records, c.PreviousID)
+		return r.move(c, now, expiresAt)
 	}
 	if c.New {
 		r.insert(c.ID, &record{values: maps.Clone(c.All), expiresAt: expiresAt}, now)
@@ -36,6 +33,22 @@ func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
 		return err
 	}
 	rec.expiresAt = expiresAt
+	return nil
+}
+
+// move carries out a regenerating save: the record of c.PreviousID, as it
+// is now, with c merged in, moves to c.ID; r.mu must be held for writing.
+func (r *Repository) move(c *domain.Changes, now, expiresAt time.Time) error {
+	rec := r.live(c.PreviousID, now)
+	if rec == nil {
+		return domain.ErrSessionNotFound
+	}
+	if err := storage.Merge(rec.values, c, r.opts.MaxSize); err != nil {
+		return err
+	}
+	delete(r.records, c.PreviousID)
+	rec.expiresAt = expiresAt
+	r.insert(c.ID, rec, now)
 	return nil
 }
 

@@ -9,9 +9,10 @@
 // Lua script that writes only the changed fields, refreshes the expiry,
 // checks the size limit against the merged record (keeping the size field
 // by the changes' difference, so it reads only the changed fields) and
-// refuses to recreate a session that vanished; a regenerating save adds
-// one DEL. Records without the size field, which earlier versions wrote,
-// have theirs counted once at their first limited save.
+// refuses to recreate a session that vanished; a regenerating save is one
+// script that merges and renames. Records without the size field, which
+// earlier versions wrote, have theirs counted once at their first limited
+// save.
 package redisstore
 
 import (

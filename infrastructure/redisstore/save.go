@@ -27,15 +27,14 @@ var saveScript = redis.NewScript(saveSource)
 // refuses to write when a loaded session vanished meanwhile; on the
 // server it reads only the fields it changes. Destroy is one DEL.
 //
-// A regenerating save takes two steps, the same on a standalone server
-// and in a cluster, where the old and the new key live in different
-// slots: it creates the record under the new ID first and then deletes the
-// old one. When the old record was gone already (it expired, was
-// destroyed, or a concurrent request regenerated it first), it removes
-// the new record again and returns domain.ErrSessionNotFound. When the
-// first step fails, the stored session stays as it was under its old ID;
-// the new ID reaches the visitor only when both steps succeed (a copy
-// left by a failed second step is known to nobody and expires).
+// A regenerating save is one round trip too: the regenerate script
+// merges the changes into the record as it is now (keeping what concurrent
+// requests saved since Load) and renames it to the new ID in one atomic
+// step, so the old ID stops working at the moment the new one starts. The
+// new ID lies in the old one's cluster slot (see sameSlotID). When the old
+// record was gone already (it expired, was destroyed, or a concurrent
+// request regenerated it first) nothing is written and the save yields
+// domain.ErrSessionNotFound.
 func (r *Repository) Save(ctx context.Context, s *domain.Session) error {
 	c, err := s.Changes(r.cfg.MaxSize)
 	if err != nil {
@@ -63,25 +62,6 @@ func (r *Repository) destroy(ctx context.Context, id string) error {
 		return fmt.Errorf("redis session repository: destroy: %w", err)
 	}
 	return nil
-}
-
-// regenerate creates the record under c.ID, then deletes c.PreviousID.
-func (r *Repository) regenerate(ctx context.Context, c *domain.Changes, expires time.Time) error {
-	if err := r.write(ctx, c, expires); err != nil {
-		return err
-	}
-	n, err := r.client.Del(ctx, r.key(c.PreviousID)).Result()
-	if err != nil {
-		return fmt.Errorf("redis session repository: regenerate: delete the previous ID: %w", err)
-	}
-	if n == 1 {
-		return nil
-	}
-	if err := r.client.Del(ctx, r.key(c.ID)).Err(); err != nil {
-		return fmt.Errorf("redis session repository: regenerate: the session vanished since it was loaded (%w), and removing its copy under the new ID failed: %w",
-			domain.ErrSessionNotFound, err)
-	}
-	return fmt.Errorf("redis session repository: regenerate: %w: it expired or was destroyed or regenerated since it was loaded", domain.ErrSessionNotFound)
 }
 
 // write runs the save script for c: a new record from c.All when c.New,
