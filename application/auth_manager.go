@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/sessionauth/sessionauth/domain"
@@ -43,6 +42,10 @@ type Options struct {
 	// MaxPending bounds the logins pending in one session (browser tabs);
 	// starting one more drops the oldest.
 	MaxPending int
+	// MaxUsedStates bounds how many used login states the manager
+	// remembers (for the longest state lifetime) to refuse a second
+	// callback with one; beyond it the oldest is forgotten first.
+	MaxUsedStates int
 	// RefreshLeeway: an access token is refreshed when it expires within it.
 	RefreshLeeway time.Duration
 	// ReuseWindow is how long the result of a refresh is handed to other
@@ -77,7 +80,7 @@ type AuthManager struct {
 	opts    Options
 	log     *slog.Logger
 	flights *flights
-	used    sync.Map // state → time used; single use within this process
+	used    *usedStates // single use of login states within this process
 }
 
 // NewAuthManager returns an AuthManager for brokers, keyed by broker name.
@@ -90,6 +93,9 @@ func NewAuthManager(brokers map[string]domain.IdentityProvider, opts Options) *A
 	}
 	if opts.MaxPending <= 0 {
 		opts.MaxPending = DefaultMaxPending
+	}
+	if opts.MaxUsedStates <= 0 {
+		opts.MaxUsedStates = DefaultMaxUsedStates
 	}
 	if opts.RefreshLeeway <= 0 {
 		opts.RefreshLeeway = DefaultRefreshLeeway
@@ -104,7 +110,9 @@ func NewAuthManager(brokers map[string]domain.IdentityProvider, opts Options) *A
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &AuthManager{brokers: brokers, opts: opts, log: log, flights: newFlights(opts.Clock, opts.ReuseWindow)}
+	m := &AuthManager{brokers: brokers, opts: opts, log: log, flights: newFlights(opts.Clock, opts.ReuseWindow)}
+	m.used = newUsedStates(opts.MaxUsedStates, m.longestStateLifetime())
+	return m
 }
 
 // Broker returns the broker configured under name.

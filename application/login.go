@@ -138,12 +138,11 @@ func (m *AuthManager) takePending(s *domain.Session, broker, state string) (*pen
 		return nil, fmt.Errorf("auth manager: callback of %q: %w: unknown state", broker, domain.ErrInvalidState)
 	}
 	s.Delete(loginPrefix + state)
-	m.forgetUsed()
-	if _, used := m.used.LoadOrStore(state, p.Created); used {
-		return nil, fmt.Errorf("auth manager: callback of %q: %w: state used already", broker, domain.ErrInvalidState)
-	}
 	if p.Broker != broker || m.expired(p) {
 		return nil, fmt.Errorf("auth manager: callback of %q: %w: expired or of another broker", broker, domain.ErrInvalidState)
+	}
+	if !m.used.use(state, m.opts.Clock()) {
+		return nil, fmt.Errorf("auth manager: callback of %q: %w: state used already", broker, domain.ErrInvalidState)
 	}
 	return &p, nil
 }
@@ -154,16 +153,6 @@ func (m *AuthManager) longestStateLifetime() time.Duration {
 		longest = max(longest, d)
 	}
 	return longest
-}
-
-// forgetUsed drops used states that would have expired anyway.
-func (m *AuthManager) forgetUsed() {
-	m.used.Range(func(k, v any) bool {
-		if m.opts.Clock().Sub(v.(time.Time)) > m.longestStateLifetime() {
-			m.used.Delete(k)
-		}
-		return true
-	})
 }
 
 // Logout ends the session and returns where to send the browser: the end
