@@ -26,6 +26,10 @@ import (
 // in a process of its own.
 var flamingoBuilt atomic.Bool
 
+// benchMaxAge is Flamingo's default flamingo.session.max.age, which the
+// Flamingo variants use; the repository and the middleware use it too.
+const benchMaxAge = 30 * 24 * time.Hour
+
 // benchVariant builds the handler of one way to serve a request with a
 // session on the Redis at addr, and the client whose round trips count.
 type benchVariant struct {
@@ -108,7 +112,7 @@ func flamingoOurs(b *testing.B, addr string) (http.Handler, redis.UniversalClien
 // middleware is sessionauth's SessionMiddleware without Flamingo.
 func middleware(b *testing.B, addr string) (http.Handler, redis.UniversalClient) {
 	client, repo := benchRepository(b, addr)
-	signer, err := cookiesigner.New("flamingo", []string{"bench-secret"}, time.Hour)
+	signer, err := cookiesigner.New("flamingo", []string{"bench-secret"}, benchMaxAge)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -122,7 +126,7 @@ func middleware(b *testing.B, addr string) (http.Handler, redis.UniversalClient)
 	mux.HandleFunc("/read", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, sessionauthweb.SessionFromContext(r.Context()).Try("n"))
 	})
-	opts := sessionauthweb.SessionOptions{Name: "flamingo", MaxAge: time.Hour}
+	opts := sessionauthweb.SessionOptions{Name: "flamingo", MaxAge: benchMaxAge}
 	return sessionauthweb.NewSessionMiddleware(repo, signer, opts).Handler(mux), client
 }
 
@@ -132,7 +136,7 @@ func benchRepository(b *testing.B, addr string) (redis.UniversalClient, domain.S
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = client.Close() })
-	return client, redisstore.New(client, redisstore.Options{MaxAge: time.Hour, MaxSize: 1024 * 1024})
+	return client, redisstore.New(client, redisstore.Options{MaxAge: benchMaxAge, MaxSize: 1024 * 1024})
 }
 
 // benchApplication builds the test application in mode, in this process,

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+	"time"
 	"weak"
 
 	"github.com/gorilla/sessions"
@@ -29,11 +30,13 @@ import (
 // that session, so a backend failure never replaces a visitor's session.
 //
 // Save writes only what changed since New loaded the session, key by key,
-// so concurrent requests that change different keys keep both changes. The
-// first Save of a loaded session also refreshes its expiry and re-signs the
-// cookie; later ones write, and set a cookie, only when something changed,
-// which makes Flamingo's habit of saving the whole session twice per request
-// cost one write. Keys must be strings, or Save fails without writing. A new
+// so concurrent requests that change different keys keep both changes, and
+// sets the cookie when it wrote. An unchanged session is written (to
+// refresh its expiry, with the cookie signed again) only when its expiry
+// has run down by a tenth of Options.MaxAge, and then once per request, as
+// SessionMiddleware does; so a read-only request costs no write, and
+// Flamingo's habit of saving the whole session twice per request costs one
+// write at most. Keys must be strings, or Save fails without writing. A new
 // session without values is not saved and sets no cookie. Options.MaxAge < 0
 // deletes the session and expires the cookie.
 //
@@ -151,7 +154,7 @@ func (s *Store) write(ctx context.Context, w http.ResponseWriter, gs *sessions.S
 		return fmt.Errorf("gorilla store: save: %w", err)
 	}
 	t.session.Values = values
-	if !t.session.Modified() && (t.session.IsNew() || t.saved) {
+	if !t.session.Modified() && (t.session.IsNew() || t.saved || !s.refreshDue(t.session)) {
 		return nil
 	}
 	if err := s.repo.Save(ctx, t.session); err != nil {
@@ -159,6 +162,13 @@ func (s *Store) write(ctx context.Context, w http.ResponseWriter, gs *sessions.S
 	}
 	t.saved = true
 	return s.setCookie(w, gs, t.session)
+}
+
+// refreshDue reports whether the expiry of ds has run down by a tenth of
+// the cookie's Max-Age, or the store has no Max-Age to tell.
+func (s *Store) refreshDue(ds *domain.Session) bool {
+	maxAge := time.Duration(s.opts.MaxAge) * time.Second
+	return maxAge <= 0 || time.Until(ds.ExpiresAt()) < maxAge*9/10
 }
 
 // destroy deletes the stored session, expires the cookie and leaves gs a
