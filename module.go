@@ -31,7 +31,9 @@ type CustomSessionBackend interface {
 // SessionModule binds domain.SessionRepository (built by the BackendFactory
 // that flamingo.session.backend names), domain.CookieSigner,
 // *web.SessionMiddleware, *gorillabridge.Store (the repository as a gorilla
-// sessions.Store, for code that speaks gorilla) and, for the built-in
+// sessions.Store, for code that speaks gorilla; with
+// flamingo.session.migrate.from it takes over the sessions of Flamingo's
+// own Redis or file backend, see legacysession) and, for the built-in
 // backends unless flamingo.session.healthcheck is false, a
 // healthcheck.Status under "session". Every line it writes goes to the
 // bound *slog.Logger (injector.Bind(new(slog.Logger)).ToInstance(logger)),
@@ -72,11 +74,16 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 		opts.Logger = orDefault(b.Logger)
 		return web.NewSessionMiddleware(repo, signer, opts)
 	}))
+	migrate := &migration{settings: s}
 	scoped(injector.Bind(new(gorillabridge.Store)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner) *gorillabridge.Store {
-		return gorillabridge.NewStore(repo, signer, sessions.Options{
+		store := gorillabridge.NewStore(repo, signer, sessions.Options{
 			Path: s.Cookie.Path, Domain: s.Cookie.Domain, MaxAge: int(s.MaxAge / time.Second), Secure: s.Cookie.Secure,
 			HttpOnly: true, SameSite: s.Cookie.SameSite,
 		})
+		if m := migrate.of(repo); m != nil {
+			store.MigrateFrom(m)
+		}
+		return store
 	}))
 }
 

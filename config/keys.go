@@ -86,6 +86,13 @@ var Keys = []Key{
 	{Name: "flamingo.session.saveMode", Kind: String, Default: "", Section: sectionSession,
 		Doc: "Flamingo's own save mode (`Always`, `OnRead`, `OnWrite`); read by Flamingo, ignored by sessionauth, which always writes only what changed",
 		CUE: `string`},
+	{Name: "flamingo.session.migrate.from", Kind: String, Default: "", Oneof: []string{"", "redis", "file"}, Section: sectionSession,
+		Doc:  "move the sessions of Flamingo's own `redis` or `file` backend into this one as their visitors come back (see flamingo.md); empty: off",
+		Want: `redis (Flamingo's own Redis backend, at the flamingo.session.redis.* keys), file (its file backend), or "" for none`},
+	{Name: "flamingo.session.migrate.keyPrefix", Kind: String, Default: "", Section: sectionSession,
+		Doc: "key prefix of the old Redis records; empty: `flamingo.session.redis.keyPrefix` when set, else Flamingo's `session:`", CUE: "string"},
+	{Name: "flamingo.session.migrate.file", Kind: String, Default: "", Section: sectionSession,
+		Doc: "directory of the old session files; empty: `flamingo.session.file`"},
 
 	{Name: "flamingo.session.redis.url", Kind: String, Default: "", Aliases: []string{"session.redis.url"}, Secret: true, Section: sectionRedis,
 		Doc: "`redis://[user:password@]host:port/db` or `rediss://…` (TLS); its parts win over the keys below"},

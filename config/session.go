@@ -20,6 +20,14 @@ type Session struct {
 	Continue    bool          // failureMode continue: serve a fresh, unsaved session when the backend is down
 	MaxSessions int           // cap of the memory backend; 0 = no cap
 	Redis       Redis         // the Redis backend
+	Migrate     Migrate       // the sessions of Flamingo's own backend to move over
+}
+
+// Migrate holds the keys of the migration from Flamingo's own backend.
+type Migrate struct {
+	From      string // "redis", "file", or "" for none
+	KeyPrefix string // key prefix of the old Redis records, defaults applied
+	File      string // directory of the old session files, defaults applied
 }
 
 // Cookie holds the session cookie's attributes.
@@ -71,7 +79,25 @@ func ReadSession(v Values) (Session, *Problems) {
 		ps.Add("flamingo.session.file", s.File, "the file backend needs a directory; write one such as /var/lib/myapp/sessions")
 	}
 	s.Redis = readRedis(r)
+	s.Migrate = readMigrate(r, s)
 	return s, ps
+}
+
+// readMigrate reads the migration keys; the old store's keys default to
+// the ones Flamingo read.
+func readMigrate(r reader, s Session) Migrate {
+	m := Migrate{From: r.str("flamingo.session.migrate.from"), KeyPrefix: r.str("flamingo.session.migrate.keyPrefix"),
+		File: r.str("flamingo.session.migrate.file")}
+	if m.KeyPrefix == "" {
+		m.KeyPrefix = strings.TrimSpace(s.Redis.KeyPrefix)
+	}
+	if m.KeyPrefix == "" {
+		m.KeyPrefix = "session:"
+	}
+	if m.File == "" {
+		m.File = s.File
+	}
+	return m
 }
 
 func secrets(r reader) (string, []string) {

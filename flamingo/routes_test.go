@@ -43,6 +43,7 @@ func (routes) Routes(registry *web.RouterRegistry) {
 		sort.Strings(keys)
 		return text(strings.Join(keys, " "))
 	})
+	cartRoutes(registry)
 }
 
 func text(s string) web.Result {

@@ -43,9 +43,10 @@ import (
 // A Store is safe for concurrent use; a single sessions.Session is
 // not, as with every gorilla store.
 type Store struct {
-	repo   domain.SessionRepository
-	signer domain.CookieSigner
-	opts   sessions.Options
+	repo     domain.SessionRepository
+	signer   domain.CookieSigner
+	opts     sessions.Options
+	migrator domain.SessionMigrator // sessions of the store used before; nil: none
 
 	// tracked remembers, for each gorilla session New made, the domain
 	// session it was loaded as, so that Save can tell what changed. It is
@@ -115,11 +116,11 @@ func (s *Store) load(r *http.Request, name string) (*domain.Session, string, err
 	}
 	id, err := s.signer.Verify(cookie.Value)
 	if err != nil {
-		return domain.NewSession(), "", nil
+		return s.migrate(r, cookie.Value)
 	}
 	ds, err := s.repo.Load(r.Context(), id)
 	if errors.Is(err, domain.ErrSessionNotFound) {
-		return domain.NewSession(), "", nil
+		return s.migrate(r, cookie.Value)
 	}
 	if err != nil {
 		return domain.NewSession(), "", err

@@ -1,0 +1,152 @@
+package legacysession_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sessionauth/sessionauth/infrastructure/legacysession"
+	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
+	"github.com/sessionauth/sessionauth/internal/redistest"
+)
+
+const secret = "flamingo-test-secret"
+
+// legacyStore is one of Flamingo's backends with a visitor's session in it.
+type legacyStore struct {
+	source legacysession.Source
+	cookie string
+	put    func(encoded []byte) string // another visitor's gob-encoded Values; the cookie
+	left   func(t *testing.T) int      // records and claims left in the old store
+}
+
+func redisStore(t *testing.T) legacyStore {
+	rdb := redistest.Standalone(t).Client(t)
+	return legacyStore{
+		source: legacysession.Redis(rdb, "session:", 1<<20),
+		cookie: putRedisSession(t, rdb, legacyValues()),
+		put:    func(b []byte) string { return putRedisRaw(t, rdb, b) },
+		left: func(t *testing.T) int {
+			keys, err := rdb.Keys(context.Background(), "*").Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(keys)
+		},
+	}
+}
+
+func fileStore(t *testing.T) legacyStore {
+	dir := t.TempDir()
+	return legacyStore{
+		source: legacysession.File(legacysession.FileOptions{Dir: dir, Secrets: []string{"new-secret", secret}, MaxAge: 24 * time.Hour, MaxSize: 1 << 20}),
+		cookie: putFileSession(t, dir, secret, legacyValues()),
+		put:    func(b []byte) string { return putFileRaw(t, dir, secret, b) },
+		left: func(t *testing.T) int {
+			files, err := filepath.Glob(filepath.Join(dir, "session_*"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(files)
+		},
+	}
+}
+
+var stores = map[string]func(*testing.T) legacyStore{"redis": redisStore, "file": fileStore}
+
+// TestMigrateOnce: 20 parallel requests with one old cookie all get the old
+// session's values under one new ID; exactly one session is made, the old
+// record is gone, core/auth's login and non-string keys are left out.
+func TestMigrateOnce(t *testing.T) {
+	for name, storeOf := range stores {
+		t.Run(name, func(t *testing.T) {
+			st := storeOf(t)
+			repo := memorystore.New(memorystore.Options{})
+			m := legacysession.New(repo, st.source, legacysession.Options{Key: []byte(secret)})
+			ids := make(chan string, 20)
+			var wg sync.WaitGroup
+			for range 20 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					s, err := m.Migrate(context.Background(), st.cookie)
+					if err != nil || s == nil {
+						t.Errorf("Migrate: %v, %v; want the old session", s, err)
+						return
+					}
+					if s.IsNew() || s.Try("n") != 2 || len(s.Try("cart").(cart).Items) != 1 || s.Try("core.auth.oidc.main.sessiondata") != nil {
+						t.Errorf("migrated session %v (new %v), want n=2, the cart and no core/auth login", s.Values, s.IsNew())
+					}
+					ids <- s.ID()
+				}()
+			}
+			wg.Wait()
+			close(ids)
+			seen := map[string]bool{}
+			for id := range ids {
+				seen[id] = true
+			}
+			if len(seen) != 1 {
+				t.Fatalf("20 parallel migrations made %d session IDs, want 1", len(seen))
+			}
+			if n := st.left(t); n != 0 {
+				t.Fatalf("%d old records or claims left, want none", n)
+			}
+		})
+	}
+}
+
+// TestMigrateRefuses: values that are no cookie of the old store, forged
+// or tampered ones, and unknown sessions give no session and no error.
+func TestMigrateRefuses(t *testing.T) {
+	for name, storeOf := range stores {
+		t.Run(name, func(t *testing.T) {
+			st := storeOf(t)
+			m := legacysession.New(memorystore.New(memorystore.Options{}), st.source, legacysession.Options{Key: []byte(secret)})
+			forged := putFileSession(t, t.TempDir(), "another secret", legacyValues())
+			tampered := st.cookie[:len(st.cookie)-2] + strings.ToUpper(st.cookie[len(st.cookie)-2:])
+			if tampered == st.cookie {
+				tampered = st.cookie[:len(st.cookie)-1] + "A"
+			}
+			for _, cookie := range []string{"", "x", "../../etc/passwd", strings.Repeat("A", 103), forged, tampered, strings.Repeat("A", 5000)} {
+				s, err := m.Migrate(context.Background(), cookie)
+				if s != nil || err != nil {
+					t.Errorf("Migrate(%.20q…) = %v, %v; want nothing", cookie, s, err)
+				}
+			}
+			if n := st.left(t); n != 1 {
+				t.Fatalf("%d old records left, want the visitor's 1 untouched", n)
+			}
+		})
+	}
+}
+
+// TestMigrateUnregisteredType: a session holding a value whose type the
+// new application does not register stays in the old store, the visitor
+// gets a new session, and the log names the fix.
+func TestMigrateUnregisteredType(t *testing.T) {
+	for name, storeOf := range stores {
+		t.Run(name, func(t *testing.T) {
+			st := storeOf(t)
+			cookie := st.put(unregisteredGob(t))
+			var log bytes.Buffer
+			m := legacysession.New(memorystore.New(memorystore.Options{}), st.source,
+				legacysession.Options{Key: []byte(secret), Logger: slog.New(slog.NewTextHandler(&log, nil))})
+			s, err := m.Migrate(context.Background(), cookie)
+			if s != nil || err != nil {
+				t.Fatalf("Migrate = %v, %v; want nothing", s, err)
+			}
+			if !strings.Contains(log.String(), "gob.Register") || strings.Contains(log.String(), cookie) {
+				t.Fatalf("log %q: want the fix named and no cookie", log.String())
+			}
+			if n := st.left(t); n != 2 {
+				t.Fatalf("%d old records left, want both untouched", n)
+			}
+		})
+	}
+}
