@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/gorilla/sessions"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
@@ -44,12 +45,15 @@ func fileBackend(s config.Session) (domain.SessionRepository, error) {
 	return filestore.New(filestore.Options{Dir: s.File, MaxAge: s.MaxAge, MaxSize: s.MaxSize})
 }
 
-// redisBackend builds the Redis client and checks that Redis answers, so
-// that a wrong address stops start-up instead of the first request.
-// go-redis's own log lines go to log.
-func redisBackend(log *slog.Logger) BackendFactory {
+// redisBackend builds the Redis client, or takes the bound one, and checks
+// that Redis answers, so that a wrong address stops start-up instead of
+// the first request. go-redis's own log lines go to log.
+func redisBackend(log *slog.Logger, bound redis.UniversalClient) BackendFactory {
 	return func(s config.Session) (domain.SessionRepository, error) {
 		redisstore.SetGoRedisLogger(log)
+		if bound != nil {
+			return boundRedisRepository(bound, s)
+		}
 		return newRedisRepository(s)
 	}
 }
@@ -61,6 +65,9 @@ func newRedisRepository(s config.Session) (domain.SessionRepository, error) {
 		IdleConnections: r.IdleConnections, TLS: r.TLS, TLSCAFile: r.TLSCAFile, TLSServerName: r.TLSServerName,
 		ClusterMode: r.ClusterMode, Timeout: r.Timeout,
 		PoolSize: r.PoolSize, MinIdleConnections: r.PoolMinIdle, PoolTimeout: r.PoolTimeout,
+		Sentinel: redisstore.SentinelOptions{
+			Master: r.Sentinel.Master, Addresses: r.Sentinel.Addresses, Username: r.Sentinel.Username, Password: r.Sentinel.Password,
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -72,6 +79,9 @@ func newRedisRepository(s config.Session) (domain.SessionRepository, error) {
 		key, value := "flamingo.session.redis.host", fmt.Sprintf("%q", r.Host)
 		if r.URL != "" {
 			key, value = "flamingo.session.redis.url", config.Show("flamingo.session.redis.url", r.URL)
+		}
+		if r.Sentinel.Master != "" {
+			key, value = "flamingo.session.redis.sentinel.addresses", fmt.Sprintf("%q (master %q)", r.Sentinel.Addresses, r.Sentinel.Master)
 		}
 		return nil, fmt.Errorf("config key %s = %s: Redis does not answer within %v (flamingo.session.redis.timeout): %v; "+
 			"check the address, credentials and TLS settings, and that Redis is running", key, value, r.Timeout, err)

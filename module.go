@@ -35,7 +35,8 @@ type CustomSessionBackend interface {
 // flamingo.session.migrate.from it takes over the sessions of Flamingo's
 // own Redis or file backend, see legacysession) and, for the built-in
 // backends unless flamingo.session.healthcheck is false, a
-// healthcheck.Status under "session". Every line it writes goes to the
+// healthcheck.Status under "session". The redis backend uses a bound
+// redis.UniversalClient when there is one (see redisClientBinding). Every line it writes goes to the
 // bound *slog.Logger (injector.Bind(new(slog.Logger)).ToInstance(logger)),
 // slog.Default() without one. Load ConfigModule before it (or run
 // inside Flamingo) for its configuration.
@@ -54,7 +55,9 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 
 	injector.BindMap(new(BackendFactory), "memory").ToInstance(BackendFactory(memoryBackend))
 	injector.BindMap(new(BackendFactory), "file").ToInstance(BackendFactory(fileBackend))
-	injector.BindMap(new(BackendFactory), "redis").ToProvider(func(b *loggerBinding) BackendFactory { return redisBackend(orDefault(b.Logger)) })
+	injector.BindMap(new(BackendFactory), "redis").ToProvider(func(b *loggerBinding, c *redisClientBinding) BackendFactory {
+		return redisBackend(orDefault(b.Logger), c.Client)
+	})
 	injector.BindMap(new(BackendFactory), "custom").ToProvider(func(c *customStore) BackendFactory { return customBackend(c.Store) })
 
 	scoped(injector.Bind(new(domain.CookieSigner)).ToProvider(parts.cookieSigner))

@@ -49,6 +49,13 @@ type Redis struct {
 	KeyPrefix                     string
 	PoolSize, PoolMinIdle         int           // pool.size, pool.minIdle
 	PoolTimeout                   time.Duration // pool.timeout
+	Sentinel                      RedisSentinel
+}
+
+// RedisSentinel holds the keys of Redis Sentinel; Master empty means no
+// Sentinel.
+type RedisSentinel struct {
+	Master, Addresses, Username, Password string
 }
 
 // ReadSession checks the session keys of v and converts them. Every
@@ -121,6 +128,10 @@ func readRedis(r reader) Redis {
 		PoolSize:    int(r.number("flamingo.session.redis.pool.size")),
 		PoolMinIdle: int(r.number("flamingo.session.redis.pool.minIdle")),
 		PoolTimeout: r.duration("flamingo.session.redis.pool.timeout"),
+		Sentinel: RedisSentinel{
+			Master: r.str("flamingo.session.redis.sentinel.master"), Addresses: r.str("flamingo.session.redis.sentinel.addresses"),
+			Username: r.str("flamingo.session.redis.sentinel.username"), Password: r.str("flamingo.session.redis.sentinel.password"),
+		},
 	}
 }
 

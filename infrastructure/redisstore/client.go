@@ -64,10 +64,14 @@ type ClientOptions struct {
 	// retried, so each step fails after at most Timeout, and no command
 	// runs twice.
 	Timeout time.Duration
+	// Sentinel, when its Master is set, finds the master through Redis
+	// Sentinel and follows its failovers; Host is then ignored.
+	Sentinel SentinelOptions
 }
 
-// NewClient returns a *redis.Client, or a *redis.ClusterClient in cluster
-// mode, for opts, without connecting. Invalid options yield an error that
+// NewClient returns a *redis.Client, a *redis.ClusterClient in cluster
+// mode, or a failover *redis.Client with Sentinel, for opts, without
+// connecting. Invalid options yield an error that
 // names the configuration key, the value and the fix; passwords are shown
 // as "xxxxx".
 func NewClient(opts ClientOptions) (redis.UniversalClient, error) {
@@ -81,6 +85,9 @@ func NewClient(opts ClientOptions) (redis.UniversalClient, error) {
 	tlsConfig, err := opts.tlsConfig(ep)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Sentinel.Master != "" {
+		return opts.failoverClient(ep, tlsConfig)
 	}
 	if opts.ClusterMode {
 		return redis.NewClusterClient(opts.clusterOptions(ep, tlsConfig)), nil

@@ -33,6 +33,9 @@ func (opts ClientOptions) endpoint() (endpoint, error) {
 		host = u.Host
 		ep.applyURL(u, db)
 	}
+	if opts.Sentinel.Master != "" {
+		return ep, nil // the Sentinels name the master
+	}
 	addrs, err := splitHosts(host, opts.ClusterMode)
 	if err != nil {
 		return ep, err

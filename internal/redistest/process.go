@@ -28,6 +28,7 @@ const startAttempts = 3
 // process is one redis-server process.
 type process struct {
 	addr, dir, log string
+	args           []string // after the configuration file, e.g. --sentinel
 	cmd            *exec.Cmd
 	exited         chan struct{}
 }
@@ -97,7 +98,7 @@ func (p *process) start(bin string, conf func(port int) string) error {
 		return err
 	}
 	defer out.Close()
-	p.cmd = exec.Command(bin, file)
+	p.cmd = exec.Command(bin, append([]string{file}, p.args...)...)
 	p.cmd.Dir, p.cmd.Stdout, p.cmd.Stderr = p.dir, out, out
 	if err := p.cmd.Start(); err != nil {
 		return err
