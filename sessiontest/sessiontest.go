@@ -94,6 +94,7 @@ func Run(t *testing.T, newRepo Factory, opts ...Option) {
 		{"SizeLimit", s.testSizeLimit},
 		{"NotEncodable", s.testNotEncodable},
 		{"Garbage", s.testGarbage},
+		{"Index", s.testIndex},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, tc.run)

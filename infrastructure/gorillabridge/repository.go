@@ -22,6 +22,10 @@ type Options struct {
 	// limit of ours. The store may have its own: FilesystemStore refuses
 	// records longer than 4096 encoded bytes unless its MaxLength is raised.
 	MaxSize int
+	// Index keeps the index of a user's sessions (domain.SessionIndex),
+	// which a gorilla store cannot; nil keeps it in the memory of this
+	// process, which is right for one instance only.
+	Index domain.SessionIndex
 }
 
 // gorillaExpiresKey is the gorilla session value holding the expiry of a
@@ -67,6 +71,7 @@ type Repository struct {
 	maxAge time.Duration
 	size   int
 	locks  gorillaLocks
+	index  domain.SessionIndex // see index.go
 }
 
 var _ domain.SessionRepository = (*Repository)(nil)
@@ -76,7 +81,10 @@ func NewRepository(store sessions.Store, opts Options) *Repository {
 	if opts.Name == "" {
 		opts.Name = "sessionauth"
 	}
-	return &Repository{store: store, name: opts.Name, maxAge: storage.Lifetime(opts.MaxAge), size: opts.MaxSize}
+	if opts.Index == nil {
+		opts.Index = new(memoryIndex)
+	}
+	return &Repository{store: store, name: opts.Name, maxAge: storage.Lifetime(opts.MaxAge), size: opts.MaxSize, index: opts.Index}
 }
 
 // Load returns the session stored under id. An unknown or expired id, one

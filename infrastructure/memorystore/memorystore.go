@@ -47,6 +47,8 @@ type Repository struct {
 
 	mu      sync.RWMutex
 	records map[string]*record
+
+	index storage.MemoryIndex // see index.go
 }
 
 // record is one stored session. The byte slices are never changed in

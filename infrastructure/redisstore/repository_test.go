@@ -33,7 +33,7 @@ func TestRepositoryTLSByURL(t *testing.T) {
 func TestRepositoryACLUserByURL(t *testing.T) {
 	t.Parallel()
 	// The rights docs/backends.md gives for the session user, no more.
-	srv := redistest.ACL(t, "app", "app-secret", "~sess:*", "+@hash", "+@keyspace", "+@scripting", "+ping", "+select")
+	srv := redistest.ACL(t, "app", "app-secret", "~sess:*", "+@hash", "+@sortedset", "+@keyspace", "+@scripting", "+ping", "+select")
 	client := newClient(t, redisstore.ClientOptions{URL: srv.URL("app", "app-secret", 2)})
 	admin := redis.NewClient(&redis.Options{Addr: srv.Addr, Password: srv.Password, DB: 2})
 	defer admin.Close()
