@@ -24,8 +24,9 @@ const maxCookieValue = 1024
 // so cookies signed before a new secret was put first stay valid until they
 // expire. A Signer is safe for concurrent use.
 type Signer struct {
-	name   string
-	codecs []*securecookie.SecureCookie
+	name     string
+	codec    *securecookie.SecureCookie // signs, with the first secret
+	verifier *verifier                  // verifies, with every secret
 }
 
 var _ domain.CookieSigner = (*Signer)(nil)
@@ -44,17 +45,19 @@ func New(name string, secrets []string, maxAge time.Duration) (*Signer, error) {
 		return nil, fmt.Errorf("secure cookie signer: max age %v is less than a second (flamingo.session.max.age)", maxAge)
 	}
 	seconds := int((maxAge + time.Second - 1) / time.Second)
-	s := &Signer{name: name, codecs: make([]*securecookie.SecureCookie, len(secrets))}
 	for i, secret := range secrets {
 		if secret == "" {
 			return nil, fmt.Errorf("secure cookie signer: secret %d of %d is empty (flamingo.session.secret, flamingo.session.previousSecrets)", i+1, len(secrets))
 		}
-		s.codecs[i] = securecookie.New([]byte(secret), nil).
+	}
+	return &Signer{
+		name: name,
+		codec: securecookie.New([]byte(secrets[0]), nil).
 			MaxAge(seconds).
 			MaxLength(maxCookieValue).
-			SetSerializer(securecookie.NopEncoder{})
-	}
-	return s, nil
+			SetSerializer(securecookie.NopEncoder{}),
+		verifier: newVerifier(name, secrets, int64(seconds)),
+	}, nil
 }
 
 // Sign returns the cookie value carrying id, signed with the first secret.
@@ -63,7 +66,7 @@ func (s *Signer) Sign(id string) (string, error) {
 	if id == "" {
 		return "", errors.New("secure cookie signer: sign: empty session ID")
 	}
-	value, err := s.codecs[0].Encode(s.name, []byte(id))
+	value, err := s.codec.Encode(s.name, []byte(id))
 	if err != nil {
 		return "", fmt.Errorf("secure cookie signer: sign: %w", err)
 	}
@@ -79,21 +82,11 @@ func (s *Signer) Verify(value string) (string, error) {
 	if len(value) > maxCookieValue || !canonicalBase64URL(value) {
 		return "", fmt.Errorf("secure cookie signer: verify: %w: not a signed value", domain.ErrInvalidCookie)
 	}
-	var id []byte
-	var err error
-	for _, codec := range s.codecs {
-		err = codec.Decode(s.name, value, &id)
-		if err == nil && len(id) > 0 {
-			return string(id), nil
-		}
-		if err == nil {
-			err = errors.New("empty session ID")
-		}
-		if !errors.Is(err, securecookie.ErrMacInvalid) {
-			break // the signature matched (or the value is garbage): other secrets cannot help
-		}
+	id, err := s.verifier.verify(value)
+	if err != nil {
+		return "", fmt.Errorf("secure cookie signer: verify: %w: %v", domain.ErrInvalidCookie, err)
 	}
-	return "", fmt.Errorf("secure cookie signer: verify: %w: %v", domain.ErrInvalidCookie, err)
+	return id, nil
 }
 
 // canonicalBase64URL reports whether v is padded URL-safe base64 exactly as
