@@ -11,7 +11,7 @@ import (
 // session of the repository, so that visitors keep the sessions of the
 // store the application used before (see domain.SessionMigrator). The
 // migrated session comes back as a stored one under its new ID; the first
-// Save sets its cookie. Call MigrateFrom before the store serves requests.
+// Save sets its cookie, changed or not. Call MigrateFrom before the store serves requests.
 func (s *Store) MigrateFrom(m domain.SessionMigrator) *Store {
 	s.migrator = m
 	return s
@@ -32,4 +32,12 @@ func (s *Store) migrate(r *http.Request, cookie string) (*domain.Session, string
 		return domain.NewSession(), "", fmt.Errorf("migrate: %w", err)
 	}
 	return ds, value, nil
+}
+
+// migrated reports whether New loaded the session under another cookie
+// value than the request's: it came from a migration, and the browser
+// still holds the old store's cookie.
+func migrated(r *http.Request, name, cookie string) bool {
+	c, err := r.Cookie(name)
+	return err != nil || c.Value != cookie
 }

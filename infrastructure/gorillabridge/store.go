@@ -65,6 +65,8 @@ type gorillaTracked struct {
 	session *domain.Session
 	saved   bool  // a Save of this gorilla session wrote to the repository
 	loadErr error // the repository failed in New: nothing may be saved
+
+	cookieDue bool // migrated in New: the first Save sets the new cookie
 }
 
 var _ sessions.Store = (*Store)(nil)
@@ -100,6 +102,7 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	}
 	if !ds.IsNew() {
 		gs.ID, gs.IsNew = cookie, false
+		t.cookieDue = migrated(r, name, cookie)
 		for k, v := range ds.Values {
 			gs.Values[k] = v
 		}
@@ -155,13 +158,17 @@ func (s *Store) write(ctx context.Context, w http.ResponseWriter, gs *sessions.S
 		return fmt.Errorf("gorilla store: save: %w", err)
 	}
 	t.session.Values = values
+	if !t.session.Modified() && t.cookieDue {
+		t.cookieDue = false
+		return s.setCookie(w, gs, t.session)
+	}
 	if !t.session.Modified() && (t.session.IsNew() || t.saved || !s.refreshDue(t.session)) {
 		return nil
 	}
 	if err := s.repo.Save(ctx, t.session); err != nil {
 		return fmt.Errorf("gorilla store: save: %w", err)
 	}
-	t.saved = true
+	t.saved, t.cookieDue = true, false
 	return s.setCookie(w, gs, t.session)
 }
 
