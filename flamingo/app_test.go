@@ -63,7 +63,10 @@ func applicationModules(mode string) []dingo.Module {
 		return []dingo.Module{new(sessionauthflamingo.Module), new(fl.SessionModule), new(healthcheck.Module)}
 	case login:
 		return []dingo.Module{new(sessionauthflamingo.AuthModule), new(fl.SessionModule), new(healthcheck.Module),
-			dingo.ModuleFunc(func(injector *dingo.Injector) { web.BindRoutes(injector, new(seedsRoutes)) })}
+			dingo.ModuleFunc(func(injector *dingo.Injector) {
+				web.BindRoutes(injector, new(seedsRoutes))
+				injector.BindMulti(new(web.Filter)).To(keysFilter{})
+			})}
 	case modules:
 		return []dingo.Module{new(sessionauthflamingo.ConfigModule), new(sessionauth.AuthModule), new(fl.SessionModule), new(healthcheck.Module),
 			dingo.ModuleFunc(func(injector *dingo.Injector) { web.BindRoutes(injector, new(healthRoutes)) })}

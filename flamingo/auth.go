@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -94,13 +95,19 @@ func (r *authRoutes) Routes(registry *web.RouterRegistry) {
 }
 
 // serve runs h inside the Flamingo action, with sessionauth's view of the
-// session in the request context, so that what h changes in the session is
-// saved with it; h's answer is replayed as the action's result.
+// session in the request context, and copies what h changed (a login, a
+// logout) to Flamingo's session as soon as h returns, so that the rest of
+// the request (filters, templates) sees it in r.Session(); h's answer is
+// replayed as the action's result.
 func serve(h http.Handler) web.Action {
 	return func(ctx context.Context, req *web.Request) web.Result {
-		ctx = sessionauthweb.ContextWithSession(ctx, Session(ctx))
+		v := viewOf(ctx)
 		w := &answer{header: make(http.Header), status: http.StatusOK}
-		h.ServeHTTP(w, req.Request().WithContext(ctx))
+		h.ServeHTTP(w, req.Request().WithContext(sessionauthweb.ContextWithSession(ctx, v.session())))
+		if err := v.sync(); err != nil {
+			slog.ErrorContext(ctx, "sessionauth flamingo: session not saved", "path", req.Request().URL.Path, "error", err)
+			return &web.Response{Status: http.StatusInternalServerError, Body: strings.NewReader("the session could not be saved\n")}
+		}
 		return &web.Response{Status: uint(w.status), Header: w.header, Body: bytes.NewReader(w.body.Bytes())}
 	}
 }
