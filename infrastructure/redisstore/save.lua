@@ -19,51 +19,32 @@
 -- was left behind by a writer that does not keep it (an older version,
 -- or an update without a limit, which writes "-"); it is counted afresh
 -- from the whole hash, once, and kept from then on.
+--
+-- The fields are written from ARGV itself (ARGV[2..5] become "m", the
+-- expiry, "s" and the size), in chunks that unpack can take.
 local key, ttl, expiry = KEYS[1], ARGV[2], ARGV[3]
 local limit, n = tonumber(ARGV[4]), tonumber(ARGV[5])
-local first_set, first_del = 6, 6 + 2 * n
+local first_set, first_del, last = 6, 6 + 2 * n, #ARGV
 local chunk = 4000 -- even, and within what unpack takes
 
--- call runs cmd on key with the arguments in list (field/value pairs
--- stay together), in chunks; it returns the joined replies, or nil when
--- the key is not a hash.
-local function call(cmd, list)
-  local out = {}
-  for i = 1, #list, chunk do
-    local r = redis.pcall(cmd, key, unpack(list, i, math.min(i + chunk - 1, #list)))
-    if type(r) == 'table' and r.err then
-      if string.find(r.err, 'WRONGTYPE', 1, true) then return nil end
-      return error(r.err)
-    end
-    if type(r) == 'table' then
-      for _, v in ipairs(r) do out[#out + 1] = v end
-    end
-  end
-  return out
+-- is_wrongtype tells a reply that says the key is not a hash; other
+-- errors are raised.
+local function is_wrongtype(reply)
+  if type(reply) ~= 'table' or not reply.err then return false end
+  if string.find(reply.err, 'WRONGTYPE', 1, true) then return true end
+  return error(reply.err)
 end
 
-local function length(field, value)
-  if not value then return 0 end
-  return #field - 2 + #value
-end
-
--- counted is the size of the v: fields of the whole hash.
-local function counted()
-  local flat, size = redis.call('HGETALL', key), 0
-  for i = 1, #flat, 2 do
-    if string.sub(flat[i], 1, 2) == 'v:' then size = size + length(flat[i], flat[i + 1]) end
-  end
-  return size
-end
-
--- write sets m, s (as unknown without size) and the changed fields,
--- deletes the deleted ones and, unless expired already, refreshes the TTL.
+-- write sets m, s and the changed fields, deletes the deleted ones and,
+-- unless expired already, refreshes the TTL; 0 when the key is not a hash.
 local function write(size, expired)
-  local set, del = {'m', expiry, 's', size and (size .. ':' .. expiry) or '-'}, {}
-  for i = first_set, first_del - 1 do set[#set + 1] = ARGV[i] end
-  for i = first_del, #ARGV do del[#del + 1] = ARGV[i] end
-  if not call('HSET', set) then return 0 end
-  if #del > 0 then call('HDEL', del) end
+  ARGV[2], ARGV[3], ARGV[4], ARGV[5] = 'm', expiry, 's', size and (size .. ':' .. expiry) or '-'
+  for i = 2, first_del - 1, chunk do
+    if is_wrongtype(redis.pcall('HSET', key, unpack(ARGV, i, math.min(i + chunk - 1, first_del - 1)))) then return 0 end
+  end
+  for i = first_del, last, chunk do
+    redis.call('HDEL', key, unpack(ARGV, i, math.min(i + chunk - 1, last)))
+  end
   if not expired then redis.call('PEXPIRE', key, ttl) end
   return 1
 end
@@ -71,7 +52,7 @@ end
 if ARGV[1] == 'create' then
   redis.call('DEL', key)
   local size = 0
-  for i = first_set, first_del - 1, 2 do size = size + length(ARGV[i], ARGV[i + 1]) end
+  for i = first_set, first_del - 1, 2 do size = size + #ARGV[i] - 2 + #ARGV[i + 1] end
   return write(size)
 end
 
@@ -84,19 +65,32 @@ end
 -- One read of the meta and size fields and of the changed fields only.
 local fields = {'m', 's'}
 for i = first_set, first_del - 1, 2 do fields[#fields + 1] = ARGV[i] end
-for i = first_del, #ARGV do fields[#fields + 1] = ARGV[i] end
-local got = call('HMGET', fields)
-if not got or not got[1] then return 0 end
+for i = first_del, last do fields[#fields + 1] = ARGV[i] end
+local got = {}
+for i = 1, #fields, chunk do
+  local r = redis.pcall('HMGET', key, unpack(fields, i, math.min(i + chunk - 1, #fields)))
+  if is_wrongtype(r) then return 0 end
+  if i == 1 then got = r else for _, v in ipairs(r) do got[#got + 1] = v end end
+end
+if not got[1] then return 0 end
+
 local size, stamp = string.match(got[2] or '', '^(%d+):(%d+)$')
 size = tonumber(size)
-if not size or stamp ~= got[1] then size = counted() end
+if not size or stamp ~= got[1] then
+  size = 0
+  local flat = redis.call('HGETALL', key)
+  for i = 1, #flat, 2 do
+    if string.sub(flat[i], 1, 2) == 'v:' then size = size + #flat[i] - 2 + #flat[i + 1] end
+  end
+end
 local j = 3
 for i = first_set, first_del - 1, 2 do
-  size = size - length(ARGV[i], got[j]) + length(ARGV[i], ARGV[i + 1])
+  if got[j] then size = size - (#ARGV[i] - 2 + #got[j]) end
+  size = size + #ARGV[i] - 2 + #ARGV[i + 1]
   j = j + 1
 end
-for i = first_del, #ARGV do
-  size = size - length(ARGV[i], got[j])
+for i = first_del, last do
+  if got[j] then size = size - (#ARGV[i] - 2 + #got[j]) end
   j = j + 1
 end
 if n > 0 and size > limit then return -size end
