@@ -68,6 +68,7 @@ func newRedisRepository(s config.Session) (domain.SessionRepository, error) {
 		Sentinel: redisstore.SentinelOptions{
 			Master: r.Sentinel.Master, Addresses: r.Sentinel.Addresses, Username: r.Sentinel.Username, Password: r.Sentinel.Password,
 		},
+		ClusterReloadInterval: r.ClusterReloadInterval,
 	})
 	if err != nil {
 		return nil, err
@@ -86,7 +87,8 @@ func newRedisRepository(s config.Session) (domain.SessionRepository, error) {
 		return nil, fmt.Errorf("config key %s = %s: Redis does not answer within %v (flamingo.session.redis.timeout): %v; "+
 			"check the address, credentials and TLS settings, and that Redis is running", key, value, r.Timeout, err)
 	}
-	return redisstore.New(client, redisstore.Options{KeyPrefix: r.KeyPrefix, MaxAge: s.MaxAge, MaxSize: s.MaxSize}), nil
+	return redisstore.New(client, redisstore.Options{KeyPrefix: r.KeyPrefix, MaxAge: s.MaxAge, MaxSize: s.MaxSize,
+		WaitReplicas: r.WaitReplicas, WaitTimeout: r.WaitTimeout}), nil
 }
 
 // customBackend serves a bound CustomSessionBackend's gorilla store as the

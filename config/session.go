@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -49,6 +50,9 @@ type Redis struct {
 	KeyPrefix                     string
 	PoolSize, PoolMinIdle         int           // pool.size, pool.minIdle
 	PoolTimeout                   time.Duration // pool.timeout
+	ClusterReloadInterval         time.Duration // clusterReloadInterval
+	WaitReplicas                  int           // waitReplicas; 0 = do not wait
+	WaitTimeout                   time.Duration // waitTimeout
 	Sentinel                      RedisSentinel
 }
 
@@ -117,7 +121,7 @@ func secrets(r reader) (string, []string) {
 }
 
 func readRedis(r reader) Redis {
-	return Redis{
+	red := Redis{
 		URL: r.str("flamingo.session.redis.url"), Host: r.str("flamingo.session.redis.host"),
 		Username: r.str("flamingo.session.redis.username"), Password: r.str("flamingo.session.redis.password"),
 		Database:        int(r.number("flamingo.session.redis.database")),
@@ -133,6 +137,14 @@ func readRedis(r reader) Redis {
 			Username: r.str("flamingo.session.redis.sentinel.username"), Password: r.str("flamingo.session.redis.sentinel.password"),
 		},
 	}
+	red.ClusterReloadInterval = r.duration("flamingo.session.redis.clusterReloadInterval")
+	red.WaitReplicas = int(r.number("flamingo.session.redis.waitReplicas"))
+	red.WaitTimeout = r.duration("flamingo.session.redis.waitTimeout")
+	if red.WaitReplicas > 0 && red.WaitTimeout >= red.Timeout {
+		r.ps.Add("flamingo.session.redis.waitTimeout", red.WaitTimeout.String(),
+			fmt.Sprintf("is not shorter than flamingo.session.redis.timeout (%v), which would end the wait first; write a shorter duration such as \"500ms\"", red.Timeout))
+	}
+	return red
 }
 
 func sameSite(v string) http.SameSite {

@@ -42,6 +42,11 @@ type ClientOptions struct {
 	MinIdleConnections int
 	// PoolTimeout is flamingo.session.redis.pool.timeout; see pool.go.
 	PoolTimeout time.Duration
+	// ClusterReloadInterval is flamingo.session.redis.clusterReloadInterval:
+	// in cluster mode, how often the slot map is reloaded while commands
+	// run (go-redis's ClusterStateReloadInterval); zero means 10 seconds.
+	// A failed node reloads it at once as well (see failover.go).
+	ClusterReloadInterval time.Duration
 	// TLS is flamingo.session.redis.tls; a rediss:// URL implies it. The
 	// server certificate is always verified, unless TLSInsecureSkipVerify.
 	TLS bool
@@ -60,9 +65,11 @@ type ClientOptions struct {
 	ClusterMode bool
 	// Timeout is flamingo.session.redis.timeout: the dial, read and write
 	// timeout of every command (a request's own deadline, when earlier,
-	// wins); zero means DefaultTimeout. Neither dials nor commands are
-	// retried, so each step fails after at most Timeout, and no command
-	// runs twice.
+	// wins); zero means DefaultTimeout. Dials are not repeated, so each
+	// step fails after at most Timeout. A single server's client sends
+	// every command once; in cluster mode the repository sends a read once
+	// more, and a write once more only when it certainly did not run, after
+	// a failover (see failover.go); no write runs twice.
 	Timeout time.Duration
 	// Sentinel, when its Master is set, finds the master through Redis
 	// Sentinel and follows its failovers; Host is then ignored.

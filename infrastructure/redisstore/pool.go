@@ -69,7 +69,9 @@ func (opts ClientOptions) standaloneOptions(ep endpoint, tlsConfig *tls.Config) 
 	}
 }
 
-// clusterOptions are the options of a cluster client.
+// clusterOptions are the options of a cluster client. go-redis's cluster
+// client sends a command again after some failures; the repository keeps
+// writes from running twice (see noRetry).
 func (opts ClientOptions) clusterOptions(ep endpoint, tlsConfig *tls.Config) *redis.ClusterOptions {
 	timeout := opts.timeout()
 	return &redis.ClusterOptions{
@@ -77,5 +79,6 @@ func (opts ClientOptions) clusterOptions(ep endpoint, tlsConfig *tls.Config) *re
 		DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, ContextTimeoutEnabled: true,
 		MaxRetries: -1, DialerRetries: 1,
 		PoolSize: opts.poolSize(), MinIdleConns: opts.MinIdleConnections, PoolTimeout: opts.PoolTimeout,
+		ClusterStateReloadInterval: opts.ClusterReloadInterval,
 	}
 }

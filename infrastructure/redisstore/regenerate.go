@@ -31,7 +31,11 @@ func (r *Repository) regenerate(ctx context.Context, c *domain.Changes, expires 
 	for _, k := range c.Deleted {
 		args = append(args, valuePrefix+k)
 	}
-	res, err := regenerateScript.Run(ctx, r.client, keys, args...).Int64()
+	var res int64
+	err := r.fo.do(ctx, keys[0], ifNotRun, func() (err error) {
+		res, err = r.runScript(ctx, regenerateScript, regenerateSource, keys, args)
+		return err
+	})
 	switch {
 	case err != nil:
 		return fmt.Errorf("redis session repository: regenerate: %w", err)

@@ -35,6 +35,9 @@ const (
 	metaField = "m"
 	// defaultMaxAge applies when Options.MaxAge is zero.
 	defaultMaxAge = 30 * 24 * time.Hour
+	// defaultWaitTimeout applies when Options.WaitReplicas is set and
+	// Options.WaitTimeout is not.
+	defaultWaitTimeout = time.Second
 )
 
 // Options configures a Repository.
@@ -51,6 +54,13 @@ type Options struct {
 	// (flamingo.session.store.length), also after merging what concurrent
 	// saves wrote; zero means no limit.
 	MaxSize int
+	// WaitReplicas (flamingo.session.redis.waitReplicas), when positive,
+	// makes every write wait until that many replicas of the key's master
+	// acknowledged it (WAIT), at most WaitTimeout
+	// (flamingo.session.redis.waitTimeout); fewer acknowledgements make the
+	// save fail with ErrReplicas. See replicas.go.
+	WaitReplicas int
+	WaitTimeout  time.Duration
 }
 
 // Repository is a domain.SessionRepository on Redis. It is safe for
@@ -58,6 +68,7 @@ type Options struct {
 type Repository struct {
 	client redis.UniversalClient
 	cfg    Options
+	fo     *failover // nil outside cluster mode
 }
 
 var _ domain.SessionRepository = (*Repository)(nil)
@@ -68,7 +79,10 @@ func New(client redis.UniversalClient, cfg Options) *Repository {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = defaultMaxAge
 	}
-	return &Repository{client: client, cfg: cfg}
+	if cfg.WaitReplicas > 0 && cfg.WaitTimeout <= 0 {
+		cfg.WaitTimeout = defaultWaitTimeout
+	}
+	return &Repository{client: client, cfg: cfg, fo: newFailover(client)}
 }
 
 func (r *Repository) key(id string) string { return r.cfg.KeyPrefix + id }
@@ -82,7 +96,11 @@ func (r *Repository) Load(ctx context.Context, id string) (*domain.Session, erro
 	if !domain.ValidSessionID(id) {
 		return nil, fmt.Errorf("redis session repository: load: %w: %w", domain.ErrSessionNotFound, domain.ErrInvalidSessionID)
 	}
-	fields, err := r.client.HGetAll(ctx, r.key(id)).Result()
+	var fields map[string]string
+	err := r.fo.do(ctx, r.key(id), always, func() (err error) {
+		fields, err = r.client.HGetAll(ctx, r.key(id)).Result()
+		return err
+	})
 	if isWrongType(err) {
 		return nil, fmt.Errorf("redis session repository: load: %w: the key is not a session hash", domain.ErrSessionNotFound)
 	}
@@ -108,7 +126,7 @@ func (r *Repository) Delete(ctx context.Context, id string) error {
 	if !domain.ValidSessionID(id) {
 		return nil
 	}
-	if err := r.client.Del(ctx, r.key(id)).Err(); err != nil {
+	if err := r.del(ctx, r.key(id), always); err != nil {
 		return fmt.Errorf("redis session repository: delete: %w", err)
 	}
 	return nil

@@ -58,7 +58,7 @@ func (r *Repository) Save(ctx context.Context, s *domain.Session) error {
 }
 
 func (r *Repository) destroy(ctx context.Context, id string) error {
-	if err := r.client.Del(ctx, r.key(id)).Err(); err != nil {
+	if err := r.del(ctx, r.key(id), always); err != nil {
 		return fmt.Errorf("redis session repository: destroy: %w", err)
 	}
 	return nil
@@ -67,7 +67,11 @@ func (r *Repository) destroy(ctx context.Context, id string) error {
 // write runs the save script for c: a new record from c.All when c.New,
 // else the fields of c.Set and c.Deleted on the stored record.
 func (r *Repository) write(ctx context.Context, c *domain.Changes, expires time.Time) error {
-	res, err := saveScript.Run(ctx, r.client, []string{r.key(c.ID)}, r.scriptArgs(c, expires)...).Int64()
+	var res int64
+	err := r.fo.do(ctx, r.key(c.ID), ifNotRun, func() (err error) {
+		res, err = r.runScript(ctx, saveScript, saveSource, []string{r.key(c.ID)}, r.scriptArgs(c, expires))
+		return err
+	})
 	switch {
 	case err != nil:
 		return fmt.Errorf("redis session repository: save: %w", err)
