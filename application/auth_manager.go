@@ -19,8 +19,8 @@ import (
 // too, so that concurrent requests that start logins in several tabs do
 // not overwrite each other's (repositories save key by key).
 const (
-	identityKey = "sessionauth.identity"
-	loginPrefix = "sessionauth.login."
+	identityKey = domain.IdentityKey
+	loginPrefix = domain.PendingLoginPrefix
 )
 
 // Defaults for Options.

@@ -59,6 +59,7 @@ func (m *AuthManager) LoginStartWithParams(ctx context.Context, s *domain.Sessio
 	}
 	m.prunePending(s)
 	s.Store(loginPrefix+p.State, p)
+	s.HoldPending(p.Created.Add(m.stateLifetime(broker)))
 	return authURL, nil
 }
 
@@ -80,6 +81,16 @@ func (m *AuthManager) prunePending(s *domain.Session) {
 		s.Delete(loginPrefix + pending[0].State)
 		pending = pending[1:]
 	}
+}
+
+// anyPending reports whether a login is pending in s.
+func (m *AuthManager) anyPending(s *domain.Session) bool {
+	for _, k := range s.Keys() {
+		if strings.HasPrefix(k, loginPrefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *AuthManager) expired(p pendingLogin) bool {
@@ -138,6 +149,9 @@ func (m *AuthManager) takePending(s *domain.Session, broker, state string) (*pen
 		return nil, fmt.Errorf("auth manager: callback of %q: %w: unknown state", broker, domain.ErrInvalidState)
 	}
 	s.Delete(loginPrefix + state)
+	if !m.anyPending(s) {
+		s.HoldPending(time.Time{})
+	}
 	if p.Broker != broker || m.expired(p) {
 		return nil, fmt.Errorf("auth manager: callback of %q: %w: expired or of another broker", broker, domain.ErrInvalidState)
 	}

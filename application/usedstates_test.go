@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,10 +41,7 @@ func (f *stateFlood) pair(tb testing.TB) {
 	if _, err := f.m.LoginStart(context.Background(), s, "idp", "/"); err != nil {
 		tb.Fatal(err)
 	}
-	var state string
-	for _, k := range s.Keys() {
-		state = k[len("sessionauth.login."):]
-	}
+	state := pendingState(s)
 	_, err := f.m.Callback(context.Background(), s, "idp", url.Values{"state": {state}})
 	if err == nil || errors.Is(err, domain.ErrInvalidState) {
 		tb.Fatalf("callback without code = %v; want the missing code refused, the state accepted", err)
@@ -104,7 +102,7 @@ func TestStaleCopyCannotReuseState(t *testing.T) {
 		t.Fatal(err)
 	}
 	stale := domain.RestoreSession(c.ID, c.All, time.Now().Add(time.Hour))
-	state := s.Keys()[0][len("sessionauth.login."):]
+	state := pendingState(s)
 	q := url.Values{"state": {state}}
 	if _, err := f.m.Callback(context.Background(), s, "idp", q); errors.Is(err, domain.ErrInvalidState) {
 		t.Fatalf("first callback: %v; want the state accepted", err)
@@ -112,4 +110,14 @@ func TestStaleCopyCannotReuseState(t *testing.T) {
 	if _, err := f.m.Callback(context.Background(), stale, "idp", q); !errors.Is(err, domain.ErrInvalidState) {
 		t.Fatalf("second callback from a stale copy: %v; want ErrInvalidState", err)
 	}
+}
+
+// pendingState returns the state of a login pending in s.
+func pendingState(s *domain.Session) string {
+	for _, k := range s.Keys() {
+		if state, ok := strings.CutPrefix(k, domain.PendingLoginPrefix); ok {
+			return state
+		}
+	}
+	return ""
 }

@@ -34,6 +34,24 @@ type Changes struct {
 	All map[string][]byte
 	// Size is the encoded size of All, keys included.
 	Size int
+	// Rank is what the session holds, by the names of All's keys: for
+	// repositories that evict when full (the lowest rank first).
+	Rank Rank
+	// Deadline, when not zero, is the latest time the record may live
+	// (see HoldPending): the expiry is the earlier of it and the
+	// repository's lifetime after this save.
+	Deadline time.Time
+}
+
+// ExpiresAt is the expiry of the record saved at now by a repository whose
+// sessions live maxAge after each save: the earlier of now+maxAge and
+// Deadline.
+func (c *Changes) ExpiresAt(now time.Time, maxAge time.Duration) time.Time {
+	expires := now.Add(maxAge)
+	if !c.Deadline.IsZero() && c.Deadline.Before(expires) {
+		return c.Deadline
+	}
+	return expires
 }
 
 // Empty reports whether saving would write nothing but the expiry.
@@ -83,6 +101,7 @@ func (s *Session) Changes(maxSize int) (*Changes, error) {
 			c.Deleted = append(c.Deleted, k)
 		}
 	}
+	c.Rank, c.Deadline = rank(c.All, s.Values)
 	if maxSize > 0 && c.Size > maxSize {
 		return nil, fmt.Errorf("%w: %d bytes encoded, the limit is %d (flamingo.session.store.length)", ErrSessionTooLarge, c.Size, maxSize)
 	}

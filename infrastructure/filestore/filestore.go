@@ -114,7 +114,7 @@ func (r *Repository) Save(ctx context.Context, s *domain.Session) error {
 		return fmt.Errorf("file session repository: save: %w", err)
 	}
 	r.sweeper.Start()
-	expiresAt := time.Now().Add(r.maxAge)
+	expiresAt := c.ExpiresAt(time.Now(), r.maxAge)
 	if err := r.apply(c, expiresAt); err != nil {
 		return fmt.Errorf("file session repository: save: %w", err)
 	}

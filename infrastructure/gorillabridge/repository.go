@@ -111,7 +111,7 @@ func (r *Repository) Save(ctx context.Context, s *domain.Session) error {
 	if err != nil {
 		return fmt.Errorf("gorilla session repository: save: %w", err)
 	}
-	expiresAt := time.Now().Add(r.maxAge)
+	expiresAt := c.ExpiresAt(time.Now(), r.maxAge)
 	switch {
 	case c.Destroy:
 		err = errors.Join(r.drop(ctx, c.ID), r.drop(ctx, c.PreviousID))

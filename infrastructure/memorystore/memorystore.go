@@ -33,12 +33,17 @@ type Options struct {
 // started by the first Save and stopped by Close, frees its memory.
 //
 // MaxSessions bounds memory. When a new session would exceed it, Save
-// evicts records among a sample of a few stored ones (Go's map iteration
-// starts at a random place): the expired ones in the sample, then, if that
-// made no room, the one nearest to expiry. With no more sessions than the
-// sample size this is exact; with more it is an approximation that evicts
-// sessions close to their end, never the one being saved. A loaded session
-// that was evicted is gone: its Save yields domain.ErrSessionNotFound.
+// evicts by domain.Rank, so that a flood of anonymous visitors cannot push
+// out real users: first the oldest session that holds at most pending
+// logins (domain.RankPending), then the one with an anonymous visitor's
+// data (domain.RankData), by their last save (nearest to expiry first),
+// exactly and in O(1) amortised (a queue per rank in order of saving). Only when every session is logged
+// in does it evict among a sample of a few stored ones (Go's map
+// iteration starts at a random place): the expired ones in the sample,
+// then, if that made no room, the one nearest to expiry — never the one
+// being saved. A loaded session that was evicted is gone: its Save yields
+// domain.ErrSessionNotFound. A session holding only pending logins lives
+// no longer than they do (domain.Changes.Deadline).
 //
 // A Repository is safe for concurrent use.
 type Repository struct {
@@ -47,6 +52,8 @@ type Repository struct {
 
 	mu      sync.RWMutex
 	records map[string]*record
+	low     lowRanks
+	seq     uint64 // saves so far
 
 	index storage.MemoryIndex // see index.go
 }
@@ -57,6 +64,8 @@ type Repository struct {
 type record struct {
 	values    map[string][]byte
 	expiresAt time.Time
+	rank      domain.Rank // what it holds, for eviction
+	seq       uint64      // number of its last save, for Repository.low
 }
 
 var _ domain.SessionRepository = (*Repository)(nil)
@@ -99,7 +108,7 @@ func (r *Repository) Save(_ context.Context, s *domain.Session) error {
 	}
 	r.sweeper.Start()
 	now := time.Now()
-	expiresAt := now.Add(r.opts.MaxAge)
+	expiresAt := c.ExpiresAt(now, r.opts.MaxAge)
 	r.mu.Lock()
 	err = r.apply(c, now, expiresAt)
 	r.mu.Unlock()

@@ -8,9 +8,6 @@ import (
 	"github.com/sessionauth/sessionauth/infrastructure/internal/storage"
 )
 
-// evictionSample is how many records one eviction round looks at.
-const evictionSample = 16
-
 // apply carries out c; r.mu must be held for writing.
 func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
 	if c.Destroy {
@@ -22,7 +19,9 @@ func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
 		return r.move(c, now, expiresAt)
 	}
 	if c.New {
-		r.insert(c.ID, &record{values: maps.Clone(c.All), expiresAt: expiresAt}, now)
+		rec := &record{values: maps.Clone(c.All), expiresAt: expiresAt}
+		r.insert(c.ID, rec, now)
+		r.ranked(c.ID, rec, c.Rank)
 		return nil
 	}
 	rec := r.live(c.ID, now)
@@ -33,6 +32,7 @@ func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
 		return err
 	}
 	rec.expiresAt = expiresAt
+	r.ranked(c.ID, rec, c.Rank)
 	return nil
 }
 
@@ -49,6 +49,7 @@ func (r *Repository) move(c *domain.Changes, now, expiresAt time.Time) error {
 	delete(r.records, c.PreviousID)
 	rec.expiresAt = expiresAt
 	r.insert(c.ID, rec, now)
+	r.ranked(c.ID, rec, c.Rank)
 	return nil
 }
 
@@ -67,32 +68,12 @@ func (r *Repository) live(id string, now time.Time) *record {
 func (r *Repository) insert(id string, rec *record, now time.Time) {
 	if _, exists := r.records[id]; !exists && r.opts.MaxSessions > 0 {
 		for len(r.records) >= r.opts.MaxSessions {
-			r.evictSample(now)
+			if !r.evictLow(now) {
+				r.evictSample(now)
+			}
 		}
 	}
 	r.records[id] = rec
-}
-
-// evictSample looks at up to evictionSample records, evicts the expired
-// ones among them and, if the repository is still full, the one nearest to
-// expiry. Each call evicts at least one record of a non-empty repository.
-func (r *Repository) evictSample(now time.Time) {
-	var nearest string
-	var nearestExpiry time.Time
-	seen := 0
-	for id, rec := range r.records {
-		if !now.Before(rec.expiresAt) {
-			delete(r.records, id)
-		} else if nearest == "" || rec.expiresAt.Before(nearestExpiry) {
-			nearest, nearestExpiry = id, rec.expiresAt
-		}
-		if seen++; seen == evictionSample {
-			break
-		}
-	}
-	if nearest != "" && len(r.records) >= r.opts.MaxSessions {
-		delete(r.records, nearest)
-	}
 }
 
 // sweep evicts every record expired at now. It finds them under the read

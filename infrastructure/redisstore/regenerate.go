@@ -24,7 +24,7 @@ func (r *Repository) regenerate(ctx context.Context, c *domain.Changes, expires 
 	c.ID = sameSlotID(r.cfg.KeyPrefix, c.PreviousID)
 	keys := []string{r.key(c.PreviousID), r.key(c.ID)}
 	args := make([]any, 0, 4+2*len(c.Set)+len(c.Deleted))
-	args = append(args, r.cfg.MaxAge.Milliseconds(), strconv.FormatInt(expires.UnixMilli(), 10), r.cfg.MaxSize, len(c.Set))
+	args = append(args, ttl(expires), strconv.FormatInt(expires.UnixMilli(), 10), r.cfg.MaxSize, len(c.Set))
 	for k, v := range c.Set {
 		args = append(args, valuePrefix+k, v)
 	}
@@ -46,4 +46,10 @@ func (r *Repository) regenerate(ctx context.Context, c *domain.Changes, expires 
 			domain.ErrSessionTooLarge, -res, r.cfg.MaxSize)
 	}
 	return nil
+}
+
+// ttl is the time to live in milliseconds of a record that expires at
+// expires; at least 1, as PEXPIRE deletes at once with 0.
+func ttl(expires time.Time) int64 {
+	return max(time.Until(expires).Milliseconds(), 1)
 }

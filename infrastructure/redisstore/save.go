@@ -40,7 +40,7 @@ func (r *Repository) Save(ctx context.Context, s *domain.Session) error {
 	if err != nil {
 		return fmt.Errorf("redis session repository: save: %w", err)
 	}
-	expires := time.Now().Add(r.cfg.MaxAge)
+	expires := c.ExpiresAt(time.Now(), r.cfg.MaxAge)
 	switch {
 	case c.Destroy:
 		expires = time.Time{}
@@ -91,7 +91,7 @@ func (r *Repository) scriptArgs(c *domain.Changes, expires time.Time) []any {
 		mode, set = "create", c.All
 	}
 	args := make([]any, 0, 5+2*len(set)+len(c.Deleted))
-	args = append(args, mode, r.cfg.MaxAge.Milliseconds(), strconv.FormatInt(expires.UnixMilli(), 10), r.cfg.MaxSize, len(set))
+	args = append(args, mode, ttl(expires), strconv.FormatInt(expires.UnixMilli(), 10), r.cfg.MaxSize, len(set))
 	for k, v := range set {
 		args = append(args, valuePrefix+k, v)
 	}

@@ -1,0 +1,66 @@
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// Keys under which the auth layer keeps its part of a session. Repositories
+// look at the names only (never at the values) to rank sessions for
+// eviction and to keep a session that holds nothing but a pending login no
+// longer than that login may take.
+const (
+	// IdentityKey holds the logged-in identity.
+	IdentityKey = "sessionauth.identity"
+	// PendingLoginPrefix starts the key of each login that waits for its
+	// callback.
+	PendingLoginPrefix = "sessionauth.login."
+	// pendingUntilKey holds (a time.Time) when the last pending login of
+	// the session expires; see HoldPending.
+	pendingUntilKey = "sessionauth.pendingUntil"
+)
+
+// Rank orders sessions for eviction when a repository is full: the lowest
+// rank goes first.
+type Rank int
+
+const (
+	// RankPending: nothing a user gave the session, at most pending logins.
+	RankPending Rank = iota
+	// RankData: the session holds data of an anonymous visitor.
+	RankData
+	// RankLoggedIn: somebody is logged in; evicted last.
+	RankLoggedIn
+)
+
+// HoldPending records that a pending login in this session expires at
+// until. While the session holds nothing but pending logins, its record
+// lives no longer than the last of them (Changes.Deadline), so that
+// anonymous login starts cost a short-lived record only. A zero until
+// removes the record of it, when no login is pending any more.
+func (s *Session) HoldPending(until time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if until.IsZero() {
+		delete(s.Values, pendingUntilKey)
+		return
+	}
+	if prev, ok := s.Values[pendingUntilKey].(time.Time); !ok || until.After(prev) {
+		s.Values[pendingUntilKey] = until
+	}
+}
+
+// rank returns the rank of a session holding keys, and the deadline of
+// its record (zero for none).
+func rank(keys map[string][]byte, values map[string]any) (Rank, time.Time) {
+	if _, ok := keys[IdentityKey]; ok {
+		return RankLoggedIn, time.Time{}
+	}
+	for k := range keys {
+		if k != pendingUntilKey && !strings.HasPrefix(k, PendingLoginPrefix) {
+			return RankData, time.Time{}
+		}
+	}
+	until, _ := values[pendingUntilKey].(time.Time)
+	return RankPending, until
+}

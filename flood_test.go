@@ -1,0 +1,163 @@
+package sessionauth_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sessionauth/sessionauth/application"
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
+	"github.com/sessionauth/sessionauth/infrastructure/fakebroker"
+	"github.com/sessionauth/sessionauth/infrastructure/filestore"
+	"github.com/sessionauth/sessionauth/infrastructure/redisstore"
+	"github.com/sessionauth/sessionauth/interfaces/web"
+	"github.com/sessionauth/sessionauth/internal/redistest"
+)
+
+// loginApp is the login stack over repo: session middleware, the auth
+// controller with one fake broker "dev" (user alice/pw), and /me, which
+// answers 200 to a logged-in visitor and 401 to others.
+func loginApp(t *testing.T, repo domain.SessionRepository, stateLifetime time.Duration) http.Handler {
+	t.Helper()
+	signer, err := cookiesigner.New("s", []string{"secret"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broker, err := fakebroker.New(fakebroker.Config{Broker: "dev", Users: []fakebroker.User{
+		{Username: "alice", Password: "pw", User: domain.User{Name: "Alice"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := application.NewAuthManager(map[string]domain.IdentityProvider{"dev": broker},
+		application.Options{StateLifetime: stateLifetime})
+	mux := http.NewServeMux()
+	web.NewAuthController(auth, web.AuthControllerOptions{}).Register(mux)
+	mux.HandleFunc("/me", func(w http.ResponseWriter, r *http.Request) {
+		if web.SessionFromContext(r.Context()).Try(domain.IdentityKey) == nil {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	})
+	mw := web.NewSessionMiddleware(repo, signer, web.SessionOptions{Name: "s", MaxAge: time.Hour})
+	return mw.Handler(mux)
+}
+
+// loggedInBrowser logs alice in through the fake broker's form.
+func loggedInBrowser(t *testing.T, srv *httptest.Server) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	resp, err := browser.Get(srv.URL + "/auth/login/dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = browser.PostForm(resp.Request.URL.String(), url.Values{"username": {"alice"}, "password": {"pw"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !loggedIn(t, srv, browser) {
+		t.Fatal("the login did not succeed")
+	}
+	return browser
+}
+
+func loggedIn(t *testing.T, srv *httptest.Server, browser *http.Client) bool {
+	resp, err := browser.Get(srv.URL + "/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// anonymousLoginStarts sends n cookieless GET /auth/login/dev.
+func anonymousLoginStarts(t *testing.T, app http.Handler, n int) {
+	for range n {
+		rec := httptest.NewRecorder()
+		app.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/auth/login/dev", nil))
+		if rec.Code != http.StatusFound && rec.Code != http.StatusSeeOther {
+			t.Fatalf("GET /auth/login/dev: %d", rec.Code)
+		}
+	}
+}
+
+// TestLoginFloodKeepsLoggedInUsers: with the memory backend capped at
+// 1000 sessions, 50 logged-in users and then 10 000 cookieless login
+// starts (ten times the cap): every user stays logged in.
+func TestLoginFloodKeepsLoggedInUsers(t *testing.T) {
+	const maxSessions, users, flood = 1000, 50, 10 * 1000
+	injector := newInjector(t, map[string]any{
+		"flamingo.session.memory.maxSessions": maxSessions, "flamingo.session.cookie.secure": false,
+	})
+	app := loginApp(t, repository(t, injector), time.Hour)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	browsers := make([]*http.Client, users)
+	for i := range browsers {
+		browsers[i] = loggedInBrowser(t, srv)
+	}
+	anonymousLoginStarts(t, app, flood)
+	lost := 0
+	for _, b := range browsers {
+		if !loggedIn(t, srv, b) {
+			lost++
+		}
+	}
+	if lost > 0 {
+		t.Fatalf("%d of %d logged-in users lost their session to %d anonymous login starts (cap %d sessions); want 0", lost, users, flood, maxSessions)
+	}
+}
+
+// TestAnonymousLoginStartsAreShortLived: the record of a cookieless login
+// start lives no longer than the login state, on the file backend and on
+// Redis.
+func TestAnonymousLoginStartsAreShortLived(t *testing.T) {
+	const starts, stateLifetime = 100, 2 * time.Second
+	t.Run("file", func(t *testing.T) {
+		dir := t.TempDir()
+		repo, err := filestore.New(filestore.Options{Dir: dir, MaxAge: time.Hour, SweepInterval: 200 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = repo.Close() })
+		files := func() int {
+			m, _ := filepath.Glob(filepath.Join(dir, "*.session"))
+			return len(m)
+		}
+		wantRecordsGone(t, loginApp(t, repo, stateLifetime), starts, stateLifetime, files)
+	})
+	t.Run("redis", func(t *testing.T) {
+		client := redistest.Standalone(t).Client(t)
+		repo := redisstore.New(client, redisstore.Options{KeyPrefix: "flood:", MaxAge: time.Hour})
+		keys := func() int {
+			k, err := client.Keys(context.Background(), "flood:*").Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(k)
+		}
+		wantRecordsGone(t, loginApp(t, repo, stateLifetime), starts, stateLifetime, keys)
+	})
+}
+
+func wantRecordsGone(t *testing.T, app http.Handler, starts int, lifetime time.Duration, records func() int) {
+	t.Helper()
+	anonymousLoginStarts(t, app, starts)
+	if n := records(); n != starts {
+		t.Fatalf("%d records after %d anonymous login starts; want %d", n, starts, starts)
+	}
+	deadline := time.Now().Add(lifetime + 2*time.Second)
+	for records() > 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := records(); n > 0 {
+		t.Fatalf("%d of %d records of anonymous login starts left %v after the state lifetime of %v; want 0", n, starts, lifetime+2*time.Second, lifetime)
+	}
+}
