@@ -19,8 +19,9 @@ import (
 
 // AuthModule binds the login: every broker of core.auth.web.broker as a
 // domain.IdentityProvider (BindMap by name), built by the BrokerFactory its
-// typ names; *application.AuthManager (one per injector),
-// application.UserServiceInterface, *web.AuthController and the "auth"
+// typ names; *application.AuthManager and *application.UserSessions (one
+// per injector), application.UserServiceInterface, *web.AuthController,
+// *web.UserSessionsController and the "auth"
 // health check. It logs to the bound *slog.Logger, as SessionModule does.
 // It depends on SessionModule.
 type AuthModule struct{}
@@ -51,16 +52,26 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 	}
 	injector.Bind(new(application.UserServiceInterface)).ToInstance(new(application.UserService))
 	scoped(injector.BindMap(new(healthcheck.Status), "auth").ToProvider(parts.health))
+	var sessionsOnce sync.Once
+	var sessions *application.UserSessions
+	userSessions := func(repo domain.SessionRepository) *application.UserSessions {
+		sessionsOnce.Do(func() { sessions = application.NewUserSessions(repo) })
+		return sessions
+	}
+	scoped(injector.Bind(new(application.UserSessions)).ToProvider(userSessions))
 	var once sync.Once
 	var manager *application.AuthManager
-	scoped(injector.Bind(new(application.AuthManager)).ToProvider(func(h *authHooks, b *loggerBinding) *application.AuthManager {
+	scoped(injector.Bind(new(application.AuthManager)).ToProvider(func(h *authHooks, b *loggerBinding, repo domain.SessionRepository) *application.AuthManager {
 		once.Do(func() {
 			manager = application.NewAuthManager(parts.providers(), application.Options{
 				StateLifetime: a.StateLifetime, BrokerStateLifetimes: parts.lifetimes(),
-				Logger: orDefault(b.Logger), Subscribers: h.Subscribers,
+				Logger: orDefault(b.Logger), Subscribers: h.Subscribers, Sessions: userSessions(repo),
 			})
 		})
 		return manager
+	}))
+	scoped(injector.Bind(new(web.UserSessionsController)).ToProvider(func(repo domain.SessionRepository, b *loggerBinding) *web.UserSessionsController {
+		return web.NewUserSessionsController(userSessions(repo), orDefault(b.Logger))
 	}))
 	scoped(injector.Bind(new(web.AuthController)).ToProvider(func(m *application.AuthManager, h *authHooks, b *loggerBinding) *web.AuthController {
 		return web.NewAuthController(m, web.AuthControllerOptions{

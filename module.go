@@ -72,14 +72,14 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 	if s.Continue {
 		opts.FailureMode = web.ContinueFresh
 	}
-	scoped(injector.Bind(new(web.SessionMiddleware)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner, b *loggerBinding) *web.SessionMiddleware {
+	scoped(injector.Bind(new(web.SessionMiddleware)).ToProvider(func(signer domain.CookieSigner, b *loggerBinding) *web.SessionMiddleware {
 		opts := opts
 		opts.Logger = orDefault(b.Logger)
-		return web.NewSessionMiddleware(repo, signer, opts)
+		return web.NewSessionMiddleware(parts.indexedRepository(), signer, opts)
 	}))
 	migrate := &migration{settings: s}
 	scoped(injector.Bind(new(gorillabridge.Store)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner) *gorillabridge.Store {
-		store := gorillabridge.NewStore(repo, signer, sessions.Options{
+		store := gorillabridge.NewStore(parts.indexedRepository(), signer, sessions.Options{
 			Path: s.Cookie.Path, Domain: s.Cookie.Domain, MaxAge: int(s.MaxAge / time.Second), Secure: s.Cookie.Secure,
 			HttpOnly: true, SameSite: s.Cookie.SameSite,
 		})

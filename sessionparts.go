@@ -13,6 +13,7 @@ import (
 
 	"flamingo.me/dingo"
 
+	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
@@ -25,9 +26,10 @@ type sessionParts struct {
 	settings config.Session
 	startup  *startup
 
-	once   sync.Once
-	repo   domain.SessionRepository
-	signer domain.CookieSigner
+	once    sync.Once
+	repo    domain.SessionRepository
+	indexed domain.SessionRepository // repo keeping the index of a user's sessions
+	signer  domain.CookieSigner
 
 	// inFactory is set while the backend factory runs: a factory that asks
 	// for the repository it is building (the custom backend, when the
@@ -77,6 +79,7 @@ func (p *sessionParts) build(injector *dingo.Injector) {
 				p.repo = b
 			}
 		}
+		p.indexed = application.NewIndexedRepository(p.repo, p.settings.MaxAge)
 	})
 }
 
@@ -97,6 +100,16 @@ func (p *sessionParts) repository() domain.SessionRepository {
 	}
 	p.build(p.startup.injector)
 	return p.repo
+}
+
+// indexedRepository is the repository as the middleware and the gorilla
+// store save through it: keeping the index of a user's sessions when the
+// repository has one (application.NewIndexedRepository).
+func (p *sessionParts) indexedRepository() domain.SessionRepository {
+	if p.repository() == nil {
+		return nil
+	}
+	return p.indexed
 }
 
 func (p *sessionParts) cookieSigner() domain.CookieSigner {

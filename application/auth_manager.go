@@ -59,6 +59,9 @@ type Options struct {
 	// Subscribers are told of logins, and of logouts when they implement
 	// LogoutSubscriber.
 	Subscribers []LoginSubscriber
+	// Sessions finds the sessions a back-channel logout ends; without it
+	// BackChannelLogout answers ErrNoSessionIndex.
+	Sessions *UserSessions
 }
 
 // LoginSubscriber is told of every successful login, after the identity

@@ -136,6 +136,7 @@ func (m *AuthManager) Callback(ctx context.Context, s *domain.Session, broker st
 	}
 	s.Store(identityKey, *id)
 	s.Regenerate()
+	m.recordLogin(ctx, s, id)
 	m.log.InfoContext(ctx, "login", "broker", broker, "subject", id.Subject)
 	m.fireLogin(ctx, s, id)
 	return p.ReturnPath, nil

@@ -74,6 +74,7 @@ func NewAuthController(auth *application.AuthManager, opts AuthControllerOptions
 //	GET  /auth/login/{broker}     login; ?redirecturl= is the path to return to
 //	GET  /auth/callback/{broker}  the provider's redirect back
 //	POST /auth/logout             logout (also /auth/logout/{broker})
+//	POST /auth/backchannel/{broker}  OpenID Connect Back-Channel Logout (from the provider)
 //
 // and, for each broker that has a FakeLoginForm, GET and POST of its
 // LoginPath. Logout and the fake login form refuse cross-origin requests
@@ -86,6 +87,7 @@ func (c *AuthController) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /auth/login", c.login)
 	mux.HandleFunc("GET /auth/login/{broker}", c.login)
 	mux.HandleFunc("GET /auth/callback/{broker}", c.callback)
+	mux.HandleFunc("POST /auth/backchannel/{broker}", c.backChannel)
 	mux.Handle("POST /auth/logout", protect.Handler(http.HandlerFunc(c.logout)))
 	mux.Handle("POST /auth/logout/{broker}", protect.Handler(http.HandlerFunc(c.logout)))
 	for _, name := range c.auth.BrokerNames() {
@@ -157,6 +159,7 @@ func (c *AuthController) callback(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
+	application.SetSessionMetadata(s, "userAgent", r.UserAgent())
 	http.Redirect(w, r, returnPath, http.StatusSeeOther)
 }
 

@@ -117,8 +117,9 @@ func (promptParam) AuthCodeParams(r *http.Request, _ string) url.Values {
 // browserVisitor is a browser: a cookie jar, and redirects shown instead
 // of followed.
 type browserVisitor struct {
-	t      *testing.T
-	client *http.Client
+	t          *testing.T
+	client     *http.Client
+	lastHeader http.Header // of the last response
 }
 
 func newBrowserVisitor(t *testing.T) *browserVisitor {
@@ -153,6 +154,7 @@ func (v *browserVisitor) send(method, u string, header http.Header, body io.Read
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	v.lastHeader = resp.Header
 	return resp.StatusCode, resp.Header.Get("Location"), string(b)
 }
 

@@ -22,11 +22,12 @@ import (
 // rogueApp is an application whose broker "rogue" logs in with a provider
 // whose tokens the test writes.
 type rogueApp struct {
-	srv     *httptest.Server
-	rogue   *oidctest.Rogue
-	repo    *memorystore.Repository
-	manager *application.AuthManager
-	logs    *syncBuffer
+	srv      *httptest.Server
+	rogue    *oidctest.Rogue
+	repo     *memorystore.Repository
+	manager  *application.AuthManager
+	sessions *application.UserSessions
+	logs     *syncBuffer
 }
 
 // syncBuffer collects log lines from several goroutines.
@@ -64,18 +65,22 @@ func startRogueApp(t *testing.T) *rogueApp {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(a.logs, nil))
-	a.manager = application.NewAuthManager(map[string]domain.IdentityProvider{"rogue": b}, application.Options{Logger: logger})
+	indexed := application.NewIndexedRepository(a.repo, time.Hour)
+	a.sessions = application.NewUserSessions(indexed)
+	a.manager = application.NewAuthManager(map[string]domain.IdentityProvider{"rogue": b},
+		application.Options{Logger: logger, Sessions: a.sessions})
 	signer, err := cookiesigner.New("app", []string{"secret"}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
 	web.NewAuthController(a.manager, web.AuthControllerOptions{Logger: logger}).Register(mux)
+	web.NewUserSessionsController(a.sessions, logger).Register(mux)
 	mux.Handle("GET /account", web.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := (&application.UserService{}).GetUser(r.Context(), web.SessionFromContext(r.Context()))
 		_, _ = w.Write([]byte("hello " + u.Sub))
 	})))
-	srv.Config.Handler = web.NewSessionMiddleware(a.repo, signer, web.SessionOptions{Name: "app", MaxAge: time.Hour}).Handler(mux)
+	srv.Config.Handler = web.NewSessionMiddleware(indexed, signer, web.SessionOptions{Name: "app", MaxAge: time.Hour}).Handler(mux)
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return a
