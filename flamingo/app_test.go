@@ -65,6 +65,7 @@ func applicationModules(mode string) []dingo.Module {
 		return []dingo.Module{new(sessionauthflamingo.AuthModule), new(fl.SessionModule), new(healthcheck.Module),
 			dingo.ModuleFunc(func(injector *dingo.Injector) {
 				web.BindRoutes(injector, new(seedsRoutes))
+				web.BindRoutes(injector, new(userinfoRoutes))
 				injector.BindMulti(new(web.Filter)).To(keysFilter{})
 			})}
 	case modules:
