@@ -116,7 +116,7 @@ func userSessionsAcrossInstances(t *testing.T, redisCfg map[string]any) {
 	p := oidctest.Start(t, oidctest.Options{RedirectURI: base1 + "/auth/callback/oidc"})
 	cfg := map[string]any{
 		"flamingo.session.backend": "redis",
-		"flamingo.session.secret": "shared secret", "flamingo.session.cookie.secure": false,
+		"flamingo.session.secret":  "shared secret", "flamingo.session.cookie.secure": false,
 		"core.auth.web.baseURL": base1,
 		"core.auth.web.broker": []any{map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer,
 			"clientID": p.ClientID, "clientSecret": p.ClientSecret}},
