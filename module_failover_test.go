@@ -37,7 +37,9 @@ const (
 // failover time plus recoveryBudget; with waitReplicas 1 no write that a
 // response acknowledged may be lost. There, the killed node is started
 // again once its replica took over, as an orchestrator would, so that the
-// new master has a replica to acknowledge writes again.
+// new master has a replica to acknowledge writes again; until that replica
+// is online, writes on the shard fail by configuration, so the failover
+// time counts until then.
 func TestRedisClusterFailover(t *testing.T) {
 	for _, waitReplicas := range []int{0, 1} {
 		t.Run(fmt.Sprintf("waitReplicas %d", waitReplicas), func(t *testing.T) {
@@ -48,14 +50,22 @@ func TestRedisClusterFailover(t *testing.T) {
 			shard := cluster.Shards[0]
 			killed := time.Now()
 			shard.Master.Kill()
-			failover := waitPromoted(t, shard.Replica, killed)
+			promoted := waitPromoted(t, shard.Replica, killed)
+			failover := promoted
 			if waitReplicas > 0 {
 				shard.Master.Restart(t)
+				failover = waitReplicaOnline(t, shard.Replica, killed)
 			}
 			time.Sleep(failoverAfter)
 			visits := run.stop()
 			affected := onShard(t, cluster, visits)
+			t.Logf("waitReplicas %d: replica promoted %v after SIGKILL; with waitReplicas, the restarted node online as its replica after %v",
+				waitReplicas, promoted.Round(time.Millisecond), failover.Round(time.Millisecond))
 			reportFailover(t, visits, affected, killed, failover, waitReplicas)
+			stats, err := cluster.Shards[1].Master.Client(t).Info(context.Background(), "commandstats").Result()
+			if err != nil || strings.Contains(stats, "cmdstat_wait:") != (waitReplicas > 0) {
+				t.Errorf("WAIT in the commands a master ran: %v (%v); want it exactly with waitReplicas", strings.Contains(stats, "cmdstat_wait:"), err)
+			}
 		})
 	}
 }
@@ -166,6 +176,22 @@ func waitPromoted(t *testing.T, replica *redistest.Server, killed time.Time) tim
 	return 0
 }
 
+// waitReplicaOnline waits until master has a replica online and returns
+// how long after killed that was.
+func waitReplicaOnline(t *testing.T, master *redistest.Server, killed time.Time) time.Duration {
+	t.Helper()
+	c := master.Client(t)
+	for time.Since(killed) < 20*time.Second {
+		info, err := c.Info(context.Background(), "replication").Result()
+		if err == nil && strings.Contains(info, "state=online") {
+			return time.Since(killed)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the restarted node was not online as a replica of the promoted one within 20s")
+	return 0
+}
+
 // onShard reports which visitors' sessions live in the slots of the
 // killed master (now its promoted replica's).
 func onShard(t *testing.T, cluster *redistest.ReplicatedCluster, visitors []*visitor) []bool {
@@ -204,7 +230,7 @@ func reportFailover(t *testing.T, visitors []*visitor, affected []bool, killed t
 		}
 	}
 	slices.Sort(recoveries)
-	t.Logf("waitReplicas %d: failover (replica promoted) %v after SIGKILL; %d of %d sessions on the killed master; served again after %s; %d of %d requests failed; %d acknowledged writes lost",
+	t.Logf("waitReplicas %d: failover %v after SIGKILL; %d of %d sessions on the killed master; served again after %s; %d of %d requests failed; %d acknowledged writes lost",
 		waitReplicas, failover.Round(time.Millisecond), len(recoveries), len(visitors), spread(recoveries), failed, served, lost)
 	if len(recoveries) == 0 {
 		t.Error("no session lived on the killed master; the test proves nothing")

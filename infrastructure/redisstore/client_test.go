@@ -68,7 +68,8 @@ func TestNewClientTLSAndCluster(t *testing.T) {
 	if o.TLSConfig == nil || o.TLSConfig.ServerName != "cache.internal" || o.TLSConfig.InsecureSkipVerify || o.ReadTimeout != 2*time.Second {
 		t.Fatalf("rediss:// gives TLS %+v, read timeout %v", o.TLSConfig, o.ReadTimeout)
 	}
-	cc, err := redisstore.NewClient(redisstore.ClientOptions{Host: "a:7000, b:7001,c", ClusterMode: true, TLS: true, Timeout: time.Second})
+	cc, err := redisstore.NewClient(redisstore.ClientOptions{Host: "a:7000, b:7001,c", ClusterMode: true, TLS: true, Timeout: time.Second,
+		PoolSize: 8, ClusterReloadInterval: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +77,9 @@ func TestNewClientTLSAndCluster(t *testing.T) {
 	co := cc.(*redis.ClusterClient).Options()
 	if strings.Join(co.Addrs, " ") != "a:7000 b:7001 c:6379" || co.TLSConfig == nil || co.ReadTimeout != time.Second || co.DialTimeout != time.Second || co.MaxRetries > 0 {
 		t.Fatalf("cluster seeds %v, TLS %v, timeouts %v/%v, retries %d", co.Addrs, co.TLSConfig, co.DialTimeout, co.ReadTimeout, co.MaxRetries)
+	}
+	if co.PoolSize != 8 || co.ClusterStateReloadInterval != 2*time.Second {
+		t.Fatalf("cluster pool size %d, slot map reload interval %v; want 8 and 2s", co.PoolSize, co.ClusterStateReloadInterval)
 	}
 }
 
