@@ -13,6 +13,7 @@ import (
 	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/telemetry"
 	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
@@ -61,11 +62,12 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 	scoped(injector.Bind(new(application.UserSessions)).ToProvider(userSessions))
 	var once sync.Once
 	var manager *application.AuthManager
-	scoped(injector.Bind(new(application.AuthManager)).ToProvider(func(h *authHooks, b *loggerBinding, repo domain.SessionRepository) *application.AuthManager {
+	scoped(injector.Bind(new(application.AuthManager)).ToProvider(func(h *authHooks, b *loggerBinding, t *telemetryBinding, repo domain.SessionRepository) *application.AuthManager {
 		once.Do(func() {
 			manager = application.NewAuthManager(parts.providers(), application.Options{
 				StateLifetime: a.StateLifetime, BrokerStateLifetimes: parts.lifetimes(),
 				Logger: orDefault(b.Logger), Subscribers: h.Subscribers, Sessions: userSessions(repo),
+				Observer: telemetry.NewObserver(t.options()),
 			})
 		})
 		return manager

@@ -16,6 +16,7 @@ import (
 	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
 	"github.com/sessionauth/sessionauth/infrastructure/oidcbroker"
 	"github.com/sessionauth/sessionauth/infrastructure/redisstore"
+	"github.com/sessionauth/sessionauth/infrastructure/telemetry"
 )
 
 // BackendFactory builds the session repository of one backend name from
@@ -73,6 +74,7 @@ func newRedisRepository(s config.Session) (domain.SessionRepository, error) {
 	if err != nil {
 		return nil, err
 	}
+	client.AddHook(telemetry.RoundTrips{})
 	ctx, cancel := context.WithTimeout(context.Background(), r.Timeout)
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {

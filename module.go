@@ -38,7 +38,8 @@ type CustomSessionBackend interface {
 // healthcheck.Status under "session". The redis backend uses a bound
 // redis.UniversalClient when there is one (see redisClientBinding). Every line it writes goes to the
 // bound *slog.Logger (injector.Bind(new(slog.Logger)).ToInstance(logger)),
-// slog.Default() without one. Load ConfigModule before it (or run
+// slog.Default() without one; spans and metrics go to the bound
+// OpenTelemetry providers (see telemetryBinding). Load ConfigModule before it (or run
 // inside Flamingo) for its configuration.
 type SessionModule struct{}
 
@@ -72,14 +73,14 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 	if s.Continue {
 		opts.FailureMode = web.ContinueFresh
 	}
-	scoped(injector.Bind(new(web.SessionMiddleware)).ToProvider(func(signer domain.CookieSigner, b *loggerBinding) *web.SessionMiddleware {
+	scoped(injector.Bind(new(web.SessionMiddleware)).ToProvider(func(signer domain.CookieSigner, b *loggerBinding, t *telemetryBinding) *web.SessionMiddleware {
 		opts := opts
 		opts.Logger = orDefault(b.Logger)
-		return web.NewSessionMiddleware(parts.indexedRepository(), signer, opts)
+		return web.NewSessionMiddleware(t.wrap(parts.indexedRepository(), s.Backend), signer, opts)
 	}))
 	migrate := &migration{settings: s}
-	scoped(injector.Bind(new(gorillabridge.Store)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner) *gorillabridge.Store {
-		store := gorillabridge.NewStore(parts.indexedRepository(), signer, sessions.Options{
+	scoped(injector.Bind(new(gorillabridge.Store)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner, t *telemetryBinding) *gorillabridge.Store {
+		store := gorillabridge.NewStore(t.wrap(parts.indexedRepository(), s.Backend), signer, sessions.Options{
 			Path: s.Cookie.Path, Domain: s.Cookie.Domain, MaxAge: int(s.MaxAge / time.Second), Secure: s.Cookie.Secure,
 			HttpOnly: true, SameSite: s.Cookie.SameSite,
 		})

@@ -62,6 +62,9 @@ type Options struct {
 	// Sessions finds the sessions a back-channel logout ends; without it
 	// BackChannelLogout answers ErrNoSessionIndex.
 	Sessions *UserSessions
+	// Observer, when set, watches login start, callback, refresh and
+	// logout, for traces and metrics (see package telemetry).
+	Observer Observer
 }
 
 // LoginSubscriber is told of every successful login, after the identity

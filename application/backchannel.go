@@ -12,14 +12,8 @@ import (
 // (it does not implement domain.LogoutTokenVerifier).
 var ErrBackChannelUnsupported = errors.New("the broker does not support back-channel logout")
 
-// BackChannelLogout carries out an OpenID Connect Back-Channel Logout 1.0
-// request of broker: it verifies the logout token, refuses a token whose
-// jti was seen before (until the token expires, on every instance that
-// shares the repository), and ends every session of the token's sid at
-// broker — or, without a sid, every session of its sub there. It returns
-// how many sessions it ended. A bad or replayed token yields an error
-// wrapping domain.ErrInvalidLogoutToken; then no session ends.
-func (m *AuthManager) BackChannelLogout(ctx context.Context, broker, raw string) (int, error) {
+// backChannelLogout is BackChannelLogout without the Observer.
+func (m *AuthManager) backChannelLogout(ctx context.Context, broker, raw string) (int, error) {
 	b, err := m.broker(broker)
 	if err != nil {
 		return 0, err

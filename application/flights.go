@@ -41,6 +41,8 @@ func (f *flights) do(ctx context.Context, key string, fn func(context.Context) (
 		c = &flight{done: make(chan struct{})}
 		f.flight[key] = c
 		go f.run(context.WithoutCancel(ctx), key, c, fn)
+	} else {
+		joined(ctx)
 	}
 	f.mu.Unlock()
 	select {

@@ -42,9 +42,8 @@ func (m *AuthManager) LoginStart(ctx context.Context, s *domain.Session, broker,
 	return m.LoginStartWithParams(ctx, s, broker, returnPath, nil)
 }
 
-// LoginStartWithParams is LoginStart with extra authorization parameters
-// (prompt, login_hint, acr_values...).
-func (m *AuthManager) LoginStartWithParams(ctx context.Context, s *domain.Session, broker, returnPath string, params url.Values) (string, error) {
+// loginStart is LoginStartWithParams without the Observer.
+func (m *AuthManager) loginStart(ctx context.Context, s *domain.Session, broker, returnPath string, params url.Values) (string, error) {
 	b, err := m.broker(broker)
 	if err != nil {
 		return "", err
@@ -105,13 +104,8 @@ func (m *AuthManager) stateLifetime(broker string) time.Duration {
 	return m.opts.StateLifetime
 }
 
-// Callback completes a login from the query of the provider's redirect to
-// our callback and returns the path to send the user to. The state is
-// single-use and expires after StateLifetime (domain.ErrInvalidState); the
-// RFC 9207 iss parameter is checked; an error parameter yields a
-// *domain.ProviderError. On success the identity is stored in the session,
-// the session gets a new ID, and subscribers are told.
-func (m *AuthManager) Callback(ctx context.Context, s *domain.Session, broker string, query url.Values) (string, error) {
+// callback is Callback without the Observer.
+func (m *AuthManager) callback(ctx context.Context, s *domain.Session, broker string, query url.Values) (string, error) {
 	b, err := m.broker(broker)
 	if err != nil {
 		return "", err
@@ -170,11 +164,8 @@ func (m *AuthManager) longestStateLifetime() time.Duration {
 	return longest
 }
 
-// Logout ends the session and returns where to send the browser: the end
-// session URL of the broker (the one logged in with when broker is empty)
-// with id_token_hint and postLogoutRedirect when it has one, otherwise
-// postLogoutRedirect. A session nobody logged in to is destroyed too.
-func (m *AuthManager) Logout(ctx context.Context, s *domain.Session, broker, postLogoutRedirect string) string {
+// logout is Logout without the Observer.
+func (m *AuthManager) logout(ctx context.Context, s *domain.Session, broker, postLogoutRedirect string) string {
 	id, loggedIn := identity(s)
 	s.Delete(identityKey)
 	s.Destroy()

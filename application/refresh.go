@@ -51,7 +51,7 @@ func (m *AuthManager) Refresh(ctx context.Context, s *domain.Session) (*domain.I
 
 // refresh asks the broker for new tokens, at most once at a time per
 // refresh token in this process, and stores the result in the session.
-func (m *AuthManager) refresh(ctx context.Context, s *domain.Session, id *domain.Identity) (*domain.Identity, error) {
+func (m *AuthManager) refreshTokens(ctx context.Context, s *domain.Session, id *domain.Identity) (*domain.Identity, error) {
 	b, err := m.broker(id.Broker)
 	if err != nil {
 		return nil, err
