@@ -91,9 +91,14 @@ func toAny(keys []string) []any {
 	return out
 }
 
-// del deletes key, with WAIT as send does.
-func (r *Repository) del(ctx context.Context, key string, when retryWhen) error {
-	return r.fo.do(ctx, key, when, func() error {
+// del deletes key; with Options.WaitReplicas, WAIT follows as in send.
+// Deleting twice does no harm, so it is sent once more after any failure
+// of its node.
+func (r *Repository) del(ctx context.Context, key string) error {
+	return r.fo.do(ctx, key, always, func() error {
+		if r.cfg.WaitReplicas <= 0 {
+			return r.client.Del(ctx, key).Err()
+		}
 		_, err := r.send(ctx, key, "del", key)
 		return err
 	})

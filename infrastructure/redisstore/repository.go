@@ -126,7 +126,7 @@ func (r *Repository) Delete(ctx context.Context, id string) error {
 	if !domain.ValidSessionID(id) {
 		return nil
 	}
-	if err := r.del(ctx, r.key(id), always); err != nil {
+	if err := r.del(ctx, r.key(id)); err != nil {
 		return fmt.Errorf("redis session repository: delete: %w", err)
 	}
 	return nil

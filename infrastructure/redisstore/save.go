@@ -58,7 +58,7 @@ func (r *Repository) Save(ctx context.Context, s *domain.Session) error {
 }
 
 func (r *Repository) destroy(ctx context.Context, id string) error {
-	if err := r.del(ctx, r.key(id), always); err != nil {
+	if err := r.del(ctx, r.key(id)); err != nil {
 		return fmt.Errorf("redis session repository: destroy: %w", err)
 	}
 	return nil
