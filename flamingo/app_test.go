@@ -14,6 +14,7 @@ import (
 
 	"flamingo.me/dingo"
 	"flamingo.me/flamingo/v3"
+	"flamingo.me/flamingo/v3/core/auth/oauth"
 	"flamingo.me/flamingo/v3/core/healthcheck"
 	"flamingo.me/flamingo/v3/core/healthcheck/interfaces/controllers"
 	"flamingo.me/flamingo/v3/core/zap"
@@ -40,6 +41,7 @@ const (
 // The modes of the test application.
 const (
 	flamingoOnly = "flamingo" // Flamingo's own session backends
+	flamingoAuth = "coreauth" // Flamingo's own session backends and Flamingo's core/auth login
 	custom       = "custom"   // sessionauthflamingo.Module: our repository behind Flamingo's sessions
 	login        = "auth"     // sessionauthflamingo.AuthModule and the seeds' controller at /profile
 	modules      = "modules"  // sessionauth's SessionModule and AuthModule beside Flamingo's, health at /sessionauth/health
@@ -68,6 +70,8 @@ func applicationModules(mode string) []dingo.Module {
 				web.BindRoutes(injector, new(userinfoRoutes))
 				injector.BindMulti(new(web.Filter)).To(keysFilter{})
 			})}
+	case flamingoAuth:
+		return []dingo.Module{new(fl.SessionModule), new(healthcheck.Module), new(oauth.Module)}
 	case modules:
 		return []dingo.Module{new(sessionauthflamingo.ConfigModule), new(sessionauth.AuthModule), new(fl.SessionModule), new(healthcheck.Module),
 			dingo.ModuleFunc(func(injector *dingo.Injector) { web.BindRoutes(injector, new(healthRoutes)) })}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"os"
 	"testing"
 	"time"
 
@@ -73,6 +74,33 @@ func TestMigrateFlamingoLogin(t *testing.T) {
 			}
 			if keys := s.Keys(); len(keys) != 1 || keys[0] != "cart" {
 				t.Fatalf("migrated keys %v, want the cart alone", keys)
+			}
+		})
+	}
+}
+
+// TestMigrateFlamingoFixture migrates a session that Flamingo v3.17.4
+// wrote to its Redis backend after a login through its core/auth at
+// zitadel's provider (testdata/, taken from the Flamingo test application:
+// a counter, core/auth's session data, states and redirect), in this test
+// binary, which does not link Flamingo: the counter comes over, core/auth's
+// keys do not.
+func TestMigrateFlamingoFixture(t *testing.T) {
+	encoded, err := os.ReadFile("testdata/flamingo-v3.17.4-coreauth.gob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, storeOf := range stores {
+		t.Run(name, func(t *testing.T) {
+			st := storeOf(t)
+			cookie := st.put(encoded)
+			m := legacysession.New(memorystore.New(memorystore.Options{}), st.source, legacysession.Options{Key: []byte(secret)})
+			s, err := m.Migrate(context.Background(), cookie)
+			if err != nil || s == nil {
+				t.Fatalf("Migrate = %v, %v; want the session", s, err)
+			}
+			if keys := s.Keys(); len(keys) != 1 || keys[0] != "n" || s.Try("n") != 1 {
+				t.Fatalf("migrated %v, want the counter (n=1) alone", s.Values)
 			}
 		})
 	}
