@@ -85,13 +85,19 @@ func TestExampleCounterValuesFlashes(t *testing.T) {
 	wantIn(t, u.get("/health"), `"name":"session","alive":true`, `"name":"auth","alive":true`)
 }
 
-func TestExampleLoginAccountAndLogout(t *testing.T) {
-	u := newUser(t, startExample(t, nil))
+// login fills the fake broker's form and returns the page it ends on.
+func (u *user) login(username, password string) string {
+	u.t.Helper()
 	form := u.get("/auth/login/dev?redirecturl=/account")
-	wantIn(t, form, `id="username"`)
+	wantIn(u.t, form, `id="username"`)
 	action := strings.SplitN(strings.SplitN(form, `action="`, 2)[1], `"`, 2)[0]
 	action = strings.ReplaceAll(action, "&amp;", "&")
-	account := u.post(action, url.Values{"username": {"alice"}, "password": {"secret"}})
+	return u.post(action, url.Values{"username": {username}, "password": {password}})
+}
+
+func TestExampleLoginAccountAndLogout(t *testing.T) {
+	u := newUser(t, startExample(t, nil))
+	account := u.login("alice", "secret")
 	wantIn(t, account, "/account\n", "Alice Example", "&#34;email&#34;: &#34;alice@example.test&#34;", "200 OK", "&#34;sub&#34;:&#34;alice&#34;")
 	wantIn(t, u.post("/auth/logout", nil), "Not logged in")
 	if body := u.get("/account"); !strings.Contains(body, `id="username"`) {

@@ -4,6 +4,8 @@
 //
 // Configuration comes from the YAML file named by -config; without one,
 // DevelopmentConfig: the memory backend and a fake login broker.
+// OTEL_EXPORTER=stdout prints sessionauth's spans and metrics;
+// OTEL_EXPORTER=prometheus serves the metrics at /metrics.
 package main
 
 import (
@@ -33,9 +35,20 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	metrics, flush, err := setupTelemetry(os.Getenv("OTEL_EXPORTER"), os.Stdout)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer func() { _ = flush(context.Background()) }()
 	handler, err := NewApp(cfg)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if metrics != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metrics)
+		mux.Handle("/", handler)
+		handler = mux
 	}
 	srv := &http.Server{Addr: *addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
