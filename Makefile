@@ -63,7 +63,7 @@ generate-check:
 ## allocs: the tests that pin allocation counts, which need a build without
 ## the race detector (its sync.Pool drops entries at random)
 allocs:
-	$(GO) test -count=1 -run 'Allocat' ./infrastructure/cookiesigner/
+	$(GO) test -count=1 -run 'Allocat' ./infrastructure/cookiesigner/ ./interfaces/web/
 
 ## fuzz: short runs of every fuzz target
 fuzz:

@@ -79,16 +79,23 @@ func (s *Session) Changes(maxSize int) (*Changes, error) {
 	}
 	c.All = make(map[string][]byte, len(s.Values)+len(s.opaque))
 	c.Set = make(map[string][]byte)
+	// The changed values are encoded into one buffer; an unchanged value
+	// keeps its loaded encoding and gives its room in the buffer back.
+	buf := make([]byte, 0, s.loadedSize()+64)
 	for k, v := range s.Values {
-		b, err := EncodeValue(v)
-		if err != nil {
+		start := len(buf)
+		var err error
+		if buf, err = AppendValue(buf, v); err != nil {
 			return nil, fmt.Errorf("session key %q: %w", k, err)
+		}
+		b := buf[start:len(buf):len(buf)]
+		if old, ok := s.loaded[k]; s.stored && ok && sameValue(old, b, v) {
+			b, buf = old, buf[:start]
+		} else {
+			c.Set[k] = b
 		}
 		c.All[k] = b
 		c.Size += len(k) + len(b)
-		if old, ok := s.loaded[k]; !s.stored || !ok || !sameValue(old, b, v) {
-			c.Set[k] = b
-		}
 	}
 	for k, b := range s.opaque {
 		if _, ok := c.All[k]; !ok {
@@ -106,6 +113,15 @@ func (s *Session) Changes(maxSize int) (*Changes, error) {
 		return nil, fmt.Errorf("%w: %d bytes encoded, the limit is %d (flamingo.session.store.length)", ErrSessionTooLarge, c.Size, maxSize)
 	}
 	return c, nil
+}
+
+// loadedSize is the encoded size of the loaded values; s.mu must be held.
+func (s *Session) loadedSize() int {
+	n := 0
+	for _, b := range s.loaded {
+		n += len(b)
+	}
+	return n
 }
 
 // Modified reports whether a save would write anything besides the expiry.
@@ -150,7 +166,12 @@ func (s *Session) Saved(c *Changes, expiresAt time.Time) {
 		s.expiresAt = time.Time{}
 		return
 	}
+	wasStored := s.stored && !c.New && s.loaded != nil
 	s.id, s.stored, s.expiresAt = c.ID, true, expiresAt
+	if wasStored {
+		s.savedChanges(c)
+		return
+	}
 	s.loaded = make(map[string][]byte, len(c.All))
 	s.opaque = nil
 	for k, b := range c.All {
@@ -162,5 +183,19 @@ func (s *Session) Saved(c *Changes, expiresAt time.Time) {
 			}
 			s.opaque[k] = b
 		}
+	}
+}
+
+// savedChanges brings the loaded encodings of a stored session up to date
+// with the keys c set and deleted, in place; s.mu must be held.
+func (s *Session) savedChanges(c *Changes) {
+	for k, b := range c.Set {
+		if _, ok := s.Values[k]; ok {
+			s.loaded[k] = b
+			delete(s.opaque, k)
+		}
+	}
+	for _, k := range c.Deleted {
+		delete(s.loaded, k)
 	}
 }

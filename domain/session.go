@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"iter"
+	"maps"
 	"sort"
 	"sync"
 	"time"
@@ -39,13 +41,22 @@ func NewSession() *Session {
 // RestoreSession rebuilds a stored session from its encoded values; it is
 // what a SessionRepository's Load returns. Values that cannot be decoded (an
 // unregistered type, garbage) are left out of Values but kept in the store
-// untouched; UndecodableKeys names them.
+// untouched; UndecodableKeys names them. The session keeps the byte
+// slices of data: they must not change afterwards.
 func RestoreSession(id string, data map[string][]byte, expiresAt time.Time) *Session {
+	return RestoreSessionSeq(id, len(data), maps.All(data), expiresAt)
+}
+
+// RestoreSessionSeq is RestoreSession for values that a repository reads
+// one after another from an encoding of its own, without a map between;
+// n is their number (a hint). The session keeps the keys and byte slices
+// it is given: they must not change afterwards.
+func RestoreSessionSeq(id string, n int, data iter.Seq2[string, []byte], expiresAt time.Time) *Session {
 	s := &Session{
-		Values:    make(map[string]any, len(data)),
+		Values:    make(map[string]any, n),
 		id:        id,
 		stored:    true,
-		loaded:    make(map[string][]byte, len(data)),
+		loaded:    make(map[string][]byte, n),
 		expiresAt: expiresAt,
 	}
 	for k, b := range data {

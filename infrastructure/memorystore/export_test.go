@@ -10,9 +10,10 @@ func (r *Repository) Corrupt(id string, garbage []byte) bool {
 	if !ok {
 		return false
 	}
-	for k := range rec.values {
-		rec.values[k] = garbage
+	corrupt := map[string][]byte{"garbage": garbage}
+	for k := range rec.values.all() {
+		corrupt[k] = garbage
 	}
-	rec.values["garbage"] = garbage
+	rec.values = mapBlob(corrupt)
 	return true
 }

@@ -3,7 +3,6 @@ package memorystore
 import (
 	"context"
 	"fmt"
-	"maps"
 	"sync"
 	"time"
 
@@ -23,9 +22,11 @@ type Options struct {
 // and gone on restart. Use it for development and for single-instance
 // deployments.
 //
-// It stores each value in its encoded form and gives every Load a session
-// of its own, so changing a loaded value in place changes nothing stored
-// until the session is saved. Save applies the changed keys one by one under
+// It stores each session as one byte slice holding its encoded keys and
+// values (about 1.2 times the gob encoding of the values per live session,
+// see docs/performance.md) and gives every Load a session of its own, so
+// changing a loaded value in place changes nothing stored until the
+// session is saved. Save applies the changed keys one by one under
 // a lock, so concurrent saves of one session that change different keys all
 // persist.
 //
@@ -58,11 +59,11 @@ type Repository struct {
 	index storage.MemoryIndex // see index.go
 }
 
-// record is one stored session. The byte slices are never changed in
-// place once stored; a save replaces them. So a Load may hand them to the
-// session it builds without copying, as long as the map is its own.
+// record is one stored session. Its blob is never changed in place once
+// stored; a save replaces it. So a Load hands its keys and values to the
+// session it builds without copying them.
 type record struct {
-	values    map[string][]byte
+	values    blob
 	expiresAt time.Time
 	rank      domain.Rank // what it holds, for eviction
 	seq       uint64      // number of its last save, for Repository.low
@@ -89,9 +90,9 @@ func (r *Repository) Load(_ context.Context, id string) (*domain.Session, error)
 		r.mu.RUnlock()
 		return nil, fmt.Errorf("memory session repository: load: %w", domain.ErrSessionNotFound)
 	}
-	values, expiresAt := maps.Clone(rec.values), rec.expiresAt
+	values, expiresAt := rec.values, rec.expiresAt
 	r.mu.RUnlock()
-	return domain.RestoreSession(id, values, expiresAt), nil
+	return domain.RestoreSessionSeq(id, values.len(), values.all(), expiresAt), nil
 }
 
 // Save writes what changed since the session was loaded, as the

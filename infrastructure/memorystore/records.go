@@ -1,11 +1,9 @@
 package memorystore
 
 import (
-	"maps"
 	"time"
 
 	"github.com/sessionauth/sessionauth/domain"
-	"github.com/sessionauth/sessionauth/infrastructure/internal/storage"
 )
 
 // apply carries out c; r.mu must be held for writing.
@@ -19,7 +17,7 @@ func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
 		return r.move(c, now, expiresAt)
 	}
 	if c.New {
-		rec := &record{values: maps.Clone(c.All), expiresAt: expiresAt}
+		rec := &record{values: mapBlob(c.All), expiresAt: expiresAt}
 		r.insert(c.ID, rec, now)
 		r.ranked(c.ID, rec, c.Rank)
 		return nil
@@ -28,8 +26,12 @@ func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
 	if rec == nil {
 		return domain.ErrSessionNotFound
 	}
-	if err := storage.Merge(rec.values, c, r.opts.MaxSize); err != nil {
-		return err
+	if len(c.Set) > 0 || len(c.Deleted) > 0 {
+		values, err := rec.values.merged(c, r.opts.MaxSize)
+		if err != nil {
+			return err
+		}
+		rec.values = values
 	}
 	rec.expiresAt = expiresAt
 	r.ranked(c.ID, rec, c.Rank)
@@ -43,9 +45,11 @@ func (r *Repository) move(c *domain.Changes, now, expiresAt time.Time) error {
 	if rec == nil {
 		return domain.ErrSessionNotFound
 	}
-	if err := storage.Merge(rec.values, c, r.opts.MaxSize); err != nil {
+	values, err := rec.values.merged(c, r.opts.MaxSize)
+	if err != nil {
 		return err
 	}
+	rec.values = values
 	delete(r.records, c.PreviousID)
 	rec.expiresAt = expiresAt
 	r.insert(c.ID, rec, now)

@@ -1,0 +1,63 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
+	"github.com/sessionauth/sessionauth/interfaces/web"
+)
+
+// TestSessionMiddlewareAllocations pins the allocations of one request
+// through the middleware on the memory repository with the secure cookie
+// signer, for a session of ten values (as BenchmarkSessionMiddleware):
+// verify the cookie, load, read every value, (change one, save, sign the
+// new cookie). make allocs runs it without the race detector.
+func TestSessionMiddlewareAllocations(t *testing.T) {
+	if raceDetector {
+		t.Skip("allocation counts are checked without -race (make allocs)")
+	}
+	repo := memorystore.New(memorystore.Options{MaxAge: time.Hour})
+	t.Cleanup(func() { _ = repo.Close() })
+	signer := secureSigner(t, "allocation secret")
+	keys := make([]string, 10)
+	s := domain.NewSession()
+	for i := range keys {
+		keys[i] = fmt.Sprintf("key%d", i)
+		s.Values[keys[i]] = i
+	}
+	if err := repo.Save(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.AddCookie(signed(t, signer, s.ID()))
+	mw := web.NewSessionMiddleware(repo, signer, web.SessionOptions{MaxAge: time.Hour})
+	for _, tc := range []struct {
+		name  string
+		write bool
+		max   float64
+	}{{"read", false, 15}, {"write", true, 46}} {
+		n := 0
+		h := mw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s := web.SessionFromContext(r.Context())
+			for _, k := range keys {
+				_, _ = s.Load(k)
+			}
+			if tc.write {
+				n++
+				s.Store("key0", n+1000) // a new value each time, boxed like most values
+			}
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		w := &benchWriter{header: make(http.Header)}
+		h.ServeHTTP(w, req) // fills the pools
+		if got := testing.AllocsPerRun(200, func() { clear(w.header); h.ServeHTTP(w, req) }); got > tc.max {
+			t.Errorf("%s: %v allocations per request, want at most %v", tc.name, got, tc.max)
+		}
+	}
+}
