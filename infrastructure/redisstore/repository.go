@@ -19,9 +19,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/redis/go-redis/v9"
 
@@ -111,13 +113,21 @@ func (r *Repository) Load(ctx context.Context, id string) (*domain.Session, erro
 	if !ok {
 		return nil, fmt.Errorf("redis session repository: load: %w", domain.ErrSessionNotFound)
 	}
-	data := make(map[string][]byte, len(fields))
-	for f, v := range fields {
-		if k, ok := strings.CutPrefix(f, valuePrefix); ok {
-			data[k] = []byte(v)
+	return domain.RestoreSessionSeq(id, len(fields), storedValues(fields), expires), nil
+}
+
+// storedValues yields the session's keys and values from the hash's
+// fields. The values are the bytes of go-redis's strings, without a copy:
+// strings never change, and a restored session never writes to the bytes
+// it keeps.
+func storedValues(fields map[string]string) iter.Seq2[string, []byte] {
+	return func(yield func(string, []byte) bool) {
+		for f, v := range fields {
+			if k, ok := strings.CutPrefix(f, valuePrefix); ok && !yield(k, unsafe.Slice(unsafe.StringData(v), len(v))) {
+				return
+			}
 		}
 	}
-	return domain.RestoreSession(id, data, expires), nil
 }
 
 // Delete removes the session in one round trip (DEL). Deleting a missing
