@@ -77,8 +77,8 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 	}))
 	scoped(injector.Bind(new(web.AuthController)).ToProvider(func(m *application.AuthManager, h *authHooks, b *loggerBinding) *web.AuthController {
 		return web.NewAuthController(m, web.AuthControllerOptions{
-			DefaultBroker: a.DefaultBroker, PostLogoutRedirect: a.PostLogoutRedirect, BaseURL: a.BaseURL,
-			ErrorHandler: h.ErrorHandler, AuthCodeParams: h.AuthCodeParams, Logger: orDefault(b.Logger),
+			DefaultBroker: a.DefaultBroker, PostLogoutRedirect: a.PostLogoutRedirect, BaseURL: a.BaseURL, TrustForwardedHeaders: a.TrustForwarded,
+			ErrorHandler: h.ErrorHandler, AuthCodeParams: h.AuthCodeParams, CallbackURL: h.CallbackURL, Logger: orDefault(b.Logger),
 		})
 	}))
 }
@@ -86,11 +86,13 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 // authHooks are what users may bind to extend the login: subscribers to
 // login (and logout) events with injector.BindMulti(new(application.LoginSubscriber)),
 // a replacement error page with injector.Bind(new(web.AuthErrorHandler)),
-// and extra authorization URL parameters with injector.Bind(new(web.AuthCodeParams)).
+// extra authorization URL parameters with injector.Bind(new(web.AuthCodeParams)),
+// and the callback URL of a login with injector.Bind(new(web.CallbackURLFunc)).
 type authHooks struct {
 	Subscribers    []application.LoginSubscriber `inject:",optional"`
 	ErrorHandler   web.AuthErrorHandler          `inject:",optional"`
 	AuthCodeParams web.AuthCodeParams            `inject:",optional"`
+	CallbackURL    web.CallbackURLFunc           `inject:",optional"`
 }
 
 // authParts builds the brokers of one injector once.

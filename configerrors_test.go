@@ -83,7 +83,6 @@ func TestBadConfigurationIsAnError(t *testing.T) {
 		{"broker list a string", map[string]any{"core.auth.web.broker": "corp"}, []string{"core.auth.web.broker", `"corp"`, "write a list of"}},
 		{"broker type unknown", map[string]any{"core.auth.web.broker": withBroker(map[string]any{"typ": "saml"})}, []string{"core.auth.web.broker[0].typ", `"saml"`, "write fake or oidc"}},
 		{"broker key misspelt", map[string]any{"core.auth.web.broker": withBroker(map[string]any{"clientId": "x"})}, []string{"core.auth.web.broker[0].clientId", "no such key", "clientID"}},
-		{"broker without redirect", map[string]any{"core.auth.web.broker": withBroker(nil)}, []string{"core.auth.web.broker[0]", "redirectURL", "baseURL"}},
 		{"broker scopes a string", map[string]any{"core.auth.web.baseURL": "https://shop.example", "core.auth.web.broker": withBroker(map[string]any{"scopes": "openid"})},
 			[]string{"core.auth.web.broker[0].scopes", `"openid"`, "list"}},
 		{"broker clientSecret a number", map[string]any{"core.auth.web.baseURL": "https://shop.example", "core.auth.web.broker": withBroker(map[string]any{"clientSecret": 7})},

@@ -108,9 +108,6 @@ func customBackend(store CustomSessionBackend) BackendFactory {
 
 func oidcBroker(b config.Broker) (domain.IdentityProvider, error) {
 	b.Only("endpoint", "clientID", "clientSecret", "scopes", "enableOfflineToken", "claims", "enableEndSessionEndpoint")
-	if b.RedirectURL == "" {
-		return nil, fmt.Errorf("an oidc broker needs redirectURL, or set core.auth.web.baseURL (the callback is {baseURL}/auth/callback/%s)", b.Name)
-	}
 	claims := b.Map("claims")
 	return oidcbroker.New(oidcbroker.Config{
 		Broker: b.Name, Endpoint: b.String("endpoint"), ClientID: b.String("clientID"), ClientSecret: b.String("clientSecret"),

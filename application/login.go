@@ -23,6 +23,9 @@ type pendingLogin struct {
 	Verifier   string
 	ReturnPath string
 	Created    time.Time
+	// CallbackURL is the callback URL the login's request carried
+	// (domain.ContextWithCallbackURL); the code is redeemed with it.
+	CallbackURL string
 }
 
 var errNoCode = errors.New("the callback carries neither code nor error")
@@ -50,7 +53,7 @@ func (m *AuthManager) loginStart(ctx context.Context, s *domain.Session, broker,
 	}
 	p := pendingLogin{
 		Broker: broker, State: random(), Nonce: random(), Verifier: random(),
-		ReturnPath: SanitizeReturnPath(returnPath), Created: m.opts.Clock(),
+		ReturnPath: SanitizeReturnPath(returnPath), Created: m.opts.Clock(), CallbackURL: domain.CallbackURLFromContext(ctx),
 	}
 	authURL, err := b.AuthCodeURL(ctx, domain.AuthCodeRequest{State: p.State, Nonce: p.Nonce, PKCEVerifier: p.Verifier, Params: params})
 	if err != nil {
@@ -123,6 +126,9 @@ func (m *AuthManager) callback(ctx context.Context, s *domain.Session, broker st
 	}
 	if query.Get("code") == "" {
 		return "", fmt.Errorf("auth manager: callback of %q: %w", broker, errNoCode)
+	}
+	if p.CallbackURL != "" {
+		ctx = domain.ContextWithCallbackURL(ctx, p.CallbackURL)
 	}
 	id, err := b.Exchange(ctx, query.Get("code"), p.Verifier, p.Nonce)
 	if err != nil {

@@ -16,6 +16,7 @@ type Auth struct {
 	PostLogoutRedirect string        // where the browser goes after logout
 	StateLifetime      time.Duration // how long a started login may take
 	ClockSkew          time.Duration // how far in the future an ID token's iat may lie
+	TrustForwarded     bool          // X-Forwarded-Proto/-Host make the callback URL
 }
 
 // Broker is one entry of core.auth.web.broker. Its type-specific keys are
@@ -42,6 +43,7 @@ func ReadAuth(v Values) (Auth, *Problems) {
 	a := Auth{BaseURL: r.str("core.auth.web.baseURL"), DefaultBroker: r.str("core.auth.web.defaultBroker"),
 		PostLogoutRedirect: r.str("core.auth.web.postLogoutRedirect"), StateLifetime: r.duration("core.auth.web.stateLifeTime")}
 	a.ClockSkew = r.duration("core.auth.web.clockSkew")
+	a.TrustForwarded = r.bool("core.auth.web.trustForwardedHeaders")
 	r.bool("core.auth.web.debugController")
 	if a.PostLogoutRedirect == "" {
 		a.PostLogoutRedirect = "/"

@@ -157,6 +157,8 @@ var Keys = []Key{
 		Doc: "how long a started login may take", Want: `a positive duration such as "30m"`},
 	{Name: "core.auth.web.clockSkew", Kind: Duration, Default: "5m", Section: sectionAuth,
 		Doc: "how far in the future an ID token's issue time (`iat`) may lie, for a provider whose clock runs ahead", Want: `a positive duration such as "5m"`},
+	{Name: "core.auth.web.trustForwardedHeaders", Kind: Bool, Default: false, Section: sectionAuth,
+		Doc: "without `baseURL`, take the callback URL's scheme and host from `X-Forwarded-Proto`/`-Host`; only behind a proxy that sets them"},
 	{Name: "core.auth.web.debugController", Kind: Bool, Default: false, Section: sectionAuth,
 		Doc: "Flamingo's auth debug page; read by Flamingo, ignored by sessionauth", CUE: "bool"},
 }

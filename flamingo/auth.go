@@ -52,6 +52,7 @@ func (m *AuthModule) Configure(injector *dingo.Injector) {
 		return &filter{signer: signer}
 	})
 	web.BindRoutes(injector, new(authRoutes))
+	bindCallbackURL(injector)
 	bindHealth(injector, "auth")
 }
 

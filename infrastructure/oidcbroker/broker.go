@@ -127,7 +127,25 @@ func (b *Broker) AuthCodeURL(ctx context.Context, req domain.AuthCodeRequest) (s
 	if b.cfg.AuthCodeOptions != nil {
 		opts = append(opts, b.cfg.AuthCodeOptions(ctx, req)...)
 	}
-	return d.oauth.AuthCodeURL(req.State, opts...), nil
+	oc, err := b.oauthConfig(ctx, d)
+	if err != nil {
+		return "", err
+	}
+	return oc.AuthCodeURL(req.State, opts...), nil
+}
+
+// oauthConfig is the OAuth2 configuration of a request: the configured
+// redirect URL, or without one the callback URL the request's context
+// carries (domain.ContextWithCallbackURL).
+func (b *Broker) oauthConfig(ctx context.Context, d *discovery) (*oauth2.Config, error) {
+	oc := d.oauth
+	if oc.RedirectURL == "" {
+		oc.RedirectURL = domain.CallbackURLFromContext(ctx)
+	}
+	if oc.RedirectURL == "" {
+		return nil, fmt.Errorf("oidc broker %q: no redirect URL: configure redirectURL or core.auth.web.baseURL, or log in through the AuthController, which derives it from the request", b.cfg.Broker)
+	}
+	return &oc, nil
 }
 
 // CheckIssuer implements the RFC 9207 check of the callback's iss

@@ -27,7 +27,9 @@ type Config struct {
 	Endpoint     string
 	ClientID     string
 	ClientSecret string
-	// RedirectURL is the absolute URL of our callback for this broker.
+	// RedirectURL is the absolute URL of our callback for this broker;
+	// empty means the callback URL of each login's request, which the
+	// AuthController puts in the context (domain.ContextWithCallbackURL).
 	RedirectURL string
 	// Scopes are requested in addition to "openid", which is always sent.
 	Scopes []string
@@ -78,13 +80,13 @@ var asymmetric = []string{
 var errConfig = errors.New("invalid configuration")
 
 func (c Config) validate() error {
-	for key, v := range map[string]string{"broker": c.Broker, "endpoint": c.Endpoint, "clientID": c.ClientID, "redirectURL": c.RedirectURL} {
+	for key, v := range map[string]string{"broker": c.Broker, "endpoint": c.Endpoint, "clientID": c.ClientID} {
 		if v == "" {
 			return fmt.Errorf("oidc broker %q: %w: %s is empty", c.Broker, errConfig, key)
 		}
 	}
 	for _, raw := range []string{c.Endpoint, c.RedirectURL} {
-		if u, err := url.Parse(raw); err != nil || !u.IsAbs() {
+		if u, err := url.Parse(raw); raw != "" && (err != nil || !u.IsAbs()) {
 			return fmt.Errorf("oidc broker %q: %w: %q is not an absolute URL", c.Broker, errConfig, raw)
 		}
 	}

@@ -20,7 +20,11 @@ func (b *Broker) Exchange(ctx context.Context, code, pkceVerifier, nonce string)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := d.oauth.Exchange(b.clientContext(ctx), code, oauth2.VerifierOption(pkceVerifier))
+	oc, err := b.oauthConfig(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := oc.Exchange(b.clientContext(ctx), code, oauth2.VerifierOption(pkceVerifier))
 	if err != nil {
 		return nil, fmt.Errorf("oidc broker %q: exchange: %w", b.cfg.Broker, providerError(err))
 	}

@@ -23,9 +23,18 @@ type AuthControllerOptions struct {
 	// post_logout_redirect_uri, made with BaseURL.
 	PostLogoutRedirect string
 	// BaseURL is the absolute URL users reach the application at, e.g.
-	// https://shop.example. Empty means the scheme and host of the request,
-	// which is wrong behind a proxy that terminates TLS: set it there.
+	// https://shop.example. Empty means the scheme and host of the request
+	// (see TrustForwardedHeaders); callback URLs of brokers without a
+	// configured redirect URL are made from it.
 	BaseURL string
+	// TrustForwardedHeaders makes the request's X-Forwarded-Proto and
+	// X-Forwarded-Host count when BaseURL is empty; turn it on only behind
+	// a proxy that sets them (core.auth.web.trustForwardedHeaders).
+	TrustForwardedHeaders bool
+	// CallbackURL, when set and not returning "", makes the absolute
+	// callback URL of broker for a login request (Flamingo's reverse
+	// router); BaseURL and the request are not asked then.
+	CallbackURL CallbackURLFunc
 	// ErrorHandler renders failed logins; AuthErrorPage when nil.
 	ErrorHandler AuthErrorHandler
 	// AuthCodeParams, when set, adds parameters to the provider's
@@ -34,6 +43,10 @@ type AuthControllerOptions struct {
 	// Logger receives failed logins; slog.Default() when nil.
 	Logger *slog.Logger
 }
+
+// CallbackURLFunc makes the absolute callback URL of broker for a login
+// request; "" leaves it to BaseURL and the request.
+type CallbackURLFunc func(r *http.Request, broker string) string
 
 // AuthCodeParams chooses extra parameters of the authorization URL for a
 // login request, for example from the request's language or query.
@@ -141,7 +154,8 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 	if c.opts.AuthCodeParams != nil {
 		params = c.opts.AuthCodeParams.AuthCodeParams(r, broker)
 	}
-	target, err := c.auth.LoginStartWithParams(r.Context(), s, broker, returnPath, params)
+	ctx := domain.ContextWithCallbackURL(r.Context(), c.callbackURL(r, broker))
+	target, err := c.auth.LoginStartWithParams(ctx, s, broker, returnPath, params)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -189,15 +203,7 @@ func (c *AuthController) absolute(r *http.Request, path string) string {
 	if u, err := url.Parse(path); err == nil && u.IsAbs() {
 		return path
 	}
-	base := strings.TrimSuffix(c.opts.BaseURL, "/")
-	if base == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
-	}
-	return base + path
+	return c.base(r) + path
 }
 
 // fail logs err and hands it to the error handler.

@@ -41,13 +41,13 @@ func startApp(t *testing.T) *app {
 // GET /account behind RequireLogin showing the user, and GET /userinfo,
 // which calls the provider's userinfo endpoint through
 // AuthManager.HTTPClient and answers with its status.
-func startAppWith(t *testing.T, po oidctest.Options, mo application.Options) *app {
+func startAppWith(t *testing.T, po oidctest.Options, mo application.Options, brokerOpts ...func(*oidcbroker.Config)) *app {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	po.RedirectURI, po.PostLogoutRedirectURIs = base+"/auth/callback/oidc", []string{base + "/"}
 	p := oidctest.Start(t, po)
-	manager := application.NewAuthManager(map[string]domain.IdentityProvider{"oidc": oidcBroker(t, p), "dev": fakeBroker(t)}, mo)
+	manager := application.NewAuthManager(map[string]domain.IdentityProvider{"oidc": oidcBroker(t, p, brokerOpts...), "dev": fakeBroker(t)}, mo)
 	a := &app{srv: srv, provider: p, repo: memorystore.New(memorystore.Options{MaxAge: time.Hour})}
 	t.Cleanup(func() { _ = a.repo.Close() })
 	signer, err := cookiesigner.New("app", []string{"secret"}, time.Hour)
@@ -67,11 +67,15 @@ func startAppWith(t *testing.T, po oidctest.Options, mo application.Options) *ap
 	return a
 }
 
-func oidcBroker(t *testing.T, p *oidctest.Provider) domain.IdentityProvider {
-	b, err := oidcbroker.New(oidcbroker.Config{
+func oidcBroker(t *testing.T, p *oidctest.Provider, opts ...func(*oidcbroker.Config)) domain.IdentityProvider {
+	c := oidcbroker.Config{
 		Broker: "oidc", Endpoint: p.Issuer, ClientID: p.ClientID, ClientSecret: p.ClientSecret,
 		RedirectURL: p.RedirectURI, Scopes: []string{"profile", "email"}, EnableEndSessionEndpoint: true, EnableOfflineToken: true,
-	})
+	}
+	for _, o := range opts {
+		o(&c)
+	}
+	b, err := oidcbroker.New(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,6 +106,18 @@ func userinfoProxy(manager *application.AuthManager, endpoint string) http.Handl
 		_ = resp.Body.Close()
 		w.WriteHeader(resp.StatusCode)
 	})
+}
+
+// withoutRedirectURL leaves the broker's redirect URL to each request.
+func withoutRedirectURL(c *oidcbroker.Config) { c.RedirectURL = "" }
+
+func mustParseURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // promptParam passes a login request's ?prompt= to the provider.

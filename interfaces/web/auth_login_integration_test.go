@@ -6,6 +6,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sessionauth/sessionauth/application"
+	"github.com/sessionauth/sessionauth/internal/oidctest"
 )
 
 // TestLoginWithOpenIDProvider follows every redirect by hand: a protected
@@ -93,4 +96,23 @@ func mustQuery(t *testing.T, raw string) url.Values {
 		t.Fatal(err)
 	}
 	return u.Query()
+}
+
+// TestLoginWithoutConfiguredRedirectURL logs in at zitadel with a broker
+// that has no redirect URL and a controller without a base URL: the
+// callback URL comes from the request, the provider accepts it in the
+// authorization request and again when the code is redeemed.
+func TestLoginWithoutConfiguredRedirectURL(t *testing.T) {
+	a := startAppWith(t, oidctest.Options{}, application.Options{}, withoutRedirectURL)
+	v := newBrowserVisitor(t)
+	authURL := v.startLogin(a, "oidc", "/account")
+	if got := mustParseURL(t, authURL).Query().Get("redirect_uri"); got != a.srv.URL+"/auth/callback/oidc" {
+		t.Fatalf("redirect_uri = %q, want the request's %s/auth/callback/oidc", got, a.srv.URL)
+	}
+	if code, loc, body := v.do("GET", v.atProvider(a, authURL), nil); code != http.StatusSeeOther || loc != "/account" {
+		t.Fatalf("callback: %d to %q %s", code, loc, body)
+	}
+	if code, _, body := v.do("GET", a.srv.URL+"/account", nil); code != http.StatusOK {
+		t.Fatalf("/account: %d %s", code, body)
+	}
 }
