@@ -73,6 +73,9 @@ func NewApp(cfg map[string]any) (http.Handler, error) {
 	mux.Handle("GET /account", web.RequireLogin(http.HandlerFunc(a.account)))
 	mux.HandleFunc("GET /api/profile", a.profile)
 	mux.Handle("GET /health", parts.health)
+	if err := registerSessions(injector, mux, a); err != nil {
+		return nil, err
+	}
 	return parts.mw.Handler(mux), nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
@@ -21,7 +22,7 @@ pre{background:#f4f4f4;padding:.5em;overflow:auto}form.inline{display:inline}</s
 <p id="user">{{if .User.Sub}}Logged in as <strong id="user-name">{{.User.Name}}</strong> ({{.User.Email}})
 <form class="inline" method="post" action="/auth/logout"><button id="logout">Log out</button></form>
 {{else}}Not logged in. {{range .Brokers}}<a class="login" id="login-{{.}}" href="/auth/login/{{.}}?redirecturl=/account">Log in with {{.}}</a> {{end}}{{end}}</p>
-<p><a href="/">Home</a> · <a href="/account">Account</a> · <a href="/health">Health</a></p>
+<p><a href="/">Home</a> · <a href="/account">Account</a> · <a href="/sessions">Your sessions</a> · <a href="/health">Health</a></p>
 {{range .Flashes}}<p class="flash">{{.}}</p>{{end}}
 {{template "content" .}}
 </body></html>`))
@@ -47,6 +48,7 @@ type page struct {
 	Visits      int
 	Values      []entry
 	Claims, API string
+	Sessions    []application.SessionInfo // the "Your sessions" page
 }
 
 func (a *app) page(r *http.Request, s *web.Session) page {
