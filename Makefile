@@ -5,7 +5,7 @@ FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 COUNT     ?= 6
 
-.PHONY: all run run-flamingo bench-flamingo test test-flamingo deps vet fmt-check generate generate-check allocs fuzz bench lint
+.PHONY: all run run-flamingo bench-flamingo test test-flamingo deps vet fmt-check generate generate-check allocs fuzz bench bench-compare test-bench lint
 
 all: test
 
@@ -87,6 +87,27 @@ bench-flamingo: deps
 	    $${TMPDIR:-/tmp}/flamingo.test -test.run '^$$' -test.bench "BenchmarkRequestOnRedis/^$$v\$$/" -test.benchmem; \
 	  done; \
 	done | tee $(CURDIR)/bench-flamingo.out
+
+## bench-compare: sessionauth beside its peers and the floors (nested module bench/),
+## PASSES passes, every row once per pass, each in a process of its own; prints the
+## medians and the ratios paired within a pass (docs/performance.md)
+PASSES   ?= 6
+BENCH_ROWS ?= floor-memory sessionauth-memory scs-memory floor-redis sessionauth-redis scs-redis \
+	gorilla-redistore flamingo-always flamingo-onwrite flamingo-sessionauth
+bench-compare: deps
+	cd bench && $(GO) test -c -o $${TMPDIR:-/tmp}/sessionauth-bench.test .
+	@for i in $$(seq $(PASSES)); do \
+	  for v in $(BENCH_ROWS); do \
+	    $${TMPDIR:-/tmp}/sessionauth-bench.test -test.run '^$$' -test.bench "^BenchmarkRequest$$/^$$v$$/" \
+	      -test.benchmem -test.benchtime $(BENCHTIME) || exit 1; \
+	  done; \
+	done > bench-compare.out
+	$${TMPDIR:-/tmp}/sessionauth-bench.test -test.run '^$$' -test.bench '^BenchmarkFootprint$$' -test.benchtime 1x >> bench-compare.out
+	cd bench && $(GO) run ./cmd/ratios < $(CURDIR)/bench-compare.out
+
+## test-bench: the comparison module builds and vets (its benchmarks run only in bench-compare)
+test-bench:
+	cd bench && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## lint: golangci-lint v2 when installed, else staticcheck
 lint:

@@ -23,7 +23,7 @@ type Options struct {
 // deployments.
 //
 // It stores each session as one byte slice holding its encoded keys and
-// values (about 1.2 times the gob encoding of the values per live session,
+// values (about 1.3 times the gob encoding of the values per live session,
 // see docs/performance.md) and gives every Load a session of its own, so
 // changing a loaded value in place changes nothing stored until the
 // session is saved. Save applies the changed keys one by one under

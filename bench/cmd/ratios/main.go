@@ -1,0 +1,148 @@
+// Command ratios reads the output of make bench-compare's passes (go test
+// -bench lines, each row once per pass) and prints each row's medians and
+// the ratios between rows paired within a pass: the n-th result of one
+// row divided by the n-th result of the other, then the median and the
+// range of those quotients. Pairing within a pass cancels the noise that
+// hits both rows of a pass alike.
+//
+//	go run ./cmd/ratios < bench-compare.out
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// results holds, by row (Request/variant/page) and unit, the values in
+// the order of the passes.
+type results map[string]map[string][]float64
+
+var benchLine = regexp.MustCompile(`^Benchmark(\S+?)(-\d+)?\s+\d+\s+(.*)$`)
+
+func parse(r io.Reader) results {
+	res := results{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		m := benchLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		row := m[1]
+		if res[row] == nil {
+			res[row] = map[string][]float64{}
+		}
+		f := strings.Fields(m[3])
+		for i := 0; i+1 < len(f); i += 2 {
+			if v, err := strconv.ParseFloat(f[i], 64); err == nil {
+				res[row][f[i+1]] = append(res[row][f[i+1]], v)
+			}
+		}
+	}
+	return res
+}
+
+// comparison is one line of the ratio table.
+type comparison struct{ label, row, base, unit string }
+
+var comparisons = []comparison{
+	{"memory, read: sessionauth ÷ live-map floor", "sessionauth-memory/read", "floor-memory/read", "ns/op"},
+	{"memory, write: sessionauth ÷ live-map floor", "sessionauth-memory/write", "floor-memory/write", "ns/op"},
+	{"memory, read: sessionauth ÷ scs", "sessionauth-memory/read", "scs-memory/read", "ns/op"},
+	{"memory, write: sessionauth ÷ scs", "sessionauth-memory/write", "scs-memory/write", "ns/op"},
+	{"Redis, read: sessionauth ÷ go-redis floor", "sessionauth-redis/read", "floor-redis/read", "ns/op"},
+	{"Redis, write: sessionauth ÷ go-redis floor", "sessionauth-redis/write", "floor-redis/write", "ns/op"},
+	{"Redis, read: sessionauth ÷ scs", "sessionauth-redis/read", "scs-redis/read", "ns/op"},
+	{"Redis, write: sessionauth ÷ scs", "sessionauth-redis/write", "scs-redis/write", "ns/op"},
+	{"Redis, read: sessionauth ÷ gorilla + redistore", "sessionauth-redis/read", "gorilla-redistore/read", "ns/op"},
+	{"Redis, write: sessionauth ÷ gorilla + redistore", "sessionauth-redis/write", "gorilla-redistore/write", "ns/op"},
+	{"Redis, write, server time: sessionauth ÷ go-redis floor", "sessionauth-redis/write", "floor-redis/write", "server-µs/op"},
+	{"Flamingo, read: with sessionauth ÷ Flamingo Always", "flamingo-sessionauth/read", "flamingo-always/read", "ns/op"},
+	{"Flamingo, write: with sessionauth ÷ Flamingo Always", "flamingo-sessionauth/write", "flamingo-always/write", "ns/op"},
+	{"Flamingo, read: with sessionauth ÷ Flamingo OnWrite", "flamingo-sessionauth/read", "flamingo-onwrite/read", "ns/op"},
+	{"Flamingo, write: with sessionauth ÷ Flamingo OnWrite", "flamingo-sessionauth/write", "flamingo-onwrite/write", "ns/op"},
+}
+
+func median(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	switch {
+	case len(s) == 0:
+		return 0
+	case len(s)%2 == 1:
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// paired returns the quotients of the n-th values of a and b.
+func paired(a, b []float64) []float64 {
+	var q []float64
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if b[i] != 0 {
+			q = append(q, a[i]/b[i])
+		}
+	}
+	return q
+}
+
+func printRows(w io.Writer, res results) {
+	fmt.Fprintln(w, "| row | passes | time (median) | allocs | Redis round trips | server commands | server µs |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	var rows []string
+	for r := range res {
+		if strings.HasPrefix(r, "Request/") {
+			rows = append(rows, r)
+		}
+	}
+	slices.Sort(rows)
+	for _, row := range rows {
+		u := res[row]
+		fmt.Fprintf(w, "| %s | %d | %.1f µs | %.0f | %s | %s | %s |\n", strings.TrimPrefix(row, "Request/"), len(u["ns/op"]),
+			median(u["ns/op"])/1000, median(u["allocs/op"]), opt(u, "roundtrips/op", "%.2f"), opt(u, "cmds/op", "%.2f"), opt(u, "server-µs/op", "%.1f"))
+	}
+}
+
+func opt(u map[string][]float64, unit, format string) string {
+	if len(u[unit]) == 0 {
+		return "–"
+	}
+	return fmt.Sprintf(format, median(u[unit]))
+}
+
+func printRatios(w io.Writer, res results) {
+	fmt.Fprintln(w, "| compared | paired ratio, median | min – max | pairs |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	for _, c := range comparisons {
+		q := paired(res["Request/"+c.row][c.unit], res["Request/"+c.base][c.unit])
+		if len(q) > 0 {
+			fmt.Fprintf(w, "| %s | %.2f× | %.2f – %.2f | %d |\n", c.label, median(q), slices.Min(q), slices.Max(q), len(q))
+		}
+	}
+}
+
+func printFootprint(w io.Writer, res results) {
+	for _, row := range []string{"Footprint/sessionauth-memory", "Footprint/floor-memory"} {
+		if u := res[row]; len(u["B/session"]) > 0 {
+			fmt.Fprintf(w, "%s: %.0f B per live session, %.2f× the %.0f B gob encoding of its values\n",
+				strings.TrimPrefix(row, "Footprint/"), median(u["B/session"]), median(u["x-gob"]), median(u["gob-B/session"]))
+		}
+	}
+}
+
+func main() {
+	res := parse(os.Stdin)
+	if len(res) == 0 {
+		fmt.Fprintln(os.Stderr, "ratios: no benchmark lines on standard input")
+		os.Exit(1)
+	}
+	printRows(os.Stdout, res)
+	fmt.Println()
+	printRatios(os.Stdout, res)
+	fmt.Println()
+	printFootprint(os.Stdout, res)
+}
