@@ -86,7 +86,7 @@ var Keys = []Key{
 	{Name: "flamingo.session.saveMode", Kind: String, Default: "", Section: sectionSession,
 		Doc: "Flamingo's own save mode (`Always`, `OnRead`, `OnWrite`); read by Flamingo, ignored by sessionauth, which always writes only what changed",
 		CUE: `string`},
-	{Name: "flamingo.session.migrate.from", Kind: String, Default: "", Oneof: []string{"", "redis", "file"}, Section: sectionSession,
+	{Name: "flamingo.session.migrate.from", Kind: String, Default: "", CUE: `*"" | "redis" | "file"`, Check: migrateFrom, Section: sectionSession,
 		Doc:  "move the sessions of Flamingo's own `redis` or `file` backend into this one as their visitors come back (see flamingo.md); empty: off",
 		Want: `redis (Flamingo's own Redis backend, at the flamingo.session.redis.* keys), file (its file backend), or "" for none`},
 	{Name: "flamingo.session.migrate.keyPrefix", Kind: String, Default: "", Section: sectionSession,

@@ -108,6 +108,10 @@ func readMigrate(r reader, s Session) Migrate {
 	if m.File == "" {
 		m.File = s.File
 	}
+	if m.From != "" && s.Secret == "" {
+		r.ps.Add("flamingo.session.migrate.from", m.From, "the migration needs flamingo.session.secret: set it to the secret the Flamingo application used "+
+			"(it signed the file backend's cookies, and every instance derives the new session IDs from it)")
+	}
 	return m
 }
 
@@ -157,4 +161,13 @@ func sameSite(v string) http.SameSite {
 		return http.SameSiteDefaultMode
 	}
 	return http.SameSiteLaxMode
+}
+
+// migrateFrom checks flamingo.session.migrate.from.
+func migrateFrom(v any) string {
+	switch v.(string) {
+	case "", "redis", "file":
+		return ""
+	}
+	return "is not one of Flamingo's backends that sessions can be migrated from"
 }
