@@ -18,8 +18,10 @@ import (
 // a command that fails because its node is unreachable or the cluster is
 // reconfiguring (CLUSTERDOWN, TRYAGAIN) triggers a reload of the slot map,
 // at most one per reloadGap, waits up to recoverWait for the key's slot to
-// get another master, and is sent once more when that is safe: a read
-// always, a write only when it certainly did not run (see notRun).
+// get another master, and is sent once more when that is safe (a read
+// always, a write only when it certainly did not run, see notRun) and
+// promising (a new master, or a node that refused the command rather than
+// one that may hang).
 const (
 	// reloadGap is the least time between two reloads this repository
 	// asks for; go-redis adds a cooldown of its own.
@@ -57,22 +59,25 @@ func newFailover(client redis.UniversalClient) *failover {
 }
 
 // do runs cmd; in cluster mode, when it fails with its node, it reloads
-// the slot map and, as when allows, runs cmd once more.
+// the slot map and runs cmd once more if that is safe (as when allows)
+// and promising: the slot has a new master, or the error proves that the
+// node refused the command rather than that it hangs.
 func (f *failover) do(ctx context.Context, key string, when retryWhen, cmd func() error) error {
 	err := cmd()
 	if err == nil || f == nil || !nodeFailed(err) {
 		return err
 	}
-	f.recover(ctx, key)
-	if when == ifNotRun && !notRun(err) || ctx.Err() != nil {
+	moved, refused := f.recover(ctx, key), notRun(err)
+	if when == ifNotRun && !refused || !moved && !refused || ctx.Err() != nil {
 		return err
 	}
 	return cmd()
 }
 
 // recover asks for a reload of the slot map and waits, up to recoverWait,
-// until key's slot is served by another master than before.
-func (f *failover) recover(ctx context.Context, key string) {
+// until key's slot is served by another master than before; it reports
+// whether that happened.
+func (f *failover) recover(ctx context.Context, key string) bool {
 	before := f.master(ctx, key)
 	f.reload(ctx)
 	ctx, cancel := context.WithTimeout(ctx, recoverWait)
@@ -82,11 +87,11 @@ func (f *failover) recover(ctx context.Context, key string) {
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-ticker.C:
 		}
 		if now := f.master(ctx, key); now != "" && now != before {
-			return
+			return true
 		}
 	}
 }
