@@ -51,7 +51,8 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 			return parts.broker(b.Name)
 		}))
 	}
-	injector.Bind(new(application.UserServiceInterface)).ToInstance(new(application.UserService))
+	tokens := parts.tokens()
+	injector.Bind(new(application.UserServiceInterface)).ToInstance(&application.UserService{Tokens: tokens})
 	scoped(injector.BindMap(new(healthcheck.Status), "auth").ToProvider(parts.health))
 	var sessionsOnce sync.Once
 	var sessions *application.UserSessions
@@ -64,8 +65,11 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 	var manager *application.AuthManager
 	scoped(injector.Bind(new(application.AuthManager)).ToProvider(func(h *authHooks, b *loggerBinding, t *telemetryBinding, repo domain.SessionRepository) *application.AuthManager {
 		once.Do(func() {
+			if len(a.TokenKeys) == 0 {
+				orDefault(b.Logger).Warn("auth: no core.auth.web.tokenKey configured: the identity's tokens are sealed with a random key of this process; logins do not survive a restart or reach another instance (set core.auth.web.tokenKey to at least 32 random characters)")
+			}
 			manager = application.NewAuthManager(parts.providers(), application.Options{
-				StateLifetime: a.StateLifetime, BrokerStateLifetimes: parts.lifetimes(),
+				Tokens: tokens, StateLifetime: a.StateLifetime, BrokerStateLifetimes: parts.lifetimes(),
 				Logger: orDefault(b.Logger), Subscribers: h.Subscribers, Sessions: userSessions(repo),
 				Observer: telemetry.NewObserver(t.options()),
 			})
@@ -173,4 +177,18 @@ func (p *authParts) health() healthcheck.Status {
 		}
 		return alive, strings.Join(details, "; ")
 	})
+}
+
+// tokens returns the sealer of the configured token keys, or the
+// process's when none is configured (or they are bad, which the start-up
+// check reports).
+func (p *authParts) tokens() *application.TokenSealer {
+	keys := make([][]byte, len(p.settings.TokenKeys))
+	for i, k := range p.settings.TokenKeys {
+		keys[i] = []byte(k)
+	}
+	if t, err := application.NewTokenSealer(keys...); err == nil {
+		return t
+	}
+	return application.ProcessTokenSealer()
 }

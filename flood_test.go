@@ -2,6 +2,7 @@ package sessionauth_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -21,8 +22,9 @@ import (
 )
 
 // loginApp is the login stack over repo: session middleware, the auth
-// controller with one fake broker "dev" (user alice/pw), and /me, which
-// answers 200 to a logged-in visitor and 401 to others.
+// controller with one fake broker "dev" (user alice/pw), /me, which
+// answers 200 to a logged-in visitor and 401 to others, and /tokens, which
+// writes the visitor's access, refresh and ID token, one a line.
 func loginApp(t *testing.T, repo domain.SessionRepository, stateLifetime time.Duration) http.Handler {
 	t.Helper()
 	signer, err := cookiesigner.New("s", []string{"secret"}, time.Hour)
@@ -43,6 +45,14 @@ func loginApp(t *testing.T, repo domain.SessionRepository, stateLifetime time.Du
 		if web.SessionFromContext(r.Context()).Try(domain.IdentityKey) == nil {
 			w.WriteHeader(http.StatusUnauthorized)
 		}
+	})
+	mux.HandleFunc("/tokens", func(w http.ResponseWriter, r *http.Request) {
+		id, err := auth.Identity(r.Context(), web.SessionFromContext(r.Context()))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprintf(w, "%s\n%s\n%s\n", id.AccessToken, id.RefreshToken, id.IDToken.Raw)
 	})
 	mw := web.NewSessionMiddleware(repo, signer, web.SessionOptions{Name: "s", MaxAge: time.Hour})
 	return mw.Handler(mux)

@@ -42,6 +42,10 @@ type Options struct {
 	// MaxPending bounds the logins pending in one session (browser tabs);
 	// starting one more drops the oldest.
 	MaxPending int
+	// Tokens seals the identity's tokens before they are stored in the
+	// session; nil means ProcessTokenSealer (tokens do not survive a
+	// restart or reach another instance).
+	Tokens *TokenSealer
 	// MaxUsedStates bounds how many used login states the manager
 	// remembers (for the longest state lifetime) to refuse a second
 	// callback with one; beyond it the oldest is forgotten first.
@@ -100,6 +104,9 @@ func NewAuthManager(brokers map[string]domain.IdentityProvider, opts Options) *A
 	if opts.MaxPending <= 0 {
 		opts.MaxPending = DefaultMaxPending
 	}
+	if opts.Tokens == nil {
+		opts.Tokens = ProcessTokenSealer()
+	}
 	if opts.MaxUsedStates <= 0 {
 		opts.MaxUsedStates = DefaultMaxUsedStates
 	}
@@ -145,10 +152,35 @@ func (m *AuthManager) broker(name string) (domain.IdentityProvider, error) {
 	return b, nil
 }
 
-// identity returns the identity stored in the session.
+// identity returns the identity stored in the session, its tokens still
+// sealed.
 func identity(s *domain.Session) (*domain.Identity, bool) {
 	id, ok := s.Try(identityKey).(domain.Identity)
 	return &id, ok
+}
+
+// identity returns the identity stored in the session with its tokens
+// opened. Tokens sealed with a key that is not configured any more (a
+// rotated-out key, another instance's process key) log the session out:
+// the identity is removed and nobody is logged in.
+func (m *AuthManager) identity(ctx context.Context, s *domain.Session) (*domain.Identity, bool) {
+	sealed, ok := identity(s)
+	if !ok {
+		return nil, false
+	}
+	id, err := m.opts.Tokens.Open(*sealed)
+	if err != nil {
+		m.log.InfoContext(ctx, "logged out: the session's tokens were sealed with a key that is not configured (core.auth.web.tokenKey, previousTokenKeys)",
+			"broker", sealed.Broker, "subject", sealed.Subject)
+		s.Delete(identityKey)
+		return nil, false
+	}
+	return &id, true
+}
+
+// storeIdentity stores id in the session with its tokens sealed.
+func (m *AuthManager) storeIdentity(s *domain.Session, id *domain.Identity) {
+	s.Store(identityKey, m.opts.Tokens.Seal(*id))
 }
 
 // IDToken returns the logged-in user's verified ID token, refreshing the

@@ -134,7 +134,7 @@ func (m *AuthManager) callback(ctx context.Context, s *domain.Session, broker st
 	if err != nil {
 		return "", fmt.Errorf("auth manager: callback of %q: %w", broker, err)
 	}
-	s.Store(identityKey, *id)
+	m.storeIdentity(s, id)
 	s.Regenerate()
 	m.recordLogin(ctx, s, id)
 	m.log.InfoContext(ctx, "login", "broker", broker, "subject", id.Subject)
@@ -172,7 +172,7 @@ func (m *AuthManager) longestStateLifetime() time.Duration {
 
 // logout is Logout without the Observer.
 func (m *AuthManager) logout(ctx context.Context, s *domain.Session, broker, postLogoutRedirect string) string {
-	id, loggedIn := identity(s)
+	id, loggedIn := m.identity(ctx, s)
 	s.Delete(identityKey)
 	s.Destroy()
 	if !loggedIn {

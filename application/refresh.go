@@ -24,7 +24,7 @@ const refreshTimeout = 30 * time.Second
 // domain.ErrRefreshRejected. A transient failure keeps the identity and
 // returns it while its access token is still valid.
 func (m *AuthManager) Identity(ctx context.Context, s *domain.Session) (*domain.Identity, error) {
-	id, ok := identity(s)
+	id, ok := m.identity(ctx, s)
 	if !ok {
 		return nil, fmt.Errorf("auth manager: %w", domain.ErrNotLoggedIn)
 	}
@@ -42,7 +42,7 @@ func (m *AuthManager) Identity(ctx context.Context, s *domain.Session) (*domain.
 // Refresh refreshes the session's tokens now, whether due or not; see
 // Identity for the errors.
 func (m *AuthManager) Refresh(ctx context.Context, s *domain.Session) (*domain.Identity, error) {
-	id, ok := identity(s)
+	id, ok := m.identity(ctx, s)
 	if !ok {
 		return nil, fmt.Errorf("auth manager: %w", domain.ErrNotLoggedIn)
 	}
@@ -62,7 +62,7 @@ func (m *AuthManager) refreshTokens(ctx context.Context, s *domain.Session, id *
 	})
 	if errors.Is(err, domain.ErrRefreshRejected) {
 		m.log.InfoContext(ctx, "refresh token rejected, logged out", "broker", id.Broker, "subject", id.Subject, "error", err)
-		if cur, ok := identity(s); ok && cur.RefreshToken == id.RefreshToken {
+		if cur, ok := m.identity(ctx, s); ok && cur.RefreshToken == id.RefreshToken {
 			s.Delete(identityKey)
 			m.fireLogout(ctx, s, id)
 		}
@@ -71,7 +71,7 @@ func (m *AuthManager) refreshTokens(ctx context.Context, s *domain.Session, id *
 	if err != nil {
 		return nil, fmt.Errorf("auth manager: refresh: %w", err)
 	}
-	s.Store(identityKey, *next)
+	m.storeIdentity(s, next)
 	return next, nil
 }
 
@@ -79,7 +79,7 @@ func (m *AuthManager) refreshTokens(ctx context.Context, s *domain.Session, id *
 // every request, refreshing it when due (see Identity). Nobody logged in
 // yields domain.ErrNotLoggedIn.
 func (m *AuthManager) HTTPClient(ctx context.Context, s *domain.Session) (*http.Client, error) {
-	if _, ok := identity(s); !ok {
+	if _, ok := m.identity(ctx, s); !ok {
 		return nil, fmt.Errorf("auth manager: http client: %w", domain.ErrNotLoggedIn)
 	}
 	return &http.Client{Transport: &bearer{m: m, s: s, base: m.opts.Transport}}, nil

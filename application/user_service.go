@@ -18,12 +18,17 @@ type UserServiceInterface interface {
 var _ UserServiceInterface = (*UserService)(nil)
 
 // UserService reads the user from the identity the AuthManager stored in
-// the session. The zero value is ready to use.
-type UserService struct{}
+// the session. The zero value is ready to use; with Tokens set (the
+// AuthManager's sealer), a session whose tokens were sealed with a key that
+// is not configured any more counts as logged out, as it does for the
+// AuthManager.
+type UserService struct {
+	Tokens *TokenSealer
+}
 
 // GetUser returns a copy of the logged-in user or a guest.
-func (*UserService) GetUser(_ context.Context, s *domain.Session) *domain.User {
-	id, ok := identity(s)
+func (us *UserService) GetUser(_ context.Context, s *domain.Session) *domain.User {
+	id, ok := us.identity(s)
 	if !ok {
 		return domain.Guest()
 	}
@@ -36,7 +41,18 @@ func (*UserService) GetUser(_ context.Context, s *domain.Session) *domain.User {
 }
 
 // IsLoggedIn reports whether the session holds an identity.
-func (*UserService) IsLoggedIn(_ context.Context, s *domain.Session) bool {
-	_, ok := identity(s)
+func (us *UserService) IsLoggedIn(_ context.Context, s *domain.Session) bool {
+	_, ok := us.identity(s)
 	return ok
+}
+
+// identity returns the stored identity, its tokens still sealed, when
+// Tokens is nil or opens them.
+func (us *UserService) identity(s *domain.Session) (*domain.Identity, bool) {
+	id, ok := identity(s)
+	if !ok || us.Tokens == nil {
+		return id, ok
+	}
+	_, err := us.Tokens.Open(*id)
+	return id, err == nil
 }

@@ -17,6 +17,7 @@ type Auth struct {
 	StateLifetime      time.Duration // how long a started login may take
 	ClockSkew          time.Duration // how far in the future an ID token's iat may lie
 	TrustForwarded     bool          // X-Forwarded-Proto/-Host make the callback URL
+	TokenKeys          []string      // tokenKey, then previousTokenKeys; none: a key per process
 }
 
 // Broker is one entry of core.auth.web.broker. Its type-specific keys are
@@ -44,6 +45,10 @@ func ReadAuth(v Values) (Auth, *Problems) {
 		PostLogoutRedirect: r.str("core.auth.web.postLogoutRedirect"), StateLifetime: r.duration("core.auth.web.stateLifeTime")}
 	a.ClockSkew = r.duration("core.auth.web.clockSkew")
 	a.TrustForwarded = r.bool("core.auth.web.trustForwardedHeaders")
+	if k := r.str("core.auth.web.tokenKey"); k != "" {
+		a.TokenKeys = append(a.TokenKeys, k)
+	}
+	a.TokenKeys = append(a.TokenKeys, r.strings("core.auth.web.previousTokenKeys")...)
 	r.bool("core.auth.web.debugController")
 	if a.PostLogoutRedirect == "" {
 		a.PostLogoutRedirect = "/"

@@ -187,3 +187,24 @@ func Alternatives(names []string) string {
 		return strings.Join(names[:n-1], ", ") + " or " + names[n-1]
 	}
 }
+
+// minTokenKey is the shortest token key, in bytes; the same as
+// application.MinTokenKeyLength.
+const minTokenKey = 32
+
+func tokenKey(v any) string {
+	if s := v.(string); s != "" && len(s) < minTokenKey {
+		return fmt.Sprintf("has %d characters, fewer than %d", len(s), minTokenKey)
+	}
+	return ""
+}
+
+func tokenKeys(v any) string {
+	list, _ := asList(v)
+	for i, e := range list {
+		if s, ok := e.(string); !ok || len(s) < minTokenKey {
+			return fmt.Sprintf("entry %d is not a string of at least %d characters", i, minTokenKey)
+		}
+	}
+	return ""
+}

@@ -159,6 +159,12 @@ var Keys = []Key{
 		Doc: "how far in the future an ID token's issue time (`iat`) may lie, for a provider whose clock runs ahead", Want: `a positive duration such as "5m"`},
 	{Name: "core.auth.web.trustForwardedHeaders", Kind: Bool, Default: false, Section: sectionAuth,
 		Doc: "without `baseURL`, take the callback URL's scheme and host from `X-Forwarded-Proto`/`-Host`; only behind a proxy that sets them"},
+	{Name: "core.auth.web.tokenKey", Kind: String, Default: "", Secret: true, Section: sectionAuth,
+		Doc:  "key that seals the identity's tokens in the session (AES-256-GCM); empty: a random key per process, with a warning (tokens then do not survive a restart or reach another instance)",
+		Want: "at least 32 random characters, e.g. from `openssl rand -base64 32`", Check: tokenKey},
+	{Name: "core.auth.web.previousTokenKeys", Kind: List, Default: []any{}, Secret: true, Section: sectionAuth,
+		Doc:  "older token keys that still open sealed tokens, for rotation; a session sealed with a key in neither is logged out",
+		Want: "a list of keys of at least 32 characters", Check: tokenKeys},
 	{Name: "core.auth.web.debugController", Kind: Bool, Default: false, Section: sectionAuth,
 		Doc: "Flamingo's auth debug page; read by Flamingo, ignored by sessionauth", CUE: "bool"},
 }
