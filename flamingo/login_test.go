@@ -17,6 +17,7 @@ func loginConfig(p *oidctest.Provider) map[string]any {
 	c := baseConfig("memory")
 	c["core"] = map[string]any{"auth": map[string]any{"web": map[string]any{
 		"defaultBroker": "oidc",
+		"tokenKey":      "flamingo test token key, 32 bytes or more", // every instance opens the tokens
 		"broker": []any{
 			map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer, "clientID": p.ClientID,
 				"clientSecret": p.ClientSecret, "redirectURL": p.RedirectURI, "scopes": []any{"profile", "email"}},
