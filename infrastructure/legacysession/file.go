@@ -41,8 +41,10 @@ type fileSource struct {
 
 // File is the Source of Flamingo's file backend. A claim is a marker file
 // beside the record (session_<ID>.sessionauth-migrating, created
-// exclusively); one older than 30 s is a claim that a stopped process left
-// behind and is taken over.
+// exclusively); one older than the migration's window is void (a claim
+// that a stopped process left behind, or a move long done) and is taken
+// over. After a move the empty marker stays behind, one per migrated
+// session, until the old cookie comes back after the window.
 func File(opts FileOptions) Source {
 	if opts.Name == "" {
 		opts.Name = "flamingo"
@@ -76,12 +78,12 @@ func (f *fileSource) id(cookie string) (string, bool) {
 	return id, validID(id)
 }
 
-func (f *fileSource) claim(_ context.Context, id string) (*claim, error) {
-	held, err := f.hold(id)
+func (f *fileSource) claim(_ context.Context, id string, window time.Duration) (*claim, error) {
+	held, err := f.hold(id, window)
 	if err != nil || !held {
 		return &claim{inFlight: true}, err
 	}
-	c := &claim{id: id}
+	c := &claim{id: id, window: window}
 	values, err := f.read(id)
 	if values == nil || err != nil {
 		return nil, errors.Join(err, f.release(context.Background(), c, false))
@@ -90,8 +92,9 @@ func (f *fileSource) claim(_ context.Context, id string) (*claim, error) {
 	return c, nil
 }
 
-// hold creates the marker of id; false when another caller holds it.
-func (f *fileSource) hold(id string) (bool, error) {
+// hold creates the marker of id; false when another caller holds it, or
+// moved the record, less than window ago.
+func (f *fileSource) hold(id string, window time.Duration) (bool, error) {
 	for try := 0; ; try++ {
 		m, err := os.OpenFile(f.marker(id), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err == nil {
@@ -101,7 +104,7 @@ func (f *fileSource) hold(id string) (bool, error) {
 			return false, fmt.Errorf("claim: %w", pathless(err))
 		}
 		info, err := os.Stat(f.marker(id))
-		if try > 0 || err != nil || time.Since(info.ModTime()) < claimFor {
+		if try > 0 || err != nil || time.Since(info.ModTime()) < window {
 			return false, nil
 		}
 		_ = os.Remove(f.marker(id)) // left behind by a process that stopped
@@ -131,13 +134,18 @@ func (f *fileSource) read(id string) (map[string]any, error) {
 }
 
 func (f *fileSource) release(_ context.Context, c *claim, done bool) error {
-	if done {
-		if err := os.Remove(f.path(c.id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("delete: %w", pathless(err))
+	if !done {
+		if err := os.Remove(f.marker(c.id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("release the claim: %w", pathless(err))
 		}
+		return nil
 	}
-	if err := os.Remove(f.marker(c.id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("release the claim: %w", pathless(err))
+	if err := os.Remove(f.path(c.id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("delete: %w", pathless(err))
+	}
+	now := time.Now()
+	if err := os.Chtimes(f.marker(c.id), now, now); err != nil {
+		return fmt.Errorf("keep the claim: %w", pathless(err))
 	}
 	return nil
 }

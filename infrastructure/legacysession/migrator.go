@@ -17,7 +17,9 @@
 // The new ID is derived from the old one with HMAC-SHA256 under Key, so
 // that parallel requests of one visitor, in one process or several, agree
 // on it without talking to each other: exactly one of them claims the old
-// record and writes the session, the others wait for it and load it.
+// record and writes the session, the others wait for it and load it. The
+// claim outlives the move by a short window (Options.Window); after it,
+// the old cookie opens nothing.
 package legacysession
 
 import (
@@ -46,6 +48,11 @@ type Options struct {
 	// Wait is how long a request waits for a parallel request of the same
 	// visitor that is migrating the session; 2 seconds by default.
 	Wait time.Duration
+	// Window is how long the old cookie still opens the new session after
+	// the move, for the visitor's parallel requests, and how long a claim
+	// of a process that stopped half-way blocks the record; 30 seconds by
+	// default, at least Wait. After it the old cookie is an unknown one.
+	Window time.Duration
 	// Logger receives what could not be carried over; slog.Default() by default.
 	Logger *slog.Logger
 }
@@ -77,6 +84,10 @@ func New(repo domain.SessionRepository, source Source, opts Options) *Migrator {
 	if opts.Wait <= 0 {
 		opts.Wait = 2 * time.Second
 	}
+	if opts.Window <= 0 {
+		opts.Window = 30 * time.Second
+	}
+	opts.Window = max(opts.Window, opts.Wait)
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -94,7 +105,7 @@ func (m *Migrator) Migrate(ctx context.Context, cookie string) (*domain.Session,
 		return nil, nil
 	}
 	newID := m.newID(oldID)
-	c, err := m.source.claim(ctx, oldID)
+	c, err := m.source.claim(ctx, oldID, m.opts.Window)
 	switch {
 	case errors.Is(err, errUnreadable):
 		m.opts.Logger.LogAttrs(ctx, slog.LevelError, "legacy session migration: the old session stays where it is and the visitor gets a new one",
@@ -103,9 +114,9 @@ func (m *Migrator) Migrate(ctx context.Context, cookie string) (*domain.Session,
 	case err != nil:
 		return nil, fmt.Errorf("legacy session migration: %s: %w", m.source.name(), err)
 	case c == nil:
-		return m.load(ctx, newID) // moved already, or there never was such a session
+		return nil, nil // there never was such a session, or it moved longer than Window ago
 	case c.inFlight:
-		return m.await(ctx, newID)
+		return m.await(ctx, newID) // being moved, or moved less than Window ago
 	}
 	return m.move(ctx, c, newID)
 }

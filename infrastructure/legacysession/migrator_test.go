@@ -22,7 +22,7 @@ type legacyStore struct {
 	source legacysession.Source
 	cookie string
 	put    func(encoded []byte) string // another visitor's gob-encoded Values; the cookie
-	left   func(t *testing.T) int      // records and claims left in the old store
+	left   func(t *testing.T) int      // old records left (claim markers aside)
 }
 
 func redisStore(t *testing.T) legacyStore {
@@ -32,11 +32,17 @@ func redisStore(t *testing.T) legacyStore {
 		cookie: putRedisSession(t, rdb, legacyValues()),
 		put:    func(b []byte) string { return putRedisRaw(t, rdb, b) },
 		left: func(t *testing.T) int {
-			keys, err := rdb.Keys(context.Background(), "*").Result()
+			keys, err := rdb.Keys(context.Background(), "session:*").Result()
 			if err != nil {
 				t.Fatal(err)
 			}
-			return len(keys)
+			n := 0
+			for _, k := range keys {
+				if !strings.HasSuffix(k, ":sessionauth-migrating") {
+					n++
+				}
+			}
+			return n
 		},
 	}
 }
@@ -52,7 +58,13 @@ func fileStore(t *testing.T) legacyStore {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return len(files)
+			n := 0
+			for _, f := range files {
+				if !strings.HasSuffix(f, ".sessionauth-migrating") {
+					n++
+				}
+			}
+			return n
 		},
 	}
 }
@@ -95,7 +107,7 @@ func TestMigrateOnce(t *testing.T) {
 				t.Fatalf("20 parallel migrations made %d session IDs, want 1", len(seen))
 			}
 			if n := st.left(t); n != 0 {
-				t.Fatalf("%d old records or claims left, want none", n)
+				t.Fatalf("%d old records left, want none", n)
 			}
 		})
 	}
@@ -146,6 +158,30 @@ func TestMigrateUnregisteredType(t *testing.T) {
 			}
 			if n := st.left(t); n != 2 {
 				t.Fatalf("%d old records left, want both untouched", n)
+			}
+		})
+	}
+}
+
+// TestMigrateWindow: the old cookie opens the new session for the window
+// after the move (the visitor's parallel requests), and nothing after it.
+func TestMigrateWindow(t *testing.T) {
+	for name, storeOf := range stores {
+		t.Run(name, func(t *testing.T) {
+			st := storeOf(t)
+			const window = 1500 * time.Millisecond
+			m := legacysession.New(memorystore.New(memorystore.Options{}), st.source,
+				legacysession.Options{Key: []byte(secret), Wait: 100 * time.Millisecond, Window: window})
+			first, err := m.Migrate(context.Background(), st.cookie)
+			if err != nil || first == nil {
+				t.Fatalf("Migrate = %v, %v; want the session", first, err)
+			}
+			if again, err := m.Migrate(context.Background(), st.cookie); err != nil || again == nil || again.ID() != first.ID() {
+				t.Fatalf("the old cookie within the window: %v, %v; want the migrated session", again, err)
+			}
+			time.Sleep(window + 200*time.Millisecond)
+			if late, err := m.Migrate(context.Background(), st.cookie); err != nil || late != nil {
+				t.Fatalf("the old cookie after the window: a session %v, error %v; want neither", late != nil, err)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -24,10 +25,11 @@ type redisSource struct {
 // decoded; Flamingo wrote none larger under the same setting.
 //
 // A claim is a marker key beside the record (keyPrefix + ID +
-// ":sessionauth-migrating", set with SET NX and a 30 s expiry), so the
-// record stays where it was until its values are stored anew, and a
-// process that stops half-way leaves it to be claimed again. The two keys
-// may live in different cluster slots; no command touches both.
+// ":sessionauth-migrating", set with SET NX and an expiry of the
+// migration's window), so the record stays where it was until its values
+// are stored anew, and a process that stops half-way leaves it to be
+// claimed again. After the move the marker lives one more window. The two
+// keys may live in different cluster slots; no command touches both.
 func Redis(client redis.UniversalClient, keyPrefix string, maxSize int) Source {
 	return &redisSource{client: client, prefix: keyPrefix, maxSize: maxSize}
 }
@@ -40,15 +42,15 @@ func (*redisSource) id(cookie string) (string, bool) {
 	return cookie, validID(cookie)
 }
 
-func (r *redisSource) claim(ctx context.Context, id string) (*claim, error) {
-	ok, err := r.client.SetNX(ctx, r.marker(id), "1", claimFor).Result()
+func (r *redisSource) claim(ctx context.Context, id string, window time.Duration) (*claim, error) {
+	ok, err := r.client.SetNX(ctx, r.marker(id), "1", window).Result()
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
 	}
 	if !ok {
 		return &claim{inFlight: true}, nil
 	}
-	c := &claim{id: id}
+	c := &claim{id: id, window: window}
 	values, err := r.read(ctx, id)
 	if values == nil || err != nil {
 		return nil, errors.Join(err, r.release(ctx, c, false))
@@ -72,13 +74,17 @@ func (r *redisSource) read(ctx context.Context, id string) (map[string]any, erro
 }
 
 func (r *redisSource) release(ctx context.Context, c *claim, done bool) error {
-	if done {
-		if err := r.client.Del(ctx, r.prefix+c.id).Err(); err != nil {
-			return fmt.Errorf("delete: %w", err)
+	if !done {
+		if err := r.client.Del(ctx, r.marker(c.id)).Err(); err != nil {
+			return fmt.Errorf("release the claim: %w", err)
 		}
+		return nil
 	}
-	if err := r.client.Del(ctx, r.marker(c.id)).Err(); err != nil {
-		return fmt.Errorf("release the claim: %w", err)
+	if err := r.client.Del(ctx, r.prefix+c.id).Err(); err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	if err := r.client.PExpire(ctx, r.marker(c.id), c.window).Err(); err != nil {
+		return fmt.Errorf("keep the claim: %w", err)
 	}
 	return nil
 }

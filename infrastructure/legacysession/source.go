@@ -18,27 +18,27 @@ type Source interface {
 	// id returns the old session ID the cookie value names, or false when
 	// the value cannot be one of this store's cookies.
 	id(cookie string) (string, bool)
-	// claim takes the record of id for this caller alone. It returns nil
-	// when there is no record, a claim with inFlight set when another
-	// caller holds it, and errUnreadable (wrapped) when the record cannot
-	// be read; the record is then left as it was.
-	claim(ctx context.Context, id string) (*claim, error)
-	// release ends a claim: done deletes the record, otherwise it is
-	// left for a later claim.
+	// claim takes the record of id for this caller alone, for at most
+	// window: a claim left by a process that stopped half-way is void after
+	// it. It returns nil when there is neither a record nor a claim, a
+	// claim with inFlight set when another caller holds the record or
+	// moved it less than window ago, and errUnreadable (wrapped) when the
+	// record cannot be read; the record is then left as it was.
+	claim(ctx context.Context, id string, window time.Duration) (*claim, error)
+	// release ends a claim. done deletes the record and keeps the claim
+	// for another window, so that parallel requests with the old cookie
+	// find the new session and later ones find nothing; otherwise the
+	// claim is dropped and the record left for a later claim.
 	release(ctx context.Context, c *claim, done bool) error
 }
 
 // claim is one caller's hold on an old record.
 type claim struct {
-	inFlight bool           // another caller holds the record
+	inFlight bool           // another caller holds the record, or moved it recently
 	id       string         // the old session ID
 	values   map[string]any // the old session's values
+	window   time.Duration  // how long the claim holds
 }
-
-// claimFor is how long a claim holds a record: after this, a claim left by
-// a process that stopped half-way is void and the record can be claimed
-// again.
-const claimFor = 30 * time.Second
 
 // errUnreadable marks a record that cannot be carried over.
 var errUnreadable = errors.New("the old session cannot be read")
