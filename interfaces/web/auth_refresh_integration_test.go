@@ -17,7 +17,7 @@ import (
 // reaches its userinfo endpoint with a valid token, and the session keeps
 // the refreshed tokens.
 func TestParallelRequestsRefreshOnce(t *testing.T) {
-	a := startAppWith(t, oidctest.Options{AccessTokenLifetime: 2 * time.Second},
+	a := startAppWith(t, oidctest.Options{AccessTokenLifetime: 2 * time.Second, RefreshedTokenLifetime: time.Hour},
 		application.Options{RefreshLeeway: time.Millisecond})
 	v := newBrowserVisitor(t)
 	v.logIn(a, "/")

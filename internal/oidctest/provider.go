@@ -40,6 +40,11 @@ type Options struct {
 	// AccessTokenLifetime is what the token endpoint announces in
 	// expires_in; default 5 minutes.
 	AccessTokenLifetime time.Duration
+	// RefreshedTokenLifetime, when set, is the lifetime of access tokens
+	// issued by refresh_token grants instead of AccessTokenLifetime, so a
+	// test can let the first token run out and keep the refreshed one
+	// valid however slow the machine is.
+	RefreshedTokenLifetime time.Duration
 }
 
 // DefaultUser is the account a provider has when Options.Users is empty.
@@ -76,6 +81,7 @@ func Start(t testing.TB, opts Options) *Provider {
 	p.storage = &tokenStorage{
 		Storage:    storage.NewStorageWithClients(newUserStore(opts.Users), map[string]*storage.Client{opts.ClientID: client}),
 		lifetime:   opts.AccessTokenLifetime,
+		refreshed:  opts.RefreshedTokenLifetime,
 		postLogout: opts.PostLogoutRedirectURIs,
 	}
 	provider, err := op.NewProvider(opConfig(), p.storage, op.StaticIssuer(p.Issuer), op.WithAllowInsecure())

@@ -15,6 +15,7 @@ import (
 type tokenStorage struct {
 	*storage.Storage
 	lifetime   time.Duration
+	refreshed  time.Duration
 	postLogout []string
 }
 
@@ -32,6 +33,9 @@ func (s *tokenStorage) CreateAccessToken(ctx context.Context, req op.TokenReques
 
 func (s *tokenStorage) CreateAccessAndRefreshTokens(ctx context.Context, req op.TokenRequest, current string) (string, string, time.Time, error) {
 	id, refresh, exp, err := s.Storage.CreateAccessAndRefreshTokens(ctx, req, current)
+	if current != "" && s.refreshed > 0 {
+		return id, refresh, time.Now().Add(s.refreshed), err
+	}
 	return id, refresh, s.expiry(exp), err
 }
 
