@@ -68,8 +68,10 @@ func NewApp(cfg map[string]any) (http.Handler, error) {
 	mux := http.NewServeMux()
 	parts.ctrl.Register(mux)
 	mux.HandleFunc("GET /{$}", a.home)
-	mux.HandleFunc("POST /values", setValue)
-	mux.HandleFunc("POST /flash", addFlash)
+	// The example's own forms refuse cross-site POSTs, as logout does.
+	csrf := http.NewCrossOriginProtection()
+	mux.Handle("POST /values", csrf.Handler(http.HandlerFunc(setValue)))
+	mux.Handle("POST /flash", csrf.Handler(http.HandlerFunc(addFlash)))
 	mux.Handle("GET /account", web.RequireLogin(http.HandlerFunc(a.account)))
 	mux.HandleFunc("GET /api/profile", a.profile)
 	mux.Handle("GET /health", parts.health)

@@ -98,7 +98,11 @@ func (u *user) login(username, password string) string {
 func TestExampleLoginAccountAndLogout(t *testing.T) {
 	u := newUser(t, startExample(t, nil))
 	account := u.login("alice", "secret")
-	wantIn(t, account, "/account\n", "Alice Example", "&#34;email&#34;: &#34;alice@example.test&#34;", "200 OK", "&#34;sub&#34;:&#34;alice&#34;")
+	wantIn(t, account, "/account\n", "Alice Example", "<th>Email</th><td>alice@example.test</td>", "<th>Subject</th><td>alice</td>",
+		"<th>Groups</th><td>admins</td>", "200 OK", "&#34;sub&#34;:&#34;alice&#34;")
+	if strings.Contains(account, "nonce") {
+		t.Fatalf("the account page shows the nonce:\n%s", account)
+	}
 	wantIn(t, u.post("/auth/logout", nil), "Not logged in")
 	if body := u.get("/account"); !strings.Contains(body, `id="username"`) {
 		t.Fatalf("after logout /account should ask for a login:\n%s", body)
@@ -114,5 +118,30 @@ func TestExampleAPIRejectsMissingToken(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("/api/profile without a token: %d", resp.StatusCode)
+	}
+}
+
+// TestExampleFormsRefuseCrossSitePosts posts the example's own forms as a
+// page of another site would (a foreign Origin, and a browser's
+// Sec-Fetch-Site: cross-site) and expects 403 and nothing stored.
+func TestExampleFormsRefuseCrossSitePosts(t *testing.T) {
+	u := newUser(t, startExample(t, nil))
+	u.get("/")
+	for _, path := range []string{"/values", "/flash"} {
+		req, _ := http.NewRequest("POST", u.srv.URL+path, strings.NewReader("key=k&value=v&message=m"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://evil.example")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := u.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-site POST %s: %d, want 403", path, resp.StatusCode)
+		}
+	}
+	if body := u.get("/"); strings.Contains(body, "<td>k</td>") || strings.Contains(body, ">m</p>") {
+		t.Fatalf("a cross-site POST changed the session:\n%s", body)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,12 +31,13 @@ func TestBrowserLogin(t *testing.T) {
 		t.Run(tc.broker, func(t *testing.T) {
 			srv := startExample(t, func(cfg map[string]any) { addOIDC(t, cfg) })
 			ctx := browsertest.New(t, 60*time.Second)
-			var who, claims, api, after string
-			var shot []byte
+			var who, claims, api, after, demo string
 			err := chromedp.Run(ctx,
 				chromedp.Navigate(srv.URL+"/"),
+				screenshot("home"),
 				chromedp.Click("#login-"+tc.broker, chromedp.ByQuery),
 				chromedp.WaitVisible(tc.form[0], chromedp.ByQuery),
+				screenshot("login-"+tc.broker), // the provider's own form for oidc
 				chromedp.SendKeys(tc.form[0], tc.username, chromedp.ByQuery),
 				chromedp.SendKeys(tc.form[1], tc.password, chromedp.ByQuery),
 				chromedp.Click(tc.form[2], chromedp.ByQuery),
@@ -43,25 +45,46 @@ func TestBrowserLogin(t *testing.T) {
 				chromedp.Text("#user-name", &who, chromedp.ByQuery),
 				chromedp.Text("#claims", &claims, chromedp.ByQuery),
 				chromedp.Text("#api", &api, chromedp.ByQuery),
-				chromedp.FullScreenshot(&shot, 100),
+				screenshot("account-"+tc.broker),
 				chromedp.Click("#logout", chromedp.ByQuery),
 				chromedp.WaitVisible(`a.login`, chromedp.ByQuery),
 				chromedp.Text("#user", &after, chromedp.ByQuery),
+				chromedp.Navigate(srv.URL+"/auth/callback/dev?state=forged"),
+				chromedp.WaitVisible("#error-message", chromedp.ByQuery),
+				screenshot("login-error"),
+				chromedp.Navigate(srv.URL+"/auth/login/dev"),
+				chromedp.Text("#demo-credentials", &demo, chromedp.ByQuery),
 			)
 			if err != nil {
 				t.Fatalf("browser: %v", err)
 			}
-			if !strings.Contains(who, tc.name) || !strings.Contains(claims, `"sub"`) || !strings.Contains(after, "Not logged in") {
+			if !strings.Contains(who, tc.name) || !strings.Contains(claims, "Subject") || strings.Contains(claims, "nonce") || !strings.Contains(after, "Not logged in") {
 				t.Fatalf("logged in as %q with claims %q; after logout %q", who, claims, after)
 			}
 			if tc.broker == "dev" && !strings.HasPrefix(api, "200 OK") {
 				t.Fatalf("the call with the access token answered %q", api)
 			}
-			if dir := os.Getenv("SCREENSHOT_DIR"); dir != "" {
-				_ = os.WriteFile(filepath.Join(dir, "account-"+tc.broker+".png"), shot, 0o644)
+			if !strings.Contains(demo, "alice / secret") {
+				t.Fatalf("the fake login form shows %q, want the demo account alice / secret", demo)
 			}
 		})
 	}
+}
+
+// screenshot saves the page as SCREENSHOT_DIR/name.png when SCREENSHOT_DIR
+// is set (docs/screenshots holds the ones the README shows).
+func screenshot(name string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		dir := os.Getenv("SCREENSHOT_DIR")
+		if dir == "" {
+			return nil
+		}
+		var shot []byte
+		if err := chromedp.FullScreenshot(&shot, 100).Do(ctx); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, name+".png"), shot, 0o644)
+	})
 }
 
 // addOIDC adds a broker "oidc" at zitadel's OpenID provider, started for

@@ -15,40 +15,40 @@ import (
 )
 
 var layout = template.Must(template.New("layout").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>sessionauth example</title>
-<style>body{font-family:sans-serif;max-width:46em;margin:2em auto}.flash{background:#ffd;padding:.5em}
-pre{background:#f4f4f4;padding:.5em;overflow:auto}form.inline{display:inline}</style></head>
-<body><h1>sessionauth example</h1>
-<p id="user">{{if .User.Sub}}Logged in as <strong id="user-name">{{.User.Name}}</strong> ({{.User.Email}})
-<form class="inline" method="post" action="/auth/logout"><button id="logout">Log out</button></form>
-{{else}}Not logged in. {{range .Brokers}}<a class="login" id="login-{{.}}" href="/auth/login/{{.}}?redirecturl=/account">Log in with {{.}}</a> {{end}}{{end}}</p>
-<p><a href="/">Home</a> · <a href="/account">Account</a> · <a href="/sessions">Your sessions</a> · <a href="/health">Health</a></p>
-{{range .Flashes}}<p class="flash">{{.}}</p>{{end}}
-{{template "content" .}}
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>sessionauth example</title><style>` + web.PageStyle + `</style></head>
+<body><header class="bar"><a class="brand" href="/">sessionauth example</a><a href="/">Home</a><a href="/account">Account</a><a href="/sessions">Your sessions</a><a href="/health">Health</a>
+<span id="user">{{if .User.Sub}}<strong id="user-name">{{.User.Name}}</strong>
+<form class="inline" method="post" action="/auth/logout"><button id="logout" class="secondary">Log out</button></form>
+{{else}}<span class="muted">Not logged in.</span> {{range .Brokers}}<a class="login button" id="login-{{.}}" href="/auth/login/{{.}}?redirecturl=/account">Log in with {{.}}</a> {{end}}{{end}}</span></header>
+<main class="page">{{range .Flashes}}<p class="flash">{{.}}</p>{{end}}
+{{template "content" .}}</main>
 </body></html>`))
 
 var home = template.Must(template.Must(layout.Clone()).Parse(`{{define "content"}}
-<p id="visits">Visits in this session: <strong>{{.Visits}}</strong></p>
-<h2>Values</h2><table>{{range .Values}}<tr><td>{{.Key}}</td><td>{{.Value}}</td></tr>{{end}}</table>
-<form method="post" action="/values"><input name="key" placeholder="key"> <input name="value" placeholder="value"> <button>Store</button></form>
-<form method="post" action="/flash"><input name="message" placeholder="flash message"> <button>Add flash</button></form>
+<div class="card"><p id="visits">Visits in this session: <strong>{{.Visits}}</strong></p></div>
+<div class="card"><h2>Values</h2>{{if .Values}}<table>{{range .Values}}<tr><td>{{.Key}}</td><td>{{.Value}}</td></tr>{{end}}</table>{{else}}<p class="muted">Nothing stored yet.</p>{{end}}
+<form method="post" action="/values"><label for="key">Key</label><input id="key" name="key"><label for="value">Value</label><input id="value" name="value"><p><button>Store</button></p></form></div>
+<div class="card"><h2>Flash messages</h2><form method="post" action="/flash"><label for="message">Message, shown once on the next page</label><input id="message" name="message"><p><button>Add flash</button></p></form></div>
 {{end}}`))
 
 var account = template.Must(template.Must(layout.Clone()).Parse(`{{define "content"}}
-<h2>ID token claims</h2><pre id="claims">{{.Claims}}</pre>
-<h2>A call with the access token</h2><p>GET /api/profile through AuthManager.HTTPClient answered:</p><pre id="api">{{.API}}</pre>
+<div class="card"><h1>{{.User.Name}}</h1><p class="muted">{{.User.Email}}</p></div>
+<div class="card"><h2>ID token</h2><table class="claims" id="claims">{{range .Claims}}<tr><th>{{.Key}}</th><td>{{.Value}}</td></tr>{{end}}</table></div>
+<div class="card"><h2>A call with the access token</h2><p class="muted">GET /api/profile through AuthManager.HTTPClient answered:</p><pre id="api">{{.API}}</pre></div>
 {{end}}`))
 
 type entry struct{ Key, Value string }
 
 type page struct {
-	User        *domain.User
-	Brokers     []string
-	Flashes     []any
-	Visits      int
-	Values      []entry
-	Claims, API string
-	Sessions    []application.SessionInfo // the "Your sessions" page
+	User     *domain.User
+	Brokers  []string
+	Flashes  []any
+	Visits   int
+	Values   []entry
+	Claims   []entry
+	API      string
+	Sessions []application.SessionInfo // the "Your sessions" page
 }
 
 func (a *app) page(r *http.Request, s *web.Session) page {
@@ -78,8 +78,7 @@ func (a *app) account(w http.ResponseWriter, r *http.Request) {
 	if tok, err := a.auth.IDToken(r.Context(), s); err == nil {
 		var claims map[string]any
 		_ = tok.Claims(&claims)
-		b, _ := json.MarshalIndent(claims, "", "  ")
-		p.Claims = string(b)
+		p.Claims = claimRows(claims)
 	}
 	p.API = a.callAPI(r, s)
 	render(w, account, p)

@@ -10,7 +10,7 @@ import (
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
 
-var sessionsTemplate = template.Must(template.Must(layout.Clone()).Parse(`{{define "content"}}
+var sessionsTemplate = template.Must(template.Must(layout.Clone()).Parse(`{{define "content"}}<div class="card">
 <h2>Your sessions</h2>
 <table id="sessions"><tr><th>Device</th><th>Logged in</th><th>Last seen</th><th></th></tr>
 {{range .Sessions}}<tr class="{{if .Current}}current{{else}}other{{end}}">
@@ -21,7 +21,7 @@ var sessionsTemplate = template.Must(template.Must(layout.Clone()).Parse(`{{defi
 {{end}}</table>
 <form method="post" action="/auth/sessions/end?redirecturl=/sessions"><input type="hidden" name="others" value="1"><button id="end-others">Log out other devices</button></form>
 <form method="post" action="/auth/sessions/end?redirecturl=/"><input type="hidden" name="all" value="1"><button id="end-all">Log out everywhere</button></form>
-{{end}}`))
+</div>{{end}}`))
 
 // sessionsPage is "Your sessions": the logged-in user's sessions, each
 // with a button that ends it, served by web.UserSessionsController.

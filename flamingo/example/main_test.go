@@ -38,7 +38,7 @@ func TestExample(t *testing.T) {
 	want(t, post(c, url.Values{"message": {"hello from a flash"}}))(srv.URL+"/flash", `<p class="flash">hello from a flash</p>`)
 	want(t, c.Get)(srv.URL+"/", "Visits in this session: <strong>3</strong>")
 	form := want(t, c.Get)(srv.URL+"/profile", `name="password"`)
-	want(t, post(c, url.Values{"username": {"ada"}, "password": {"ada"}}))(form, `&#34;sub&#34;: &#34;ada&#34;`)
+	want(t, post(c, url.Values{"username": {"alice"}, "password": {"secret"}}))(form, `&#34;sub&#34;: &#34;alice&#34;`)
 	want(t, c.Get)(srv.URL+"/", "Visits in this session: <strong>4</strong>")
 	want(t, post(c, nil))(srv.URL+"/auth/logout", "Visits in this session: <strong>1</strong>")
 }

@@ -151,3 +151,14 @@ func (b *Broker) user(username, password string) (User, bool) {
 	}
 	return User{}, false
 }
+
+// DemoCredentials returns the configured usernames and passwords, for the
+// login form to show: this broker is for development, its accounts are no
+// secret.
+func (b *Broker) DemoCredentials() (usernames, passwords []string) {
+	for _, u := range b.cfg.Users {
+		usernames = append(usernames, u.Username)
+		passwords = append(passwords, u.Password)
+	}
+	return usernames, passwords
+}

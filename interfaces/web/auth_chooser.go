@@ -24,7 +24,8 @@ func (c *AuthController) chooseBroker(w http.ResponseWriter, returnPath string) 
 }
 
 var brokerChoiceTemplate = template.Must(template.New("choose-broker").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Log in</title></head>
-<body><h1>Log in</h1><ul>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Log in</title><style>` + PageStyle + `</style></head>
+<body><main class="page"><div class="card"><h1>Log in</h1><ul>
 {{range .}}<li><a class="broker" id="login-{{.Name}}" href="{{.Href}}">Log in with {{.Name}}</a></li>
-{{end}}</ul></body></html>`))
+{{end}}</ul></div></main></body></html>`))

@@ -106,8 +106,9 @@ func describeAuthError(err error, status int) authErrorView {
 }
 
 var authErrorTemplate = template.Must(template.New("auth-error").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title></head>
-<body><h1>{{.Title}}</h1><p id="error-message">{{.Message}}</p>
-{{if .Code}}<p>Provider error: <code id="error-code">{{.Code}}</code>{{if .Detail}} — <span id="error-description">{{.Detail}}</span>{{end}}</p>{{end}}
-{{if .Retry}}<p><a id="login-again" href="{{.Retry}}">Start a new login</a></p>{{end}}
-<p><a href="/">Home</a></p></body></html>`))
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{{.Title}}</title><style>` + PageStyle + `</style></head>
+<body><main class="page"><div class="card"><h1>{{.Title}}</h1><p id="error-message">{{.Message}}</p>
+{{if .Code}}<p class="error">Provider error: <code id="error-code">{{.Code}}</code>{{if .Detail}} — <span id="error-description">{{.Detail}}</span>{{end}}</p>{{end}}
+<p>{{if .Retry}}<a class="button" id="login-again" href="{{.Retry}}">Start a new login</a> {{end}}<a href="/">Home</a></p>
+</div></main></body></html>`))

@@ -31,6 +31,30 @@ type fakeLogin struct {
 
 type fakeLoginView struct {
 	Action, Username, Error string
+	Demo                    []demoAccount
+}
+
+// DemoCredentials is an optional power of a FakeLoginForm: the accounts
+// its form shows, so that whoever tries the application sees how to log
+// in. usernames[i] goes with passwords[i].
+type DemoCredentials interface {
+	DemoCredentials() (usernames, passwords []string)
+}
+
+type demoAccount struct{ Username, Password string }
+
+// demoAccounts lists the form's demo accounts, when it has any.
+func demoAccounts(form FakeLoginForm) []demoAccount {
+	d, ok := form.(DemoCredentials)
+	if !ok {
+		return nil
+	}
+	users, passwords := d.DemoCredentials()
+	out := make([]demoAccount, 0, len(users))
+	for i := range min(len(users), len(passwords)) {
+		out = append(out, demoAccount{users[i], passwords[i]})
+	}
+	return out
 }
 
 // ServeHTTP shows the form (GET) or checks it (POST): the right password
@@ -38,7 +62,7 @@ type fakeLoginView struct {
 // the form again with 401; a form opened without a started login shows
 // it with 400.
 func (f *fakeLogin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	v := fakeLoginView{Action: f.form.LoginPath()}
+	v := fakeLoginView{Action: f.form.LoginPath(), Demo: demoAccounts(f.form)}
 	if r.URL.RawQuery != "" {
 		v.Action += "?" + r.URL.RawQuery
 	}
@@ -72,11 +96,14 @@ func (f *fakeLogin) render(w http.ResponseWriter, status int, v fakeLoginView) {
 }
 
 var fakeLoginTemplate = template.Must(template.New("fake-login").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Log in (development)</title></head>
-<body><h1>Log in</h1><p>Development login: no real identity provider is involved.</p>
-{{if .Error}}<p id="login-error" role="alert">{{.Error}}</p>{{end}}
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Log in (development)</title><style>` + PageStyle + `</style></head>
+<body><main class="page"><div class="card"><h1>Log in</h1>
+<p class="muted">Development login: no real identity provider is involved.</p>
+{{if .Demo}}<p id="demo-credentials" class="flash">Demo accounts: {{range $i, $u := .Demo}}{{if $i}}, {{end}}<code>{{$u.Username}}</code> / <code>{{$u.Password}}</code>{{end}}</p>{{end}}
+{{if .Error}}<p id="login-error" class="error" role="alert">{{.Error}}</p>{{end}}
 <form method="post" action="{{.Action}}">
-<p><label>Username <input id="username" name="username" value="{{.Username}}" autocomplete="username" autofocus></label></p>
-<p><label>Password <input id="password" name="password" type="password" autocomplete="current-password"></label></p>
-<p><button id="login" type="submit">Log in</button> <button id="cancel" type="submit" name="cancel" value="1" formnovalidate>Cancel</button></p>
-</form></body></html>`))
+<label for="username">Username</label><input id="username" name="username" value="{{.Username}}" autocomplete="username" autofocus>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
+<p><button id="login" type="submit">Log in</button> <button id="cancel" class="secondary" type="submit" name="cancel" value="1" formnovalidate>Cancel</button></p>
+</form></div></main></body></html>`))
