@@ -74,6 +74,10 @@ fuzz:
 	$(GO) test ./infrastructure/cookiesigner/ -run '^$$' -fuzz '^FuzzVerifyAgreesWithSecureCookie$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./infrastructure/filestore/ -run '^$$' -fuzz '^FuzzDecodeFile$$' -fuzztime $(FUZZTIME)
 	$(GO) test . -run '^$$' -fuzz '^FuzzConfiguration$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./application/ -run '^$$' -fuzz '^FuzzSanitizeReturnPath$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./application/ -run '^$$' -fuzz '^FuzzCallbackQuery$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./infrastructure/redisstore/ -run '^$$' -fuzz '^FuzzURLPasswordNeverInError$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./infrastructure/internal/storage/ -run '^$$' -fuzz '^FuzzMerge$$' -fuzztime $(FUZZTIME)
 
 ## bench: every benchmark, COUNT times, for benchstat
 bench: deps

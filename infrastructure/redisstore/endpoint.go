@@ -133,21 +133,34 @@ func isPort(s string) bool {
 }
 
 // redactURL replaces the password in a URL, even a malformed one, by
-// "xxxxx".
+// "xxxxx": whatever lies between the first ":" of the user information
+// (after "scheme://", or from the start when there is no scheme) and the
+// last "@".
 func redactURL(raw string) string {
 	at := strings.LastIndex(raw, "@")
 	if at < 0 {
 		return raw
 	}
-	start := strings.Index(raw[:at], "//") + 2
-	if start == 1 { // no "//"
-		start = strings.LastIndex(raw[:at], "/") + 1
+	start := 0
+	if i := strings.Index(raw[:at], "://"); i > 0 && isScheme(raw[:i]) {
+		start = i + len("://")
 	}
-	colon := strings.Index(raw[start:at], ":")
+	colon := strings.IndexByte(raw[start:at], ':')
 	if colon < 0 {
 		return raw
 	}
 	return raw[:start+colon+1] + "xxxxx" + raw[at:]
+}
+
+// isScheme reports whether s is a URL scheme (RFC 3986 §3.1).
+func isScheme(s string) bool {
+	for i, c := range s {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // urlError is the reason url.Parse gives, without the URL, which may

@@ -41,7 +41,9 @@ func MergedSize(values map[string][]byte, c *domain.Changes) int {
 		size += len(k) + len(b)
 	}
 	for _, k := range c.Deleted {
-		if old, ok := values[k]; ok {
+		if b, ok := c.Set[k]; ok { // set, then deleted (Session.Changes never asks this)
+			size -= len(k) + len(b)
+		} else if old, ok := values[k]; ok {
 			size -= len(k) + len(old)
 		}
 	}
