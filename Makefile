@@ -18,11 +18,13 @@ run-flamingo:
 	cd flamingo/example && $(GO) run . serve -a 127.0.0.1:3323
 
 ## test: everything CI runs — vet, formatting, generated code, all tests with -race
-## (the core module and the nested Flamingo module), short fuzz runs
+## (the core module and the nested Flamingo module), allocation counts, the bench
+## module built and vetted (its benchmarks run only in bench-compare), short fuzz runs
 test: deps vet fmt-check generate-check
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 	$(MAKE) --no-print-directory allocs
 	$(MAKE) --no-print-directory test-flamingo
+	$(MAKE) --no-print-directory test-bench
 	$(MAKE) --no-print-directory fuzz
 
 ## test-flamingo: the nested module that runs sessionauth inside real Flamingo applications
