@@ -18,17 +18,17 @@ type migration struct {
 	migrator domain.SessionMigrator
 }
 
-// of returns the migrator into repo, or nil when no migration is
+// of returns the migrator into repo, logging to log, or nil when no migration is
 // configured or the old store cannot be reached.
-func (m *migration) of(repo domain.SessionRepository) domain.SessionMigrator {
+func (m *migration) of(repo domain.SessionRepository, log *slog.Logger) domain.SessionMigrator {
 	m.once.Do(func() {
 		source, err := m.source()
 		if err != nil {
-			slog.Error("sessionauth: no session migration: the old Redis cannot be reached (flamingo.session.migrate.from, flamingo.session.redis.*)", "error", err)
+			log.Error("sessionauth: no session migration: the old Redis cannot be reached (flamingo.session.migrate.from, flamingo.session.redis.*)", "error", err)
 		}
 		if source != nil {
 			s := m.settings
-			m.migrator = legacysession.New(repo, source, legacysession.Options{Key: []byte(s.Secret), Logger: slog.Default()})
+			m.migrator = legacysession.New(repo, source, legacysession.Options{Key: []byte(s.Secret), Logger: log})
 		}
 	})
 	return m.migrator
