@@ -67,7 +67,7 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 		scoped(injector.BindMap(new(healthcheck.Status), "session").ToProvider(parts.health))
 	}
 	opts := web.SessionOptions{
-		Name: s.Name, MaxAge: s.MaxAge, Secure: s.Cookie.Secure, Path: s.Cookie.Path, Domain: s.Cookie.Domain,
+		Name: s.Name, MaxAge: s.MaxAge, MaxLifetime: s.MaxLifetime, Secure: s.Cookie.Secure, Path: s.Cookie.Path, Domain: s.Cookie.Domain,
 		SameSite: s.Cookie.SameSite, FailureMode: web.FailClosed,
 	}
 	if s.Continue {

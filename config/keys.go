@@ -64,6 +64,8 @@ var Keys = []Key{
 		Doc: "older keys that still verify, for rotation without logging anyone out", Want: "a list of non-empty strings"},
 	{Name: "flamingo.session.max.age", Kind: Number, Default: thirtyDays, Aliases: []string{"session.max.age"}, Min: 1, Section: sectionSession,
 		Doc: "session lifetime in seconds after its last save; also the cookie's Max-Age", Want: "a whole number of seconds, e.g. 2592000 for 30 days"},
+	{Name: "flamingo.session.max.lifetime", Kind: Number, Default: float64(0), Section: sectionSession,
+		Doc: "absolute session lifetime in seconds from its first save, whatever its activity (`max.age` is the idle timeout); kept through the new ID at login; `0` = none", Want: "a whole number of seconds, e.g. 43200 for 12 hours, 0 for none"},
 	{Name: "flamingo.session.store.length", Kind: Number, Default: oneMiB, Aliases: []string{"session.store.length"}, Section: sectionSession,
 		Doc: "largest encoded session in bytes; a larger one is refused and nothing is written; `0` = no limit", Want: "a whole number of bytes, 0 for no limit"},
 	{Name: "flamingo.session.cookie.secure", Kind: Bool, Default: true, Aliases: []string{"session.cookie.secure"}, Section: sectionSession,

@@ -14,6 +14,7 @@ type Session struct {
 	Secret      string        // signs the cookie; empty when not configured
 	Previous    []string      // older secrets that still verify
 	MaxAge      time.Duration // idle lifetime and cookie Max-Age
+	MaxLifetime time.Duration // absolute lifetime; 0 = none
 	MaxSize     int           // bytes of one encoded session; 0 = no limit
 	Cookie      Cookie        // cookie attributes
 	File        string        // directory of the file backend
@@ -70,8 +71,9 @@ func ReadSession(v Values) (Session, *Problems) {
 	r := reader{v: v, ps: ps}
 	s := Session{
 		Backend: r.str("flamingo.session.backend"), Name: r.str("flamingo.session.name"),
-		MaxAge:  time.Duration(r.number("flamingo.session.max.age")) * time.Second,
-		MaxSize: int(r.number("flamingo.session.store.length")),
+		MaxAge:      time.Duration(r.number("flamingo.session.max.age")) * time.Second,
+		MaxLifetime: time.Duration(r.number("flamingo.session.max.lifetime")) * time.Second,
+		MaxSize:     int(r.number("flamingo.session.store.length")),
 		Cookie: Cookie{Secure: r.bool("flamingo.session.cookie.secure"), Path: r.str("flamingo.session.cookie.path"),
 			Domain: r.str("flamingo.session.cookie.domain"), SameSite: sameSite(r.str("flamingo.session.cookie.sameSite"))},
 		File: r.str("flamingo.session.file"), Healthcheck: r.bool("flamingo.session.healthcheck"),

@@ -18,6 +18,9 @@ const (
 	// pendingUntilKey holds (a time.Time) when the last pending login of
 	// the session expires; see HoldPending.
 	pendingUntilKey = "sessionauth.pendingUntil"
+	// endByKey holds (a time.Time) when the session ends whatever its
+	// activity; see EndBy.
+	endByKey = "sessionauth.endBy"
 )
 
 // Rank orders sessions for eviction when a repository is full: the lowest
@@ -50,17 +53,43 @@ func (s *Session) HoldPending(until time.Time) {
 	}
 }
 
+// EndBy sets the absolute end of the session: its record expires at end
+// however often it is saved, and the session keeps this end through
+// Regenerate (it is stored with the session's values). An end set before
+// stays when it is earlier. The session middleware sets it for new
+// sessions when an absolute lifetime is configured
+// (flamingo.session.max.lifetime).
+func (s *Session) EndBy(end time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.Values[endByKey].(time.Time); !ok || end.Before(prev) {
+		s.Values[endByKey] = end
+	}
+}
+
+// EndsAt is the absolute end set with EndBy, or zero.
+func (s *Session) EndsAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	end, _ := s.Values[endByKey].(time.Time)
+	return end
+}
+
 // rank returns the rank of a session holding keys, and the deadline of
-// its record (zero for none).
+// its record (zero for none): the absolute end (EndBy), and for a session
+// that holds nothing but pending logins the end of the last of them.
 func rank(keys map[string][]byte, values map[string]any) (Rank, time.Time) {
+	end, _ := values[endByKey].(time.Time)
 	if _, ok := keys[IdentityKey]; ok {
-		return RankLoggedIn, time.Time{}
+		return RankLoggedIn, end
 	}
 	for k := range keys {
-		if k != pendingUntilKey && !strings.HasPrefix(k, PendingLoginPrefix) {
-			return RankData, time.Time{}
+		if k != pendingUntilKey && k != endByKey && !strings.HasPrefix(k, PendingLoginPrefix) {
+			return RankData, end
 		}
 	}
-	until, _ := values[pendingUntilKey].(time.Time)
-	return RankPending, until
+	if until, ok := values[pendingUntilKey].(time.Time); ok && (end.IsZero() || until.Before(end)) {
+		end = until
+	}
+	return RankPending, end
 }

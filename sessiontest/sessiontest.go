@@ -83,6 +83,7 @@ func Run(t *testing.T, newRepo Factory, opts ...Option) {
 		{"SaveWithoutChanges", s.testSaveWithoutChanges},
 		{"Expiry", s.testExpiry},
 		{"SaveRefreshesExpiry", s.testSaveRefreshesExpiry},
+		{"AbsoluteEnd", s.testAbsoluteEnd},
 		{"ConcurrentDisjointKeys", s.testConcurrentDisjointKeys},
 		{"Regenerate", s.testRegenerate},
 		{"RegenerateNew", s.testRegenerateNew},

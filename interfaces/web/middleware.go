@@ -35,6 +35,11 @@ type SessionOptions struct {
 	// the repository's maximum age. It is also the cookie's Max-Age.
 	// 30 days by default.
 	MaxAge time.Duration
+	// MaxLifetime, when positive, is the absolute lifetime of a session:
+	// it ends that long after its first save whatever its activity
+	// (domain.Session.EndBy), also across the new ID at login. A session
+	// stored without an end gets one at its next save. Zero: none.
+	MaxLifetime time.Duration
 	// Secure restricts the cookie to HTTPS.
 	Secure bool
 	// Path is the cookie's path; "/" by default.
@@ -161,6 +166,9 @@ func (m *SessionMiddleware) cookieID(r *http.Request) (string, bool) {
 // save stores s if needed and sets or expires the cookie in h. On error it
 // also returns the status to answer with, or 0 when the response may go on.
 func (m *SessionMiddleware) save(ctx context.Context, h http.Header, s *Session) (int, error) {
+	if m.opts.MaxLifetime > 0 && s.EndsAt().IsZero() && (!s.IsNew() || len(s.Keys()) > 0) {
+		s.EndBy(time.Now().Add(m.opts.MaxLifetime))
+	}
 	if s.IsNew() {
 		if s.Destroyed() {
 			m.expireCookie(h)
