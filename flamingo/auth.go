@@ -69,17 +69,18 @@ func (r *authRoutes) Inject(controller *sessionauthweb.AuthController, auth *app
 }
 
 // Routes adds the controller's paths (see AuthController.Register) as
-// sessionauth.login, sessionauth.callback, sessionauth.logout and
-// sessionauth.fakelogin.<broker>; Flamingo's router picks the path, the
-// controller's own mux the method.
+// sessionauth.login, sessionauth.callback, sessionauth.logout,
+// sessionauth.backchannel and sessionauth.fakelogin.<broker>; Flamingo's
+// router picks the path, the controller's own mux the method.
 func (r *authRoutes) Routes(registry *web.RouterRegistry) {
 	mux := http.NewServeMux()
 	r.controller.Register(mux)
 	action := serve(mux)
 	paths := map[string][]string{
-		"sessionauth.login":    {"/auth/login", "/auth/login/:broker"},
-		"sessionauth.callback": {"/auth/callback/:broker"},
-		"sessionauth.logout":   {"/auth/logout", "/auth/logout/:broker"},
+		"sessionauth.login":       {"/auth/login", "/auth/login/:broker"},
+		"sessionauth.callback":    {"/auth/callback/:broker"},
+		"sessionauth.logout":      {"/auth/logout", "/auth/logout/:broker"},
+		"sessionauth.backchannel": {"/auth/backchannel/:broker"},
 	}
 	for _, name := range r.auth.BrokerNames() {
 		b, _ := r.auth.Broker(name)
