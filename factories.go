@@ -39,7 +39,7 @@ type BackendFactory func(config.Session) (domain.SessionRepository, error)
 type BrokerFactory func(b config.Broker) (domain.IdentityProvider, error)
 
 func memoryBackend(s config.Session) (domain.SessionRepository, error) {
-	return memorystore.New(memorystore.Options{MaxAge: s.MaxAge, MaxSize: s.MaxSize, MaxSessions: s.MaxSessions}), nil
+	return memorystore.New(memorystore.Options{MaxAge: s.MaxAge, MaxSize: s.MaxSize, MaxSessions: s.MaxSessions, MaxBytes: s.MaxBytes}), nil
 }
 
 func fileBackend(s config.Session) (domain.SessionRepository, error) {

@@ -83,6 +83,8 @@ var Keys = []Key{
 	{Name: "flamingo.session.failureMode", Kind: String, Default: "fail", Oneof: []string{"fail", "continue"}, Section: sectionSession,
 		Doc:  "when the backend cannot load a session: `fail` answers 503; `continue` serves a fresh session that is neither saved nor given a cookie",
 		Want: "fail (answer 503 when the backend is down) or continue (go on with a fresh session that is not saved)"},
+	{Name: "flamingo.session.memory.maxBytes", Kind: Number, Default: float64(256 << 20), Section: sectionSession,
+		Doc: "cap on the encoded bytes of all sessions held by the memory backend (256 MiB); `0` = no cap", Want: "a whole number of bytes, 0 for no cap"},
 	{Name: "flamingo.session.memory.maxSessions", Kind: Number, Default: float64(100000), Section: sectionSession,
 		Doc: "cap on sessions held by the memory backend; `0` = no cap", Want: "a whole number of sessions, 0 for no cap"},
 	{Name: "flamingo.session.saveMode", Kind: String, Default: "", Section: sectionSession,

@@ -21,6 +21,7 @@ type Session struct {
 	Healthcheck bool          // bind the "session" health check
 	Continue    bool          // failureMode continue: serve a fresh, unsaved session when the backend is down
 	MaxSessions int           // cap of the memory backend; 0 = no cap
+	MaxBytes    int           // byte cap of the memory backend; 0 = no cap
 	Redis       Redis         // the Redis backend
 	Migrate     Migrate       // the sessions of Flamingo's own backend to move over
 }
@@ -79,6 +80,7 @@ func ReadSession(v Values) (Session, *Problems) {
 		File: r.str("flamingo.session.file"), Healthcheck: r.bool("flamingo.session.healthcheck"),
 		Continue:    r.str("flamingo.session.failureMode") == "continue",
 		MaxSessions: int(r.number("flamingo.session.memory.maxSessions")),
+		MaxBytes:    int(r.number("flamingo.session.memory.maxBytes")),
 	}
 	r.str("flamingo.session.saveMode")
 	if repo := r.str("flamingo.session.repository"); repo != "" {

@@ -25,7 +25,7 @@ type lowEntry struct {
 func (r *Repository) ranked(id string, rec *record, rank domain.Rank) {
 	r.seq++
 	rec.rank, rec.seq = rank, r.seq
-	if r.opts.MaxSessions <= 0 || rank >= domain.RankLoggedIn {
+	if r.opts.MaxSessions <= 0 && r.opts.MaxBytes <= 0 || rank >= domain.RankLoggedIn {
 		return
 	}
 	q := append(r.low[rank], lowEntry{id: id, rec: rec, seq: rec.seq})
@@ -68,7 +68,7 @@ func (r *Repository) evictLow(now time.Time) bool {
 			if evicted && now.Before(e.rec.expiresAt) {
 				break
 			}
-			delete(r.records, e.id)
+			r.remove(e.id)
 			q[0], q, evicted = lowEntry{}, q[1:], true
 		}
 		r.low[rank] = q
@@ -90,7 +90,7 @@ func (r *Repository) evictSample(now time.Time) {
 	for id, rec := range r.records {
 		switch {
 		case !now.Before(rec.expiresAt):
-			delete(r.records, id)
+			r.remove(id)
 		case worst == nil || rec.rank < worst.rank || rec.rank == worst.rank && rec.expiresAt.Before(worst.expiresAt):
 			nearest, worst = id, rec
 		}
@@ -98,7 +98,7 @@ func (r *Repository) evictSample(now time.Time) {
 			break
 		}
 	}
-	if worst != nil && len(r.records) >= r.opts.MaxSessions {
-		delete(r.records, nearest)
+	if worst != nil && r.full(0) {
+		r.remove(nearest)
 	}
 }

@@ -15,5 +15,6 @@ func (r *Repository) Corrupt(id string, garbage []byte) bool {
 		corrupt[k] = garbage
 	}
 	rec.values = mapBlob(corrupt)
+	r.resized(rec)
 	return true
 }

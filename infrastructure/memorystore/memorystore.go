@@ -15,6 +15,7 @@ type Options struct {
 	MaxAge        time.Duration // lifetime after each save; 0 means 30 days
 	MaxSize       int           // bytes of one encoded session; 0 = no limit
 	MaxSessions   int           // cap on stored sessions; 0 = no cap
+	MaxBytes      int           // cap on the encoded bytes of all sessions, checked when one is added; 0 = no cap
 	SweepInterval time.Duration // how often expired sessions are evicted; 0 = every minute
 }
 
@@ -33,7 +34,8 @@ type Options struct {
 // An expired session is invisible to Load at once; a sweeper goroutine,
 // started by the first Save and stopped by Close, frees its memory.
 //
-// MaxSessions bounds memory. When a new session would exceed it, Save
+// MaxSessions and MaxBytes bound memory. When a new session would exceed
+// either (MaxBytes: the encoded bytes of all sessions), Save
 // evicts by domain.Rank, so that a flood of anonymous visitors cannot push
 // out real users: first the oldest session that holds at most pending
 // logins (domain.RankPending), then the one with an anonymous visitor's
@@ -55,6 +57,7 @@ type Repository struct {
 	records map[string]*record
 	low     lowRanks
 	seq     uint64 // saves so far
+	bytes   int    // sum of the records' sizes
 
 	index storage.MemoryIndex // see index.go
 }
@@ -65,6 +68,7 @@ type Repository struct {
 type record struct {
 	values    blob
 	expiresAt time.Time
+	size      int         // encoded bytes, keys included
 	rank      domain.Rank // what it holds, for eviction
 	seq       uint64      // number of its last save, for Repository.low
 }
@@ -124,9 +128,17 @@ func (r *Repository) Save(_ context.Context, s *domain.Session) error {
 // not an error; there is no other error.
 func (r *Repository) Delete(_ context.Context, id string) error {
 	r.mu.Lock()
-	delete(r.records, id)
+	r.remove(id)
 	r.mu.Unlock()
 	return nil
+}
+
+// Bytes returns the encoded bytes of the stored sessions, the measure of
+// MaxBytes.
+func (r *Repository) Bytes() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.bytes
 }
 
 // Len returns the number of stored sessions, counting expired ones that the

@@ -196,3 +196,36 @@ func BenchmarkMemorySessionRepository(b *testing.B) {
 		}
 	})
 }
+
+// TestMemoryByteCapKeepsLoggedInUsers: with a cap of 64 KiB, 20 logged-in
+// sessions and then ten times the cap in sessions holding only a pending
+// login: the bytes stay within the cap and every logged-in session stays.
+func TestMemoryByteCapKeepsLoggedInUsers(t *testing.T) {
+	const maxBytes = 64 << 10
+	repo := newMemory(t, memorystore.Options{MaxAge: time.Hour, MaxBytes: maxBytes})
+	pad := strings.Repeat("x", 500)
+	var users []string
+	for i := range 20 {
+		users = append(users, storetest.SaveValues(t, repo, map[string]any{domain.IdentityKey: fmt.Sprint("user", i), "pad": pad}).ID())
+	}
+	for i := range 10 * maxBytes / len(pad) {
+		s := domain.NewSession()
+		s.Values[domain.PendingLoginPrefix+fmt.Sprint(i)] = pad
+		s.HoldPending(time.Now().Add(time.Hour))
+		if err := repo.Save(context.Background(), s); err != nil {
+			t.Fatal(err)
+		}
+		if n := repo.Bytes(); n > maxBytes {
+			t.Fatalf("after %d anonymous login starts the repository holds %d bytes; want at most %d", i+1, n, maxBytes)
+		}
+	}
+	lost := 0
+	for _, id := range users {
+		if !loads(repo, id) {
+			lost++
+		}
+	}
+	if lost > 0 {
+		t.Fatalf("%d of %d logged-in sessions evicted by anonymous login starts; want 0", lost, len(users))
+	}
+}

@@ -9,8 +9,8 @@ import (
 // apply carries out c; r.mu must be held for writing.
 func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
 	if c.Destroy {
-		delete(r.records, c.ID)
-		delete(r.records, c.PreviousID)
+		r.remove(c.ID)
+		r.remove(c.PreviousID)
 		return nil
 	}
 	if c.PreviousID != "" {
@@ -32,6 +32,7 @@ func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
 			return err
 		}
 		rec.values = values
+		r.resized(rec)
 	}
 	rec.expiresAt = expiresAt
 	r.ranked(c.ID, rec, c.Rank)
@@ -50,7 +51,7 @@ func (r *Repository) move(c *domain.Changes, now, expiresAt time.Time) error {
 		return err
 	}
 	rec.values = values
-	delete(r.records, c.PreviousID)
+	r.remove(c.PreviousID)
 	rec.expiresAt = expiresAt
 	r.insert(c.ID, rec, now)
 	r.ranked(c.ID, rec, c.Rank)
@@ -68,16 +69,41 @@ func (r *Repository) live(id string, now time.Time) *record {
 }
 
 // insert stores rec under id, first making room when a new record would
-// exceed MaxSessions; r.mu must be held for writing.
+// exceed MaxSessions or MaxBytes; r.mu must be held for writing.
 func (r *Repository) insert(id string, rec *record, now time.Time) {
-	if _, exists := r.records[id]; !exists && r.opts.MaxSessions > 0 {
-		for len(r.records) >= r.opts.MaxSessions {
+	rec.size = len(rec.values)
+	if _, exists := r.records[id]; !exists {
+		for len(r.records) > 0 && r.full(rec.size) {
 			if !r.evictLow(now) {
 				r.evictSample(now)
 			}
 		}
 	}
+	r.remove(id)
 	r.records[id] = rec
+	r.bytes += rec.size
+}
+
+// full reports whether adding a record of size bytes would exceed a cap;
+// r.mu must be held.
+func (r *Repository) full(size int) bool {
+	return r.opts.MaxSessions > 0 && len(r.records) >= r.opts.MaxSessions ||
+		r.opts.MaxBytes > 0 && r.bytes+size > r.opts.MaxBytes
+}
+
+// remove deletes the record of id, if any; r.mu must be held for writing.
+func (r *Repository) remove(id string) {
+	if rec, ok := r.records[id]; ok {
+		r.bytes -= rec.size
+		delete(r.records, id)
+	}
+}
+
+// resized accounts for a record whose values were replaced; r.mu must be
+// held for writing.
+func (r *Repository) resized(rec *record) {
+	r.bytes += len(rec.values) - rec.size
+	rec.size = len(rec.values)
 }
 
 // sweep evicts every record expired at now. It finds them under the read
@@ -99,7 +125,7 @@ func (r *Repository) sweep(now time.Time) {
 	defer r.mu.Unlock()
 	for _, id := range expired {
 		if r.live(id, now) == nil {
-			delete(r.records, id)
+			r.remove(id)
 		}
 	}
 }
