@@ -85,7 +85,7 @@ func urlDatabase(u *url.URL) (int, string) {
 	q := u.Query()
 	for name := range q {
 		if name != "db" {
-			return 0, fmt.Sprintf("unknown parameter %q, only db is understood", name)
+			return 0, fmt.Sprintf("unknown parameter %q, only db is understood", redactURL(name))
 		}
 	}
 	path, query := strings.Trim(u.Path, "/"), q.Get("db")
@@ -97,7 +97,7 @@ func urlDatabase(u *url.URL) (int, string) {
 	}
 	db, err := strconv.Atoi(path + query)
 	if err != nil || db < 0 {
-		return 0, fmt.Sprintf("database %q is not a number", path+query)
+		return 0, fmt.Sprintf("database %q is not a number", redactURL(path+query))
 	}
 	return db, ""
 }
