@@ -160,8 +160,11 @@ func TestAnonymousLoginStartsAreShortLived(t *testing.T) {
 func wantRecordsGone(t *testing.T, app http.Handler, starts int, lifetime time.Duration, records func() int) {
 	t.Helper()
 	anonymousLoginStarts(t, app, starts)
-	if n := records(); n != starts {
-		t.Fatalf("%d records after %d anonymous login starts; want %d", n, starts, starts)
+	// On a slow machine the first records may already be gone when the
+	// last login start is done; some must still be there, or the test
+	// would prove nothing.
+	if n := records(); n == 0 || n > starts {
+		t.Fatalf("%d records after %d anonymous login starts; want between 1 and %d", n, starts, starts)
 	}
 	deadline := time.Now().Add(lifetime + 2*time.Second)
 	for records() > 0 && time.Now().Before(deadline) {
