@@ -51,7 +51,7 @@ func TestTokensSealedInTheSession(t *testing.T) {
 	s := loggedInWith(t, sealer(t, keyOld))
 	stored, _ := s.Try(domain.IdentityKey).(domain.Identity)
 	for name, v := range map[string]string{"access": stored.AccessToken, "refresh": stored.RefreshToken, "id": stored.IDToken.Raw} {
-		if !strings.HasPrefix(v, "sa1.") || strings.Contains(v, "u1") || strings.Contains(v, "raw-id-token") {
+		if !strings.HasPrefix(v, "sa1.") || strings.Contains(v, "access-u1") || strings.Contains(v, "refresh-u1") || strings.Contains(v, "raw-id-token") {
 			t.Errorf("stored %s token = %q; want it sealed", name, v)
 		}
 	}
