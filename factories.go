@@ -38,8 +38,13 @@ type BackendFactory func(config.Session) (domain.SessionRepository, error)
 // b.Only(...) with them, so that a misspelt key is reported.
 type BrokerFactory func(b config.Broker) (domain.IdentityProvider, error)
 
-func memoryBackend(s config.Session) (domain.SessionRepository, error) {
-	return memorystore.New(memorystore.Options{MaxAge: s.MaxAge, MaxSize: s.MaxSize, MaxSessions: s.MaxSessions, MaxBytes: s.MaxBytes}), nil
+// memoryBackend builds memory repositories that report each eviction to
+// evicted.
+func memoryBackend(evicted func()) BackendFactory {
+	return func(s config.Session) (domain.SessionRepository, error) {
+		return memorystore.New(memorystore.Options{MaxAge: s.MaxAge, MaxSize: s.MaxSize, MaxSessions: s.MaxSessions, MaxBytes: s.MaxBytes,
+			Evicted: evicted}), nil
+	}
 }
 
 func fileBackend(s config.Session) (domain.SessionRepository, error) {

@@ -17,6 +17,7 @@ import (
 	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/infrastructure/gorillabridge"
+	"github.com/sessionauth/sessionauth/infrastructure/telemetry"
 	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
@@ -54,7 +55,9 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 	st.later(parts.build)
 	scoped := guard(problems)
 
-	injector.BindMap(new(BackendFactory), "memory").ToInstance(BackendFactory(memoryBackend))
+	injector.BindMap(new(BackendFactory), "memory").ToProvider(func(t *telemetryBinding) BackendFactory {
+		return memoryBackend(telemetry.NewEvictionCounter("memory", t.options()))
+	})
 	injector.BindMap(new(BackendFactory), "file").ToInstance(BackendFactory(fileBackend))
 	injector.BindMap(new(BackendFactory), "redis").ToProvider(func(b *loggerBinding, c *redisClientBinding) BackendFactory {
 		return redisBackend(orDefault(b.Logger), c.Client)

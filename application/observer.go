@@ -39,7 +39,8 @@ type Outcome struct {
 	// Joined is true for a refresh that shared the provider call another
 	// request had started (one refresh at a time per refresh token).
 	Joined bool
-	// Sessions is how many sessions a back-channel logout ended.
+	// Sessions is how many logged-in sessions a logout (0 or 1) or a
+	// back-channel logout ended.
 	Sessions int
 }
 
@@ -84,9 +85,10 @@ func (m *AuthManager) Logout(ctx context.Context, s *domain.Session, broker, pos
 	if id, ok := identity(s); ok && name == "" {
 		name = id.Broker
 	}
+	_, loggedIn := identity(s)
 	ctx, end := m.begin(ctx, OpLogout, name)
 	to := m.logout(ctx, s, broker, postLogoutRedirect)
-	end(Outcome{})
+	end(Outcome{Sessions: loggedInSessions(loggedIn)})
 	return to
 }
 
@@ -123,4 +125,13 @@ func joined(ctx context.Context) {
 	if j, ok := ctx.Value(joinedKey{}).(*atomic.Bool); ok {
 		j.Store(true)
 	}
+}
+
+// loggedInSessions is the Outcome.Sessions of a logout of a session that
+// was logged in or not.
+func loggedInSessions(loggedIn bool) int {
+	if loggedIn {
+		return 1
+	}
+	return 0
 }

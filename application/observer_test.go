@@ -89,7 +89,8 @@ func TestObserverSeesEveryUseCase(t *testing.T) {
 	if n := len(obs.of(application.OpRefresh)); n != 5 || joined != 4 {
 		t.Errorf("%d refreshes observed, %d joined; want 5, of which 4 joined the one provider call", n, joined)
 	}
-	if got := obs.of(application.OpLogout); len(got) != 1 || got[0].broker != "idp" {
-		t.Errorf("logouts observed: %+v", got)
+	f.m.Logout(context.Background(), storedSession(), "", "/")
+	if got := obs.of(application.OpLogout); len(got) != 2 || got[0].broker != "idp" || got[0].outcome.Sessions != 1 || got[1].outcome.Sessions != 0 {
+		t.Errorf("logouts observed: %+v; want idp ending 1 logged-in session, then one of a session nobody logged in to", got)
 	}
 }

@@ -17,6 +17,11 @@ type Options struct {
 	MaxSessions   int           // cap on stored sessions; 0 = no cap
 	MaxBytes      int           // cap on the encoded bytes of all sessions, checked when one is added; 0 = no cap
 	SweepInterval time.Duration // how often expired sessions are evicted; 0 = every minute
+	// Evicted, when set, is called once for each session evicted to make
+	// room under MaxSessions or MaxBytes (not for expired ones the sweeper
+	// frees), with the repository's lock held: it must be quick and must
+	// not call the repository. Telemetry counts evictions with it.
+	Evicted func()
 }
 
 // Repository keeps sessions in the memory of the process: fast,

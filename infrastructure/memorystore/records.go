@@ -74,9 +74,11 @@ func (r *Repository) insert(id string, rec *record, now time.Time) {
 	rec.size = len(rec.values)
 	if _, exists := r.records[id]; !exists {
 		for len(r.records) > 0 && r.full(rec.size) {
+			before := len(r.records)
 			if !r.evictLow(now) {
 				r.evictSample(now)
 			}
+			r.evicted(before - len(r.records))
 		}
 	}
 	r.remove(id)
@@ -127,5 +129,15 @@ func (r *Repository) sweep(now time.Time) {
 		if r.live(id, now) == nil {
 			r.remove(id)
 		}
+	}
+}
+
+// evicted reports n sessions evicted to make room to Options.Evicted.
+func (r *Repository) evicted(n int) {
+	if r.opts.Evicted == nil {
+		return
+	}
+	for range n {
+		r.opts.Evicted()
 	}
 }

@@ -22,6 +22,7 @@ type Observer struct {
 	duration metric.Float64Histogram
 	joined   metric.Int64Counter
 	refused  metric.Int64Counter
+	active   metric.Int64UpDownCounter
 }
 
 var _ application.Observer = (*Observer)(nil)
@@ -39,6 +40,8 @@ func NewObserver(opts Options) *Observer {
 			metric.WithDescription("refreshes that shared another request's call to the provider"))),
 		refused: must(m.Int64Counter("sessionauth.auth.refused",
 			metric.WithDescription("logins and refreshes refused because of a token, state or code, by reason"))),
+		active: must(m.Int64UpDownCounter("sessionauth.auth.logins.active",
+			metric.WithDescription("logins completed minus sessions logged out, by broker, on this instance (approximate: sessions that expire are not subtracted)"))),
 	}
 }
 
@@ -68,6 +71,7 @@ func (o *Observer) Begin(ctx context.Context, op application.Operation, broker s
 		if refused {
 			o.refused.Add(ctx, 1, metric.WithAttributes(attrs[0], AttrReason.String(outcome)))
 		}
+		o.countActive(ctx, op, out, attrs[1])
 	}
 }
 
@@ -107,4 +111,15 @@ func authOutcome(err error) (string, bool) {
 		return "provider_error", false
 	}
 	return "error", false
+}
+
+// countActive adds a completed login to sessionauth.auth.logins.active and
+// subtracts the logged-in sessions a logout ended.
+func (o *Observer) countActive(ctx context.Context, op application.Operation, out application.Outcome, broker attribute.KeyValue) {
+	switch {
+	case op == application.OpCallback && out.Err == nil:
+		o.active.Add(ctx, 1, metric.WithAttributes(broker))
+	case (op == application.OpLogout || op == application.OpBackChannelLogout) && out.Sessions > 0:
+		o.active.Add(ctx, -int64(out.Sessions), metric.WithAttributes(broker))
+	}
 }

@@ -18,6 +18,8 @@
 package telemetry
 
 import (
+	"context"
+
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -68,3 +70,13 @@ func (o Options) meter() metric.Meter {
 // the tests rule out) the API's no-op instrument is used by the SDK
 // anyway, so the error is dropped.
 func must[T any](instrument T, _ error) T { return instrument }
+
+// NewEvictionCounter returns a function that counts one session that the
+// named backend evicted to make room (sessionauth.session.evictions); set
+// it as memorystore.Options.Evicted.
+func NewEvictionCounter(backend string, opts Options) func() {
+	evictions := must(opts.meter().Int64Counter("sessionauth.session.evictions",
+		metric.WithDescription("sessions evicted to make room under the backend's cap, by backend")))
+	attrs := metric.WithAttributes(AttrBackend.String(backend))
+	return func() { evictions.Add(context.Background(), 1, attrs) }
+}
