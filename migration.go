@@ -1,8 +1,15 @@
 package sessionauth
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
+
+	"flamingo.me/dingo"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
@@ -11,41 +18,60 @@ import (
 )
 
 // migration builds one injector's migrator from Flamingo's own backend
-// (flamingo.session.migrate.from) once, when first needed.
+// (flamingo.session.migrate.from) once, when first needed or at the
+// start-up check, whichever is first.
 type migration struct {
 	settings config.Session
 	once     sync.Once
+	source   legacysession.Source
+	err      error // why there is no source
+
+	build    sync.Once
 	migrator domain.SessionMigrator
+}
+
+// check is the start-up check: the old Redis's connection keys must make a
+// client, and Redis given by the migrate.redis.* keys must answer.
+func (m *migration) check(st *startup) func(*dingo.Injector) {
+	return func(*dingo.Injector) {
+		m.prepare()
+		if m.err != nil {
+			ps := new(config.Problems)
+			ps.AddError("flamingo.session.migrate.from", m.settings.Migrate.From, m.err)
+			st.add(ps)
+		}
+	}
 }
 
 // of returns the migrator into repo, logging to log, or nil when no migration is
 // configured or the old store cannot be reached.
 func (m *migration) of(repo domain.SessionRepository, log *slog.Logger) domain.SessionMigrator {
-	m.once.Do(func() {
-		source, err := m.source()
-		if err != nil {
-			log.Error("sessionauth: no session migration: the old Redis cannot be reached (flamingo.session.migrate.from, flamingo.session.redis.*)", "error", err)
+	m.build.Do(func() {
+		m.prepare()
+		if m.err != nil {
+			log.Error("sessionauth: no session migration: the old Redis cannot be reached (flamingo.session.migrate.*)", "error", m.err)
 		}
-		if source != nil {
+		if m.source != nil {
 			s := m.settings
-			m.migrator = legacysession.New(repo, source, legacysession.Options{Key: []byte(s.Secret), Logger: log})
+			m.migrator = legacysession.New(repo, m.source, legacysession.Options{Key: []byte(s.Secret), Logger: log})
 		}
 	})
 	return m.migrator
 }
 
-// source is the old store: Flamingo's Redis backend at the Redis keys, or
-// its file backend, whose files and cookies were signed with the secrets.
-func (m *migration) source() (legacysession.Source, error) {
+// prepare makes the source once.
+func (m *migration) prepare() {
+	m.once.Do(func() { m.source, m.err = m.newSource() })
+}
+
+// newSource is the old store: Flamingo's Redis backend at the old Redis's
+// keys, or its file backend, whose files and cookies were signed with the
+// secrets.
+func (m *migration) newSource() (legacysession.Source, error) {
 	s := m.settings
 	switch s.Migrate.From {
 	case "redis":
-		r := s.Redis
-		client, err := redisstore.NewClient(redisstore.ClientOptions{
-			URL: r.URL, Host: r.Host, Username: r.Username, Password: r.Password, Database: r.Database,
-			IdleConnections: r.IdleConnections, TLS: r.TLS, TLSCAFile: r.TLSCAFile, TLSServerName: r.TLSServerName,
-			ClusterMode: r.ClusterMode, Timeout: r.Timeout,
-		})
+		client, err := m.oldRedis()
 		if err != nil {
 			return nil, err
 		}
@@ -56,4 +82,45 @@ func (m *migration) source() (legacysession.Source, error) {
 		}), nil
 	}
 	return nil, nil
+}
+
+// oldRedis is the client of the old Redis: the new backend's connection
+// keys, or the migrate.redis.* keys, then checked to answer, and the keys
+// in its errors named as written.
+func (m *migration) oldRedis() (redis.UniversalClient, error) {
+	r, own := m.settings.Migrate.Redis, m.settings.Migrate.OwnRedis
+	client, err := redisstore.NewClient(redisstore.ClientOptions{
+		URL: r.URL, Host: r.Host, Username: r.Username, Password: r.Password, Database: r.Database,
+		IdleConnections: r.IdleConnections, TLS: r.TLS, TLSCAFile: r.TLSCAFile, TLSServerName: r.TLSServerName,
+		ClusterMode: r.ClusterMode, Timeout: r.Timeout,
+	})
+	if err != nil || !own {
+		return client, migrateKeys(err, own)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), r.Timeout)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		_ = client.Close()
+		key, value := "flamingo.session.migrate.redis.host", fmt.Sprintf("%q", r.Host)
+		if r.URL != "" {
+			key = "flamingo.session.migrate.redis.url"
+			value = config.Show(key, r.URL)
+		}
+		return nil, fmt.Errorf("config key %s = %s: the old Redis does not answer within %v (flamingo.session.redis.timeout): %v; "+
+			"check the address, credentials and TLS settings of the Redis that Flamingo's own backend used, and that it is running", key, value, r.Timeout, err)
+	}
+	return client, nil
+}
+
+// migrateKeys words err, about the connection keys of the new backend, for
+// the migrate.redis.* keys when they were used.
+func migrateKeys(err error, own bool) error {
+	if err == nil || !own {
+		return err
+	}
+	msg := err.Error()
+	for _, k := range []string{"url", "host", "username", "password", "database", "tls", "clusterMode"} {
+		msg = strings.ReplaceAll(msg, "flamingo.session.redis."+k+" ", "flamingo.session.migrate.redis."+k+" ")
+	}
+	return errors.New(msg)
 }

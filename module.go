@@ -82,6 +82,7 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 		return web.NewSessionMiddleware(t.wrap(parts.indexedRepository(), s.Backend), signer, opts)
 	}))
 	migrate := &migration{settings: s}
+	st.later(migrate.check(st))
 	scoped(injector.Bind(new(gorillabridge.Store)).ToProvider(func(repo domain.SessionRepository, signer domain.CookieSigner, t *telemetryBinding, b *loggerBinding) *gorillabridge.Store {
 		store := gorillabridge.NewStore(t.wrap(parts.indexedRepository(), s.Backend), signer, sessions.Options{
 			Path: s.Cookie.Path, Domain: s.Cookie.Domain, MaxAge: int(s.MaxAge / time.Second), Secure: s.Cookie.Secure,

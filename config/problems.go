@@ -136,7 +136,9 @@ func RedactURL(raw string) string {
 	return u.Redacted()
 }
 
-func isRedisURL(key string) bool { return key == "flamingo.session.redis.url" }
+func isRedisURL(key string) bool {
+	return key == "flamingo.session.redis.url" || key == "flamingo.session.migrate.redis.url"
+}
 
 // secretKey tells whether the values of key are secrets: a secret key of
 // the table or one of its list entries, or a secret field of a broker.

@@ -31,6 +31,12 @@ type Migrate struct {
 	From      string // "redis", "file", or "" for none
 	KeyPrefix string // key prefix of the old Redis records, defaults applied
 	File      string // directory of the old session files, defaults applied
+	// Redis is the old Redis's connection: the migrate.redis.* keys when
+	// url or host is set, else the new backend's Redis keys. Only its
+	// connection fields are set.
+	Redis Redis
+	// OwnRedis tells whether Redis comes from the migrate.redis.* keys.
+	OwnRedis bool
 }
 
 // Cookie holds the session cookie's attributes.
@@ -112,11 +118,32 @@ func readMigrate(r reader, s Session) Migrate {
 	if m.File == "" {
 		m.File = s.File
 	}
+	m.Redis, m.OwnRedis = readMigrateRedis(r, s)
+	if m.From == "redis" && !m.OwnRedis && s.Backend != "redis" {
+		r.ps.Add("flamingo.session.migrate.from", m.From, "the new backend is "+s.Backend+", not redis, so the old Redis is not known: "+
+			"set flamingo.session.migrate.redis.url (or flamingo.session.migrate.redis.host, with its username, password, database and tls) "+
+			"to the Redis that Flamingo's own backend used")
+	}
 	if m.From != "" && s.Secret == "" {
 		r.ps.Add("flamingo.session.migrate.from", m.From, "the migration needs flamingo.session.secret: set it to the secret the Flamingo application used "+
 			"(it signed the file backend's cookies, and every instance derives the new session IDs from it)")
 	}
 	return m
+}
+
+// readMigrateRedis reads the old Redis's connection keys; when neither its
+// url nor its host is set, the old Redis is the new backend's.
+func readMigrateRedis(r reader, s Session) (Redis, bool) {
+	red := Redis{
+		URL: r.str("flamingo.session.migrate.redis.url"), Host: r.str("flamingo.session.migrate.redis.host"),
+		Username: r.str("flamingo.session.migrate.redis.username"), Password: r.str("flamingo.session.migrate.redis.password"),
+		Database: int(r.number("flamingo.session.migrate.redis.database")), TLS: r.bool("flamingo.session.migrate.redis.tls"),
+		ClusterMode: r.bool("flamingo.session.migrate.redis.clusterMode"), Timeout: s.Redis.Timeout,
+	}
+	if strings.TrimSpace(red.URL) == "" && strings.TrimSpace(red.Host) == "" {
+		return s.Redis, false
+	}
+	return red, true
 }
 
 func secrets(r reader) (string, []string) {
