@@ -2,6 +2,7 @@ package sessionauth_test
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,12 +18,17 @@ var updateSnippets = flag.Bool("update-snippets", false, "rewrite the marked Go 
 //	```go
 //	…
 //	```
+//
+// or, for one of several snippets of a file, without its imports:
+//
+//	<!-- snippet: example_docs_test.go#cart -->
 var snippetBlock = regexp.MustCompile("(?s)<!-- snippet: ([^ ]+) -->\n```go\n(.*?)```\n")
 
 // TestSnippetsAreExamples checks that each marked Go block of README.md and
 // docs/*.md is its source's import block and the lines between
-// "// snippet start" and "// snippet end" (of a compiled, run Example),
-// and that README.md has no Go block without a source.
+// "// snippet start" and "// snippet end" (of a compiled, run Example), or
+// for file#name the lines between "// snippet name" and "// snippet end",
+// and that no Go block of these files is without a source.
 func TestSnippetsAreExamples(t *testing.T) {
 	docs, _ := filepath.Glob("docs/*.md")
 	for _, doc := range append([]string{"README.md"}, docs...) {
@@ -32,8 +38,8 @@ func TestSnippetsAreExamples(t *testing.T) {
 		}
 		text := string(raw)
 		marked := snippetBlock.FindAllStringSubmatch(text, -1)
-		if doc == "README.md" && len(marked) != strings.Count(text, "```go") {
-			t.Errorf("README.md has %d Go blocks, %d of them with a <!-- snippet: file --> source", strings.Count(text, "```go"), len(marked))
+		if len(marked) != strings.Count(text, "```go") {
+			t.Errorf("%s has %d Go blocks, %d of them with a <!-- snippet: file --> source", doc, strings.Count(text, "```go"), len(marked))
 		}
 		updated := snippetBlock.ReplaceAllStringFunc(text, func(block string) string {
 			m := snippetBlock.FindStringSubmatch(block)
@@ -58,6 +64,9 @@ func TestSnippetsAreExamples(t *testing.T) {
 // snippet returns the import block of the Go file at path and its lines
 // between the snippet markers, one tab less indented.
 func snippet(path string) (string, error) {
+	if file, name, ok := strings.Cut(path, "#"); ok {
+		return namedSnippet(file, name)
+	}
 	raw, err := os.ReadFile(filepath.FromSlash(path))
 	if err != nil {
 		return "", err
@@ -76,4 +85,32 @@ func snippet(path string) (string, error) {
 		b.WriteString(strings.TrimPrefix(line, "\t"))
 	}
 	return b.String(), nil
+}
+
+// namedSnippet returns the lines of the Go file at path between
+// "// snippet name" and the next "// snippet end" of the same indentation,
+// less that indentation and the blank line gofmt keeps before the end
+// marker after a declaration.
+func namedSnippet(path, name string) (string, error) {
+	raw, err := os.ReadFile(filepath.FromSlash(path))
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	indent, inside := "", false
+	for _, line := range strings.SplitAfter(string(raw), "\n") {
+		switch {
+		case !inside && strings.TrimSpace(line) == "// snippet "+name:
+			indent, inside = line[:strings.Index(line, "//")], true
+		case inside && line == indent+"// snippet end\n":
+			text := b.String()
+			if strings.HasSuffix(text, "\n\n") {
+				text = text[:len(text)-1]
+			}
+			return text, nil
+		case inside:
+			b.WriteString(strings.TrimPrefix(line, indent))
+		}
+	}
+	return "", fmt.Errorf("%s: no lines between // snippet %s and // snippet end", path, name)
 }

@@ -1,0 +1,111 @@
+package sessionauth_test
+
+import (
+	"context"
+	"log"
+	"net/http"
+	"net/url"
+
+	"flamingo.me/dingo"
+
+	"github.com/sessionauth/sessionauth"
+	"github.com/sessionauth/sessionauth/application"
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/interfaces/web"
+)
+
+// The snippets of docs/auth.md. They need a reachable OpenID provider, so
+// they are compiled, not run.
+
+func Example_authSetup() {
+	cfg := map[string]any{"core.auth.web.broker": []any{map[string]any{
+		"broker": "corp", "typ": "oidc", "endpoint": "https://login.example", "clientID": "shop",
+	}}}
+	accountHandler := http.NotFoundHandler()
+	// snippet auth-setup
+	injector, err := dingo.NewInjector(sessionauth.ConfigModule(cfg), new(sessionauth.AuthModule))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctrl, _ := injector.GetInstance(new(web.AuthController))
+	mw, _ := injector.GetInstance(new(web.SessionMiddleware))
+	mux := http.NewServeMux()
+	ctrl.(*web.AuthController).Register(mux) // /auth/login, /auth/callback, /auth/logout
+	mux.Handle("GET /account", web.RequireLogin(accountHandler))
+	http.ListenAndServe(":8080", mw.(*web.SessionMiddleware).Handler(mux))
+	// snippet end
+}
+
+func Example_authUser() {
+	var (
+		ctx         context.Context
+		session     *domain.Session
+		authManager *application.AuthManager
+		userService application.UserServiceInterface
+	)
+	// snippet auth-user
+	token, err := authManager.IDToken(ctx, session) // verified ID token: Subject, Claims(&v), ...
+	user := userService.GetUser(ctx, session)       // mapped user, or a guest (Type UserTypeGuest)
+	loggedIn := userService.IsLoggedIn(ctx, session)
+	client, err := authManager.HTTPClient(ctx, session) // sends "Authorization: Bearer <access token>"
+	// snippet end
+	_, _, _, _, _ = token, err, user, loggedIn, client
+}
+
+func Example_authRefreshIdentity() {
+	var (
+		ctx         context.Context
+		session     *domain.Session
+		authManager *application.AuthManager
+	)
+	// snippet auth-refresh
+	identity, err := authManager.RefreshIdentity(ctx, session)
+	// snippet end
+	_, _ = identity, err
+}
+
+func Example_authUserSessions() {
+	var (
+		ctx                 context.Context
+		session             *domain.Session
+		injector            *dingo.Injector
+		handle, broker, sub string
+	)
+	// snippet auth-sessions
+	i, err := injector.GetInstance(new(application.UserSessions)) // or inject *application.UserSessions
+	sessions := i.(*application.UserSessions)
+	list, err := sessions.List(ctx, session)       // []SessionInfo{Handle, Current, Broker, Created, LastSeen, Metadata}
+	err = sessions.End(ctx, session, handle)       // end one (the current one is destroyed with the response)
+	n, err := sessions.EndAll(ctx, session, false) // log out everywhere
+	n, err = sessions.EndAll(ctx, session, true)   // log out other devices
+	n, err = sessions.EndSubject(ctx, broker, sub) // an administrator ends a user's sessions
+	// snippet end
+	_, _, _ = list, n, err
+}
+
+type auditLogger struct{}
+
+func (auditLogger) OnLogin(context.Context, *domain.Session, *domain.Identity) {}
+
+type localeParams struct{}
+
+func (localeParams) AuthCodeParams(r *http.Request, _ string) url.Values {
+	return url.Values{"ui_locales": {r.Header.Get("Accept-Language")}}
+}
+
+func myErrorPage(w http.ResponseWriter, _ *http.Request, _ error) {
+	http.Error(w, "login failed", http.StatusBadGateway)
+}
+
+func Example_authBindings() {
+	var injector *dingo.Injector
+	auditLog := auditLogger{}
+	// snippet auth-bindings
+	// told of every login (and of logouts, when it also implements application.LogoutSubscriber)
+	injector.BindMulti(new(application.LoginSubscriber)).ToInstance(auditLog)
+	// extra parameters of the authorization URL: prompt, login_hint, acr_values, ui_locales, ...
+	injector.Bind(new(web.AuthCodeParams)).ToInstance(localeParams{})
+	// your own page for failed logins
+	injector.Bind(new(web.AuthErrorHandler)).ToInstance(web.AuthErrorHandlerFunc(myErrorPage))
+	// snippet end
+}
