@@ -28,7 +28,10 @@ var snippetBlock = regexp.MustCompile("(?s)<!-- snippet: ([^ ]+) -->\n```go\n(.*
 // docs/*.md is its source's import block and the lines between
 // "// snippet start" and "// snippet end" (of a compiled, run Example), or
 // for file#name the lines between "// snippet name" and "// snippet end",
-// and that no Go block of these files is without a source.
+// and that no Go block of these files is without a source. The source of
+// docs/flamingo.md's snippet is flamingo/example_docs_test.go: it needs
+// Flamingo, so the nested module compiles it, and this test compares the
+// text (make test runs both).
 func TestSnippetsAreExamples(t *testing.T) {
 	docs, _ := filepath.Glob("docs/*.md")
 	for _, doc := range append([]string{"README.md"}, docs...) {

@@ -10,7 +10,8 @@ import (
 )
 
 // The application of docs/flamingo.md; flamingo.App runs the server (and
-// exits the process), so it is compiled, not run.
+// exits the process), so it is compiled, not run. The root module's
+// TestSnippetsAreExamples checks that docs/flamingo.md shows these lines.
 func ExampleAuthModule() {
 	// snippet flamingo-app
 	flamingo.App([]dingo.Module{
