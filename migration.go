@@ -119,7 +119,7 @@ func migrateKeys(err error, own bool) error {
 		return err
 	}
 	msg := err.Error()
-	for _, k := range []string{"url", "host", "username", "password", "database", "tls", "clusterMode"} {
+	for _, k := range []string{"url", "host", "username", "password", "database", "tls", "tlsCAFile", "clusterMode"} {
 		msg = strings.ReplaceAll(msg, "flamingo.session.redis."+k+" ", "flamingo.session.migrate.redis."+k+" ")
 	}
 	return errors.New(msg)

@@ -45,26 +45,31 @@ func TestMigrateFromAnotherRedis(t *testing.T) {
 	oldDB2 := redis.NewClient(&redis.Options{Addr: old.Addr, Password: "old-pw", DB: 2})
 	t.Cleanup(func() { _ = oldDB2.Close() })
 	next := redistest.Standalone(t)
+	oldTLS := redistest.TLS(t)
+	oldTLSClient := oldTLS.Client(t)
 	tests := []struct {
 		name string
+		old  redis.UniversalClient
 		cfg  map[string]any
 	}{
-		{"url, to memory", map[string]any{"flamingo.session.backend": "memory", "flamingo.session.migrate.redis.url": old.URL("", "old-pw", 2)}},
-		{"keys, to file", map[string]any{"flamingo.session.backend": "file", "flamingo.session.file": t.TempDir(),
+		{"rediss url with its CA, to memory", oldTLSClient, map[string]any{"flamingo.session.backend": "memory",
+			"flamingo.session.migrate.redis.url": oldTLS.URL("", "", 0), "flamingo.session.migrate.redis.tlsCAFile": oldTLS.Certs.CA}},
+		{"url, to memory", oldDB2, map[string]any{"flamingo.session.backend": "memory", "flamingo.session.migrate.redis.url": old.URL("", "old-pw", 2)}},
+		{"keys, to file", oldDB2, map[string]any{"flamingo.session.backend": "file", "flamingo.session.file": t.TempDir(),
 			"flamingo.session.migrate.redis.host": old.Addr, "flamingo.session.migrate.redis.password": "old-pw", "flamingo.session.migrate.redis.database": 2}},
-		{"keys, to another redis", map[string]any{"flamingo.session.backend": "redis", "flamingo.session.redis.host": next.Addr,
+		{"keys, to another redis", oldDB2, map[string]any{"flamingo.session.backend": "redis", "flamingo.session.redis.host": next.Addr,
 			"flamingo.session.migrate.redis.host": old.Addr, "flamingo.session.migrate.redis.password": "old-pw", "flamingo.session.migrate.redis.database": 2}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.cfg["flamingo.session.migrate.from"] = "redis"
 			injector := newInjector(t, tc.cfg)
-			id := putFlamingoRedisSession(t, oldDB2, map[any]any{"counter": 7})
+			id := putFlamingoRedisSession(t, tc.old, map[any]any{"counter": 7})
 			cookie := migrateOnce(t, injector, id, 7)
 			if cookie == "" || cookie == id {
 				t.Errorf("cookie after the migration = %q; want a new one", cookie)
 			}
-			if n, err := oldDB2.Exists(context.Background(), "session:"+id).Result(); err != nil || n != 0 {
+			if n, err := tc.old.Exists(context.Background(), "session:"+id).Result(); err != nil || n != 0 {
 				t.Errorf("old record exists = %d, %v; want it deleted", n, err)
 			}
 		})

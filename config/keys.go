@@ -110,6 +110,8 @@ var Keys = []Key{
 		Doc: "the old Redis's database number", Want: "a database number such as 0"},
 	{Name: "flamingo.session.migrate.redis.tls", Kind: Bool, Default: false, Section: sectionSession,
 		Doc: "connect to the old Redis over TLS"},
+	{Name: "flamingo.session.migrate.redis.tlsCAFile", Kind: String, Default: "", Section: sectionSession,
+		Doc: "PEM file of the CA that signed the old Redis's certificate, in addition to the system's"},
 	{Name: "flamingo.session.migrate.redis.clusterMode", Kind: Bool, Default: false, Section: sectionSession,
 		Doc: "the old Redis is a Redis Cluster"},
 

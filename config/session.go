@@ -138,6 +138,7 @@ func readMigrateRedis(r reader, s Session) (Redis, bool) {
 		URL: r.str("flamingo.session.migrate.redis.url"), Host: r.str("flamingo.session.migrate.redis.host"),
 		Username: r.str("flamingo.session.migrate.redis.username"), Password: r.str("flamingo.session.migrate.redis.password"),
 		Database: int(r.number("flamingo.session.migrate.redis.database")), TLS: r.bool("flamingo.session.migrate.redis.tls"),
+		TLSCAFile:   r.str("flamingo.session.migrate.redis.tlsCAFile"),
 		ClusterMode: r.bool("flamingo.session.migrate.redis.clusterMode"), Timeout: s.Redis.Timeout,
 	}
 	if strings.TrimSpace(red.URL) == "" && strings.TrimSpace(red.Host) == "" {
