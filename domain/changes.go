@@ -41,6 +41,13 @@ type Changes struct {
 	// (see HoldPending): the expiry is the earlier of it and the
 	// repository's lifetime after this save.
 	Deadline time.Time
+	// LoadedExpiry is the expiry of the record as the session was loaded
+	// or last saved; zero for a session no repository holds.
+	LoadedExpiry time.Time
+	// Merged is set by a repository whose save merged changes another
+	// request saved since the load (see MergesOthers); Session.Saved keeps
+	// it for Session.MergedOthers.
+	Merged bool
 }
 
 // ExpiresAt is the expiry of the record saved at now by a repository whose
@@ -70,7 +77,7 @@ func (s *Session) Changes(maxSize int) (*Changes, error) {
 	if s.id == "" {
 		s.id = NewSessionID()
 	}
-	c := &Changes{ID: s.id, Destroy: s.destroy, New: !s.stored || s.regenerate}
+	c := &Changes{ID: s.id, Destroy: s.destroy, New: !s.stored || s.regenerate, LoadedExpiry: s.expiresAt}
 	if s.destroy {
 		return c, nil
 	}
@@ -160,7 +167,7 @@ func (s *Session) Modified() bool {
 func (s *Session) Saved(c *Changes, expiresAt time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.regenerate = false
+	s.regenerate, s.merged = false, c.Merged
 	if c.Destroy {
 		s.stored, s.loaded, s.opaque = false, nil, nil
 		s.expiresAt = time.Time{}

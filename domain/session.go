@@ -30,6 +30,7 @@ type Session struct {
 	expiresAt  time.Time
 	regenerate bool
 	destroy    bool
+	merged     bool // the last save merged other requests' changes
 }
 
 // NewSession returns an empty session that no repository holds yet. Its ID is

@@ -26,6 +26,7 @@ func (r *Repository) apply(c *domain.Changes, now, expiresAt time.Time) error {
 	if rec == nil {
 		return domain.ErrSessionNotFound
 	}
+	c.Merged = c.SavedSinceLoad(rec.expiresAt) && c.MergesOthers(rec.values.all())
 	if len(c.Set) > 0 || len(c.Deleted) > 0 {
 		values, err := rec.values.merged(c, r.opts.MaxSize)
 		if err != nil {
@@ -46,6 +47,7 @@ func (r *Repository) move(c *domain.Changes, now, expiresAt time.Time) error {
 	if rec == nil {
 		return domain.ErrSessionNotFound
 	}
+	c.Merged = c.SavedSinceLoad(rec.expiresAt) && c.MergesOthers(rec.values.all())
 	values, err := rec.values.merged(c, r.opts.MaxSize)
 	if err != nil {
 		return err

@@ -3,12 +3,15 @@ package telemetry_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/domain"
@@ -102,5 +105,52 @@ func TestActiveLoginsFollowLoginsAndLogouts(t *testing.T) {
 				t.Errorf("active logins attributes %v, want only sessionauth.broker=dev", set.Encoded(attribute.DefaultEncoder()))
 			}
 		}
+	}
+}
+
+func TestMergedSavesAreCounted(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	spans := tracetest.NewSpanRecorder()
+	repo := telemetry.NewRepository(memorystore.New(memorystore.Options{}), "memory", telemetry.Options{
+		MeterProvider:  sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
+		TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans)),
+	})
+	ctx := context.Background()
+	s := domain.NewSession()
+	s.Store("cart", 1)
+	if err := repo.Save(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := repo.Load(ctx, s.ID())
+	b, _ := repo.Load(ctx, s.ID())
+	a.Store("cart", 2)
+	b.Store("wish", 3)
+	for _, x := range []*domain.Session{a, b, b} { // b merges a's cart; then nothing new
+		if err := repo.Save(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, _ := repo.Load(ctx, s.ID())
+	c.Regenerate()
+	a.Store("cart", 4) // a loaded before b saved wish: merges it
+	if err := repo.Save(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := repo.Save(ctx, c); err != nil { // regenerating c merges a's cart 4
+		t.Fatal(err)
+	}
+	if n, sets := sumOf(t, reader, "sessionauth.session.conflicts.merged"); n != 3 || len(sets) != 1 || sets[0].Len() != 1 {
+		t.Errorf("%d merged saves counted with %v, want 3 with only sessionauth.backend", n, sets)
+	}
+	var marked []bool
+	for _, sp := range spans.Ended() {
+		if sp.Name() == "sessionauth.session.save" {
+			set := attribute.NewSet(sp.Attributes()...)
+			v, _ := set.Value(telemetry.AttrMerged)
+			marked = append(marked, v.AsBool())
+		}
+	}
+	if want := []bool{false, false, true, false, true, true}; fmt.Sprint(marked) != fmt.Sprint(want) {
+		t.Errorf("save spans marked merged: %v, want %v", marked, want)
 	}
 }

@@ -24,6 +24,7 @@ type Repository struct {
 	ops      metric.Int64Counter
 	duration metric.Float64Histogram
 	size     metric.Int64Histogram
+	merged   metric.Int64Counter
 }
 
 var _ domain.SessionRepository = (*Repository)(nil)
@@ -40,6 +41,8 @@ func NewRepository(repo domain.SessionRepository, backend string, opts Options) 
 			metric.WithDescription("time of one session load, save or delete"))),
 		size: must(m.Int64Histogram("sessionauth.session.size", metric.WithUnit("By"),
 			metric.WithDescription("encoded size of a session loaded or saved"))),
+		merged: must(m.Int64Counter("sessionauth.session.conflicts.merged",
+			metric.WithDescription("saves that merged changes another request saved since the load, by backend (backends that tell)"))),
 	}
 }
 
@@ -89,6 +92,9 @@ func (r *Repository) start(ctx context.Context, op string) (context.Context, fun
 			span.SetAttributes(AttrBytes.Int(bytes))
 			r.size.Record(ctx, int64(bytes), metric.WithAttributes(attrs...))
 		}
+		if op == "save" && err == nil {
+			r.noteMerged(ctx, span, s)
+		}
 		if outcome == "error" || outcome == "timeout" {
 			span.SetStatus(codes.Error, outcome)
 		}
@@ -124,4 +130,13 @@ func storedSize(err error, s *domain.Session) int {
 		return 0
 	}
 	return s.StoredSize()
+}
+
+// noteMerged marks the span of a save, and counts it, when the save merged
+// changes another request saved since the load (domain.Session.MergedOthers).
+func (r *Repository) noteMerged(ctx context.Context, span trace.Span, s *domain.Session) {
+	if s.MergedOthers() {
+		span.SetAttributes(AttrMerged.Bool(true))
+		r.merged.Add(ctx, 1, metric.WithAttributes(r.backend))
+	}
 }

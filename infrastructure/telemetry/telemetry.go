@@ -40,6 +40,7 @@ const (
 	AttrJoined     = attribute.Key("sessionauth.refresh.joined")
 	AttrReason     = attribute.Key("sessionauth.reason")
 	AttrSessions   = attribute.Key("sessionauth.sessions_ended")
+	AttrMerged     = attribute.Key("sessionauth.session.merged")
 )
 
 // Options choose where spans and metrics go.
