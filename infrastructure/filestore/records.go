@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,7 @@ func (r *Repository) next(c *domain.Changes, now time.Time) (map[string][]byte, 
 	if err != nil {
 		return nil, err
 	}
+	c.Merged = c.SavedSinceLoad(rec.expiresAt) && c.MergesOthers(maps.All(rec.values))
 	return rec.values, storage.Merge(rec.values, c, r.maxSize)
 }
 

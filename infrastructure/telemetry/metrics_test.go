@@ -15,6 +15,7 @@ import (
 
 	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/filestore"
 	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
 	"github.com/sessionauth/sessionauth/infrastructure/telemetry"
 )
@@ -109,9 +110,23 @@ func TestActiveLoginsFollowLoginsAndLogouts(t *testing.T) {
 }
 
 func TestMergedSavesAreCounted(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { mergedSaves(t, memorystore.New(memorystore.Options{})) })
+	t.Run("file", func(t *testing.T) {
+		repo, err := filestore.New(filestore.Options{Dir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = repo.Close() })
+		mergedSaves(t, repo)
+	})
+}
+
+// mergedSaves saves one session from overlapping loads and checks which
+// saves are counted and marked as merging another request's changes.
+func mergedSaves(t *testing.T, inner domain.SessionRepository) {
 	reader := sdkmetric.NewManualReader()
 	spans := tracetest.NewSpanRecorder()
-	repo := telemetry.NewRepository(memorystore.New(memorystore.Options{}), "memory", telemetry.Options{
+	repo := telemetry.NewRepository(inner, "test", telemetry.Options{
 		MeterProvider:  sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
 		TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans)),
 	})
