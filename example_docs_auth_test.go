@@ -2,9 +2,12 @@ package sessionauth_test
 
 import (
 	"context"
+	"fmt"
 	"log"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"os"
 
 	"flamingo.me/dingo"
 
@@ -14,8 +17,8 @@ import (
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
 
-// The snippets of docs/auth.md. They need a reachable OpenID provider, so
-// they are compiled, not run.
+// The snippets of docs/auth.md. Those that need a reachable OpenID
+// provider or a logged-in user are compiled, not run.
 
 func Example_authSetup() {
 	cfg := map[string]any{"core.auth.web.broker": []any{map[string]any{
@@ -97,15 +100,38 @@ func myErrorPage(w http.ResponseWriter, _ *http.Request, _ error) {
 	http.Error(w, "login failed", http.StatusBadGateway)
 }
 
+// The bindings in a module of the application: the login redirect carries
+// localeParams' ui_locales.
 func Example_authBindings() {
-	var injector *dingo.Injector
 	auditLog := auditLogger{}
-	// snippet auth-bindings
-	// told of every login (and of logouts, when it also implements application.LogoutSubscriber)
-	injector.BindMulti(new(application.LoginSubscriber)).ToInstance(auditLog)
-	// extra parameters of the authorization URL: prompt, login_hint, acr_values, ui_locales, ...
-	injector.Bind(new(web.AuthCodeParams)).ToInstance(localeParams{})
-	// your own page for failed logins
-	injector.Bind(new(web.AuthErrorHandler)).ToInstance(web.AuthErrorHandlerFunc(myErrorPage))
-	// snippet end
+	bindings := dingo.ModuleFunc(func(injector *dingo.Injector) {
+		// snippet auth-bindings
+		// told of every login (and of logouts, when it also implements application.LogoutSubscriber)
+		injector.BindMulti(new(application.LoginSubscriber)).ToInstance(auditLog)
+		// extra parameters of the authorization URL: prompt, login_hint, acr_values, ui_locales, ...
+		injector.Bind(new(web.AuthCodeParams)).ToInstance(localeParams{})
+		// your own page for failed logins
+		injector.Bind(new(web.AuthErrorHandler)).ToInstance(web.AuthErrorHandlerFunc(myErrorPage))
+		// snippet end
+	})
+	injector, err := dingo.NewInjector(sessionauth.ConfigModule(map[string]any{
+		"flamingo.session.secret": os.Getenv("SESSION_SECRET"),
+		"core.auth.web.tokenKey":  "0123456789abcdef0123456789abcdef",
+		"core.auth.web.broker":    []any{map[string]any{"broker": "dev", "typ": "fake"}},
+	}), new(sessionauth.AuthModule), bindings)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctrl, _ := sessionauth.Get[*web.AuthController](injector)
+	mw, _ := sessionauth.Get[*web.SessionMiddleware](injector)
+	mux := http.NewServeMux()
+	ctrl.Register(mux)
+	r := httptest.NewRequest("GET", "/auth/login/dev", nil)
+	r.Header.Set("Accept-Language", "de")
+	w := httptest.NewRecorder()
+	mw.Handler(mux).ServeHTTP(w, r)
+	login, _ := url.Parse(w.Header().Get("Location"))
+	fmt.Println(w.Code, login.Path, "ui_locales="+login.Query().Get("ui_locales"))
+	// Output:
+	// 303 /auth/fake/dev/login ui_locales=de
 }
