@@ -48,7 +48,7 @@ func memoryBackend(evicted func()) BackendFactory {
 }
 
 func fileBackend(s config.Session) (domain.SessionRepository, error) {
-	return filestore.New(filestore.Options{Dir: s.File, MaxAge: s.MaxAge, MaxSize: s.MaxSize})
+	return filestore.New(filestore.Options{Dir: s.File, MaxAge: s.MaxAge, MaxSize: s.MaxSize, MaxSessions: s.FileMax})
 }
 
 // redisBackend builds the Redis client, or takes the bound one, and checks

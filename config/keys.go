@@ -78,6 +78,8 @@ var Keys = []Key{
 		Doc: "cookie domain; empty: the host only"},
 	{Name: "flamingo.session.file", Kind: String, Default: "/sessions", Aliases: []string{"session.file"}, Section: sectionSession,
 		Doc: "directory of the file backend (created with its parents)"},
+	{Name: "flamingo.session.fileMaxSessions", Kind: Number, Default: float64(100000), Section: sectionSession,
+		Doc: "cap on session files of the file backend: a new session beyond it first evicts one holding only a pending login or anonymous data (nearest expiry first), a logged-in one only when no other is left; `0` = no cap", Want: "a whole number of sessions, 0 for no cap"},
 	{Name: "flamingo.session.healthcheck", Kind: Bool, Default: true, Aliases: []string{"core.healthcheck.checkSession", "healthcheck.checkSession"}, Section: sectionSession,
 		Doc: "bind the `\"session\"` health check"},
 	{Name: "flamingo.session.failureMode", Kind: String, Default: "fail", Oneof: []string{"fail", "continue"}, Section: sectionSession,

@@ -18,6 +18,7 @@ type Session struct {
 	MaxSize     int           // bytes of one encoded session; 0 = no limit
 	Cookie      Cookie        // cookie attributes
 	File        string        // directory of the file backend
+	FileMax     int           // cap on session files of the file backend; 0 = no cap
 	Healthcheck bool          // bind the "session" health check
 	Continue    bool          // failureMode continue: serve a fresh, unsaved session when the backend is down
 	MaxSessions int           // cap of the memory backend; 0 = no cap
@@ -87,6 +88,7 @@ func ReadSession(v Values) (Session, *Problems) {
 		Continue:    r.str("flamingo.session.failureMode") == "continue",
 		MaxSessions: int(r.number("flamingo.session.memory.maxSessions")),
 		MaxBytes:    int(r.number("flamingo.session.memory.maxBytes")),
+		FileMax:     int(r.number("flamingo.session.fileMaxSessions")),
 	}
 	r.str("flamingo.session.saveMode")
 	if repo := r.str("flamingo.session.repository"); repo != "" {

@@ -75,18 +75,29 @@ func (s *Session) EndsAt() time.Time {
 	return end
 }
 
+// RankOf returns the rank of a stored session by the names of its keys
+// (the values are not looked at), for a repository that evicts sessions it
+// reads back.
+func RankOf[V any](keys map[string]V) Rank {
+	if _, ok := keys[IdentityKey]; ok {
+		return RankLoggedIn
+	}
+	for k := range keys {
+		if k != pendingUntilKey && k != endByKey && !strings.HasPrefix(k, PendingLoginPrefix) {
+			return RankData
+		}
+	}
+	return RankPending
+}
+
 // rank returns the rank of a session holding keys, and the deadline of
 // its record (zero for none): the absolute end (EndBy), and for a session
 // that holds nothing but pending logins the end of the last of them.
 func rank(keys map[string][]byte, values map[string]any) (Rank, time.Time) {
 	end, _ := values[endByKey].(time.Time)
-	if _, ok := keys[IdentityKey]; ok {
-		return RankLoggedIn, end
-	}
-	for k := range keys {
-		if k != pendingUntilKey && k != endByKey && !strings.HasPrefix(k, PendingLoginPrefix) {
-			return RankData, end
-		}
+	r := RankOf(keys)
+	if r != RankPending {
+		return r, end
 	}
 	if until, ok := values[pendingUntilKey].(time.Time); ok && (end.IsZero() || until.Before(end)) {
 		end = until

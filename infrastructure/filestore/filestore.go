@@ -18,6 +18,7 @@ type Options struct {
 	MaxAge        time.Duration // lifetime after each save; 0 means 30 days
 	MaxSize       int           // bytes of one encoded session; 0 = no limit
 	SweepInterval time.Duration // how often expired files are deleted; 0 = every minute
+	MaxSessions   int           // cap on session files (flamingo.session.fileMaxSessions); 0 = no cap
 }
 
 // Repository keeps each session in a file of its own, so sessions
@@ -52,6 +53,9 @@ type Options struct {
 // deletes expired session files, session files it cannot read once they are
 // older than MaxAge, and temporary files left by a crashed writer.
 //
+// With MaxSessions set, a new session at the cap first evicts others,
+// lowest domain.Rank first (see capacity).
+//
 // A Repository is safe for concurrent use.
 type Repository struct {
 	dir     string
@@ -59,6 +63,7 @@ type Repository struct {
 	maxSize int
 	locks   fileLocks
 	sweeper *storage.Sweeper
+	cap     capacity
 }
 
 var _ domain.SessionRepository = (*Repository)(nil)
@@ -79,6 +84,7 @@ func New(opts Options) (*Repository, error) {
 	}
 	r := &Repository{dir: dir, maxAge: storage.Lifetime(opts.MaxAge), maxSize: opts.MaxSize}
 	r.locks.dir = dir
+	r.cap.max = max(opts.MaxSessions, 0)
 	r.sweeper = storage.NewSweeper(opts.SweepInterval, r.sweep)
 	return r, nil
 }
@@ -114,6 +120,9 @@ func (r *Repository) Save(ctx context.Context, s *domain.Session) error {
 		return fmt.Errorf("file session repository: save: %w", err)
 	}
 	r.sweeper.Start()
+	if c.New && c.PreviousID == "" {
+		r.makeRoom(time.Now())
+	}
 	expiresAt := c.ExpiresAt(time.Now(), r.maxAge)
 	if err := r.apply(c, expiresAt); err != nil {
 		return fmt.Errorf("file session repository: save: %w", err)

@@ -38,7 +38,7 @@ func sessionFile(dir, id string) string { return filepath.Join(dir, id+".session
 func TestFileSessionRepositoryContract(t *testing.T) {
 	dir := t.TempDir() // shared by the subtests, as a deployment shares it
 	sessiontest.Run(t, func(t *testing.T, cfg sessiontest.Config) domain.SessionRepository {
-		return newFile(t, filestore.Options{Dir: dir, MaxAge: cfg.MaxAge, MaxSize: cfg.MaxSize})
+		return newFile(t, filestore.Options{Dir: dir, MaxAge: cfg.MaxAge, MaxSize: cfg.MaxSize, MaxSessions: 100000})
 	}, sessiontest.WithCorrupter(func(t *testing.T, _ domain.SessionRepository, id string) {
 		if err := os.WriteFile(sessionFile(dir, id), []byte("\x00garbage\xff"), 0o600); err != nil {
 			t.Fatal(err)

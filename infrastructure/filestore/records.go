@@ -37,6 +37,9 @@ func (r *Repository) apply(c *domain.Changes, expiresAt time.Time) error {
 	if err := r.write(c.ID, values, expiresAt); err != nil {
 		return err
 	}
+	if c.New {
+		r.cap.made(c.ID, domain.RankOf(values), expiresAt)
+	}
 	return r.remove(c.PreviousID)
 }
 
@@ -117,7 +120,11 @@ func (r *Repository) remove(id string) error {
 	if !domain.ValidSessionID(id) {
 		return nil
 	}
-	if err := os.Remove(r.path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	err := os.Remove(r.path(id))
+	if err == nil {
+		r.cap.removed()
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil

@@ -17,21 +17,29 @@ func (r *Repository) sweep(now time.Time) {
 		return
 	}
 	defer dir.Close()
+	created, files := r.cap.createdSoFar(), 0
 	for {
 		entries, err := dir.ReadDir(256)
 		for _, e := range entries {
-			r.sweepEntry(e.Name(), now)
+			if r.sweepEntry(e.Name(), now) {
+				files++
+			}
 		}
 		if err != nil {
+			r.cap.swept(r.dir, files, created)
 			return
 		}
 	}
 }
 
-func (r *Repository) sweepEntry(name string, now time.Time) {
-	if id, ok := sessionFileID(name); ok && r.expired(id, now) {
-		r.removeLocked(id, r.path(id), func() bool { return r.expired(id, now) })
-		return
+// sweepEntry deletes the file name if it is due and reports whether it is
+// a session file that stays.
+func (r *Repository) sweepEntry(name string, now time.Time) bool {
+	if id, ok := sessionFileID(name); ok {
+		if r.expired(id, now) {
+			return !r.removeLocked(id, r.path(id), func() bool { return r.expired(id, now) })
+		}
+		return true
 	}
 	if id, ok := tempFileID(name); ok {
 		// A writer holds the lock from creating its temporary file until
@@ -39,19 +47,18 @@ func (r *Repository) sweepEntry(name string, now time.Time) {
 		// lock is left over.
 		r.removeLocked(id, filepath.Join(r.dir, name), func() bool { return true })
 	}
+	return false
 }
 
 // removeLocked deletes path under the lock of session id if due still
-// holds then.
-func (r *Repository) removeLocked(id, path string, due func() bool) {
+// holds then, and reports whether it did.
+func (r *Repository) removeLocked(id, path string, due func() bool) bool {
 	unlock, err := r.locks.lock(id, "")
 	if err != nil {
-		return
+		return false
 	}
 	defer unlock()
-	if due() {
-		_ = os.Remove(path)
-	}
+	return due() && os.Remove(path) == nil
 }
 
 // expired reports whether the session file of id is due for deletion: its
