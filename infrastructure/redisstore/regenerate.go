@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	_ "embed"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -31,21 +30,8 @@ func (r *Repository) regenerate(ctx context.Context, c *domain.Changes, expires 
 	for _, k := range c.Deleted {
 		args = append(args, valuePrefix+k)
 	}
-	var res int64
-	err := r.fo.do(ctx, keys[0], ifNotRun, func() (err error) {
-		res, err = r.runScript(ctx, regenerateScript, regenerateSource, keys, args)
-		return err
-	})
-	switch {
-	case err != nil:
-		return fmt.Errorf("redis session repository: regenerate: %w", err)
-	case res == 0:
-		return fmt.Errorf("redis session repository: regenerate: %w: it expired or was destroyed or regenerated since it was loaded", domain.ErrSessionNotFound)
-	case res < 0:
-		return fmt.Errorf("redis session repository: regenerate: %w: %d bytes encoded together with the keys saved meanwhile by other requests, the limit is %d (flamingo.session.store.length)",
-			domain.ErrSessionTooLarge, -res, r.cfg.MaxSize)
-	}
-	return nil
+	return r.runWrite(ctx, "regenerate", regenerateScript, regenerateSource, keys, args,
+		"it expired or was destroyed or regenerated since it was loaded")
 }
 
 // ttl is the time to live in milliseconds of a record that expires at

@@ -67,19 +67,28 @@ func (r *Repository) destroy(ctx context.Context, id string) error {
 // write runs the save script for c: a new record from c.All when c.New,
 // else the fields of c.Set and c.Deleted on the stored record.
 func (r *Repository) write(ctx context.Context, c *domain.Changes, expires time.Time) error {
+	return r.runWrite(ctx, "save", saveScript, saveSource, []string{r.key(c.ID)}, r.scriptArgs(c, expires),
+		"it expired or was destroyed since it was loaded")
+}
+
+// runWrite runs a script that writes a session record (save or
+// regenerate), sent again only when it certainly did not run, and turns
+// its reply into the repository's errors: 0 when the record is gone
+// (gone says how), minus the size when it would exceed the limit.
+func (r *Repository) runWrite(ctx context.Context, op string, script *redis.Script, source string, keys []string, args []any, gone string) error {
 	var res int64
-	err := r.fo.do(ctx, r.key(c.ID), ifNotRun, func() (err error) {
-		res, err = r.runScript(ctx, saveScript, saveSource, []string{r.key(c.ID)}, r.scriptArgs(c, expires))
+	err := r.fo.do(ctx, keys[0], ifNotRun, func() (err error) {
+		res, err = r.runScript(ctx, script, source, keys, args)
 		return err
 	})
 	switch {
 	case err != nil:
-		return fmt.Errorf("redis session repository: save: %w", err)
+		return fmt.Errorf("redis session repository: %s: %w", op, err)
 	case res == 0:
-		return fmt.Errorf("redis session repository: save: %w: it expired or was destroyed since it was loaded", domain.ErrSessionNotFound)
+		return fmt.Errorf("redis session repository: %s: %w: %s", op, domain.ErrSessionNotFound, gone)
 	case res < 0:
-		return fmt.Errorf("redis session repository: save: %w: %d bytes encoded together with the keys saved meanwhile by other requests, the limit is %d (flamingo.session.store.length)",
-			domain.ErrSessionTooLarge, -res, r.cfg.MaxSize)
+		return fmt.Errorf("redis session repository: %s: %w: %d bytes encoded together with the keys saved meanwhile by other requests, the limit is %d (flamingo.session.store.length)",
+			op, domain.ErrSessionTooLarge, -res, r.cfg.MaxSize)
 	}
 	return nil
 }
