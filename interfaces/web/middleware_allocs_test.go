@@ -1,14 +1,11 @@
 package web_test
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
@@ -25,15 +22,7 @@ func TestSessionMiddlewareAllocations(t *testing.T) {
 	repo := memorystore.New(memorystore.Options{MaxAge: time.Hour})
 	t.Cleanup(func() { _ = repo.Close() })
 	signer := secureSigner(t, "allocation secret")
-	keys := make([]string, 10)
-	s := domain.NewSession()
-	for i := range keys {
-		keys[i] = fmt.Sprintf("key%d", i)
-		s.Values[keys[i]] = i
-	}
-	if err := repo.Save(context.Background(), s); err != nil {
-		t.Fatal(err)
-	}
+	s, keys := tenValues(t, repo)
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.AddCookie(signed(t, signer, s.ID()))
 	mw := web.NewSessionMiddleware(repo, signer, web.SessionOptions{MaxAge: time.Hour})

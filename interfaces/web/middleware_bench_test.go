@@ -32,15 +32,7 @@ func BenchmarkSessionMiddleware(b *testing.B) {
 	signer := secureSigner(b, "benchmark secret")
 	mw := web.NewSessionMiddleware(repo, signer, web.SessionOptions{MaxAge: time.Hour})
 
-	keys := make([]string, 10)
-	s := domain.NewSession()
-	for i := range keys {
-		keys[i] = fmt.Sprintf("key%d", i)
-		s.Values[keys[i]] = i
-	}
-	if err := repo.Save(context.Background(), s); err != nil {
-		b.Fatal(err)
-	}
+	s, keys := tenValues(b, repo)
 	withCookie := httptest.NewRequest(http.MethodGet, "/", nil)
 	withCookie.AddCookie(signed(b, signer, s.ID()))
 
@@ -78,4 +70,19 @@ func BenchmarkSessionMiddleware(b *testing.B) {
 			}
 		})
 	}
+}
+
+// tenValues stores a session of ten small values, key0…key9, in repo.
+func tenValues(tb testing.TB, repo domain.SessionRepository) (*domain.Session, []string) {
+	tb.Helper()
+	keys := make([]string, 10)
+	s := domain.NewSession()
+	for i := range keys {
+		keys[i] = fmt.Sprintf("key%d", i)
+		s.Values[keys[i]] = i
+	}
+	if err := repo.Save(context.Background(), s); err != nil {
+		tb.Fatal(err)
+	}
+	return s, keys
 }
