@@ -86,8 +86,8 @@ func wantSizeField(t *testing.T, client *redis.Client, key string) {
 			size += len(k) + len(v)
 		}
 	}
-	if want := strconv.Itoa(size) + ":" + fields["m"]; fields["s"] != want {
-		t.Fatalf("size field %q, want %q", fields["s"], want)
+	if fields["s"] != strconv.Itoa(size) || fields["t"] != fields["m"] {
+		t.Fatalf("size field %q written with %q, want %d written with the meta field %q", fields["s"], fields["t"], size, fields["m"])
 	}
 }
 
@@ -110,6 +110,12 @@ func TestRecordsWithoutSizeField(t *testing.T) {
 		"written by an older version": func() string {
 			id := domain.NewSessionID()
 			must(t, olderWrite(id, "v:a", "s"+a, "v:b", "i\x02"))
+			return id
+		},
+		"written by an older version with the size field": func() string {
+			id := domain.NewSessionID()
+			expiry := strconv.FormatInt(time.Now().Add(2*time.Hour).UnixMilli(), 10)
+			must(t, client.HSet(ctx, id, "m", expiry, "s", "45:"+expiry, "v:a", "s"+a, "v:b", "i\x02").Err())
 			return id
 		},
 		"written by this version": func() string { return saveNew(t, repo, map[string]any{"a": a, "b": 1}).ID() },

@@ -32,8 +32,8 @@ func TestKeyPrefixAndLayout(t *testing.T) {
 		for f := range fields {
 			keys = append(keys, f)
 		}
-		if len(fields) != 4 || fields["v:user"] == "" || fields["v:m"] == "" || fields["m"] == "" || fields["s"] == "" {
-			t.Fatalf("prefix %q: hash fields %v; want v:user, v:m, the meta field m and the size field s", tc.prefix, keys)
+		if len(fields) != 5 || fields["v:user"] == "" || fields["v:m"] == "" || fields["m"] == "" || fields["s"] == "" || fields["t"] == "" {
+			t.Fatalf("prefix %q: hash fields %v; want v:user, v:m, the meta field m and the size fields s and t", tc.prefix, keys)
 		}
 		ttl, err := client.PTTL(ctx, tc.prefix+s.ID()).Result()
 		if err != nil || ttl <= 59*time.Minute || ttl > time.Hour {

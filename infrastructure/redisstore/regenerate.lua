@@ -9,8 +9,8 @@
 -- a hash), and minus the size when the merged record would exceed the
 -- limit; in the last two cases nothing is written.
 -- With a limit it counts the whole record (a login is rare) and keeps the
--- size field "s" as save.lua does ("<size>:<expiry>"); without one it
--- writes "-", so the next limited save counts afresh.
+-- size fields "s" and "t" as save.lua does; without one it writes "-", so
+-- the next limited save counts afresh.
 local old, new = KEYS[1], KEYS[2]
 local limit = tonumber(ARGV[3])
 local n = tonumber(ARGV[4])
@@ -43,7 +43,7 @@ if limit > 0 then
   end
 end
 
-redis.call('HSET', old, 'm', ARGV[2], 's', size and (size .. ':' .. ARGV[2]) or '-')
+redis.call('HSET', old, 'm', ARGV[2], 's', size or '-', 't', ARGV[2])
 for i = first_set, first_del - 1, 2 do
   redis.call('HSET', old, ARGV[i], ARGV[i + 1])
 end

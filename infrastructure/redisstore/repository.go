@@ -3,16 +3,18 @@
 //
 // Each session is one hash, <prefix><id>, so it never spans cluster slots.
 // Its fields are the session's keys prefixed with "v:", a meta field "m"
-// holding the expiry in Unix milliseconds and a size field "s" holding the
-// encoded size of the values; no user key can collide with them. The
+// holding the expiry in Unix milliseconds, a size field "s" holding the
+// encoded size of the values and a field "t" holding the meta field the
+// size was counted with; no user key can collide with them. The
 // hash's TTL is the session's lifetime. Load is one HGETALL; a save is one
 // Lua script that writes only the changed fields, refreshes the expiry,
 // checks the size limit against the merged record (keeping the size field
 // by the changes' difference, so it reads only the changed fields) and
 // refuses to recreate a session that vanished; a regenerating save is one
-// script that merges and renames. Records without the size field, which
-// earlier versions wrote, have theirs counted once at their first limited
-// save.
+// script that merges and renames. A record whose size was not kept has it
+// counted once, at its first limited save: earlier versions wrote no size
+// field, or "<size>:<expiry>" without "t", and a "t" that differs from "m"
+// tells that a writer which does not keep the size changed the record.
 package redisstore
 
 import (

@@ -99,8 +99,8 @@ func (r *Repository) scriptArgs(c *domain.Changes, expires time.Time) []any {
 	if c.New {
 		mode, set = "create", c.All
 	}
-	args := make([]any, 0, 5+2*len(set)+len(c.Deleted))
-	args = append(args, mode, ttl(expires), strconv.FormatInt(expires.UnixMilli(), 10), r.cfg.MaxSize, len(set))
+	args := make([]any, 0, 6+2*len(set)+len(c.Deleted))
+	args = append(args, mode, ttl(expires), strconv.FormatInt(expires.UnixMilli(), 10), r.cfg.MaxSize, len(set), "")
 	for k, v := range set {
 		args = append(args, valuePrefix+k, v)
 	}

@@ -8,90 +8,106 @@
 -- ARGV[3]  expiry in Unix milliseconds, kept in the meta field "m"
 -- ARGV[4]  size limit in bytes of the merged record (field names without
 --          their "v:" prefix, plus values); 0 means none
--- ARGV[5]  n, the number of fields to set; then n field/value pairs;
---          then the fields to delete
+-- ARGV[5]  n, the number of fields to set
+-- ARGV[6]  unused: room for the script's own fields
+-- ARGV[7…] n field/value pairs; then the fields to delete
 -- Returns 1 when written, 0 when the record to update no longer exists
 -- (or is not a hash), and minus the size when the merged record would
 -- exceed the limit; in the last two cases nothing is written.
 --
--- The size field "s" holds "<size>:<expiry>": the record's size and the
--- meta field it was written with. A size whose expiry differs from "m"
--- was left behind by a writer that does not keep it (an older version,
--- or an update without a limit, which writes "-"); it is counted afresh
--- from the whole hash, once, and kept from then on.
+-- The size field "s" holds the record's size and "t" the meta field it was
+-- written with. A size whose "t" differs from "m" was left behind by a
+-- writer that does not keep it (an older version, or an update without a
+-- limit, which writes "-"); it is counted afresh from the whole hash,
+-- once, and kept from then on.
 --
--- The fields are written from ARGV itself (ARGV[2..5] become "m", the
--- expiry, "s" and the size), in chunks that unpack can take.
+-- Every server call costs far more than the Lua around it, so the common
+-- save makes three (HMGET, HSET, PEXPIRE) and builds one small table: the
+-- meta and size fields are written from ARGV[1..6], in front of the pairs.
 local key, ttl, expiry = KEYS[1], ARGV[2], ARGV[3]
-local limit, n = tonumber(ARGV[4]), tonumber(ARGV[5])
-local first_set, first_del, last = 6, 6 + 2 * n, #ARGV
+local create, limit, n = ARGV[1] == 'create', tonumber(ARGV[4]), tonumber(ARGV[5])
+local first_del, last = 7 + 2 * n, #ARGV
 local chunk = 4000 -- even, and within what unpack takes
 
--- is_wrongtype tells a reply that says the key is not a hash; other
--- errors are raised.
+-- is_wrongtype returns 0 for an error reply that says the key is not a
+-- hash, and raises any other.
 local function is_wrongtype(reply)
-  if type(reply) ~= 'table' or not reply.err then return false end
-  if string.find(reply.err, 'WRONGTYPE', 1, true) then return true end
+  if string.find(reply.err, 'WRONGTYPE', 1, true) then return 0 end
   return error(reply.err)
 end
 
--- write sets m, s and the changed fields, deletes the deleted ones and,
--- unless expired already, refreshes the TTL; 0 when the key is not a hash.
-local function write(size, expired)
-  ARGV[2], ARGV[3], ARGV[4], ARGV[5] = 'm', expiry, 's', size and (size .. ':' .. expiry) or '-'
-  for i = 2, first_del - 1, chunk do
-    if is_wrongtype(redis.pcall('HSET', key, unpack(ARGV, i, math.min(i + chunk - 1, first_del - 1)))) then return 0 end
+-- write sets m, s, t and the changed fields (ARGV[1 .. first_del-1]),
+-- deletes the deleted ones and, unless told not to, refreshes the TTL;
+-- 0 when the key is not a hash. A write that unpack takes at once is three
+-- plain calls at most.
+local function write(size, refresh)
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6] = 'm', expiry, 's', size or '-', 't', expiry
+  if last < chunk then
+    local r = redis.pcall('HSET', key, unpack(ARGV, 1, first_del - 1))
+    if type(r) == 'table' then return is_wrongtype(r) end
+    if first_del <= last then redis.call('HDEL', key, unpack(ARGV, first_del, last)) end
+  else
+    for i = 1, first_del - 1, chunk do
+      local r = redis.pcall('HSET', key, unpack(ARGV, i, math.min(i + chunk - 1, first_del - 1)))
+      if type(r) == 'table' then return is_wrongtype(r) end
+    end
+    for i = first_del, last, chunk do
+      redis.call('HDEL', key, unpack(ARGV, i, math.min(i + chunk - 1, last)))
+    end
   end
-  for i = first_del, last, chunk do
-    redis.call('HDEL', key, unpack(ARGV, i, math.min(i + chunk - 1, last)))
-  end
-  if not expired then redis.call('PEXPIRE', key, ttl) end
+  if refresh then redis.call('PEXPIRE', key, ttl) end
   return 1
 end
 
-if ARGV[1] == 'create' then
+if create then
   redis.call('DEL', key)
   local size = 0
-  for i = first_set, first_del - 1, 2 do size = size + #ARGV[i] - 2 + #ARGV[i + 1] end
-  return write(size)
+  for i = 7, first_del - 1, 2 do size = size + #ARGV[i] - 2 + #ARGV[i + 1] end
+  return write(size, true)
 end
 
 if limit == 0 then
   -- No size to check: the TTL's refresh tells whether the record exists.
   if redis.call('PEXPIRE', key, ttl) == 0 then return 0 end
-  return write(nil, true)
+  return write(nil, false)
 end
 
 -- One read of the meta and size fields and of the changed fields only.
-local fields = {'m', 's'}
-for i = first_set, first_del - 1, 2 do fields[#fields + 1] = ARGV[i] end
-for i = first_del, last do fields[#fields + 1] = ARGV[i] end
-local got = {}
-for i = 1, #fields, chunk do
-  local r = redis.pcall('HMGET', key, unpack(fields, i, math.min(i + chunk - 1, #fields)))
-  if is_wrongtype(r) then return 0 end
-  if i == 1 then got = r else for _, v in ipairs(r) do got[#got + 1] = v end end
+local fields, j = {'m', 's', 't'}, 4
+for i = 7, first_del - 1, 2 do fields[j] = ARGV[i]; j = j + 1 end
+for i = first_del, last do fields[j] = ARGV[i]; j = j + 1 end
+local got
+if #fields <= chunk then
+  got = redis.pcall('HMGET', key, unpack(fields))
+else
+  got = {}
+  for i = 1, #fields, chunk do
+    local r = redis.pcall('HMGET', key, unpack(fields, i, math.min(i + chunk - 1, #fields)))
+    if r.err then got = r; break end
+    for _, v in ipairs(r) do got[#got + 1] = v end
+  end
 end
+if got.err then return is_wrongtype(got) end
 if not got[1] then return 0 end
 
-local size, stamp = string.match(got[2] or '', '^(%d+):(%d+)$')
-size = tonumber(size)
-if not size or stamp ~= got[1] then
+local size = got[3] == got[1] and tonumber(got[2])
+if not size then
   size = 0
   local flat = redis.call('HGETALL', key)
   for i = 1, #flat, 2 do
     if string.sub(flat[i], 1, 2) == 'v:' then size = size + #flat[i] - 2 + #flat[i + 1] end
   end
 end
-local j = 3
-for i = first_set, first_del - 1, 2 do
-  if got[j] then size = size - (#ARGV[i] - 2 + #got[j]) end
-  size = size + #ARGV[i] - 2 + #ARGV[i + 1]
+j = 4
+for i = 7, first_del - 1, 2 do
+  local old = got[j]
+  if old then size = size + #ARGV[i + 1] - #old else size = size + #ARGV[i] - 2 + #ARGV[i + 1] end
   j = j + 1
 end
 for i = first_del, last do
-  if got[j] then size = size - (#ARGV[i] - 2 + #got[j]) end
+  local old = got[j]
+  if old then size = size - (#ARGV[i] - 2 + #old) end
   j = j + 1
 end
 if n > 0 and size > limit then return -size end
-return write(size)
+return write(size, true)
