@@ -98,7 +98,8 @@ bench-flamingo: deps
 	done | tee $(CURDIR)/bench-flamingo.out
 
 ## bench-compare: sessionauth beside its peers and the floors (nested module bench/),
-## PASSES passes, every row once per pass, each in a process of its own; prints the
+## PASSES passes, every row once per pass, each in a process of its own, then the
+## server time of one write (bare commands, scripts, the save script); prints the
 ## medians and the ratios paired within a pass (docs/performance.md)
 PASSES   ?= 6
 BENCH_ROWS ?= floor-memory sessionauth-memory scs-memory floor-redis sessionauth-redis scs-redis \
@@ -110,6 +111,8 @@ bench-compare: deps
 	    $${TMPDIR:-/tmp}/sessionauth-bench.test -test.run '^$$' -test.bench "^BenchmarkRequest$$/^$$v$$/" \
 	      -test.benchmem -test.benchtime $(BENCHTIME) || exit 1; \
 	  done; \
+	  $${TMPDIR:-/tmp}/sessionauth-bench.test -test.run '^$$' -test.bench '^BenchmarkServerWrite$$' \
+	    -test.benchtime $(BENCHTIME) || exit 1; \
 	done > bench-compare.out
 	$${TMPDIR:-/tmp}/sessionauth-bench.test -test.run '^$$' -test.bench '^BenchmarkFootprint$$' -test.benchtime 1x >> bench-compare.out
 	cd bench && $(GO) run ./cmd/ratios < $(CURDIR)/bench-compare.out

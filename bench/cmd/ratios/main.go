@@ -59,6 +59,7 @@ var comparisons = []comparison{
 	{"Redis, write: sessionauth ÷ go-redis floor", "sessionauth-redis/write", "floor-redis/write", "ns/op"},
 	{"Redis, read: sessionauth ÷ scs", "sessionauth-redis/read", "scs-redis/read", "ns/op"},
 	{"Redis, write: sessionauth ÷ scs", "sessionauth-redis/write", "scs-redis/write", "ns/op"},
+	{"Redis, write: go-redis floor ÷ scs (the least the same round trips cost)", "floor-redis/write", "scs-redis/write", "ns/op"},
 	{"Redis, read: sessionauth ÷ gorilla + redistore", "sessionauth-redis/read", "gorilla-redistore/read", "ns/op"},
 	{"Redis, write: sessionauth ÷ gorilla + redistore", "sessionauth-redis/write", "gorilla-redistore/write", "ns/op"},
 	{"Redis, write, server time: sessionauth ÷ go-redis floor", "sessionauth-redis/write", "floor-redis/write", "server-µs/op"},
@@ -125,6 +126,31 @@ func printRatios(w io.Writer, res results) {
 	}
 }
 
+// serverComparisons divide BenchmarkServerWrite's rows, the server time
+// of one write, by the bare commands' (HSET and PEXPIRE in a pipeline).
+var serverComparisons = []comparison{
+	{"empty script ÷ HSET + PEXPIRE", "script-empty", "commands", "server-µs/op"},
+	{"script running HSET, PEXPIRE ÷ HSET + PEXPIRE", "script-hset-pexpire", "commands", "server-µs/op"},
+	{"script running HMGET, HSET, PEXPIRE ÷ HSET + PEXPIRE", "script-hmget-hset-pexpire", "commands", "server-µs/op"},
+	{"sessionauth's save script ÷ HSET + PEXPIRE", "sessionauth-save", "commands", "server-µs/op"},
+	{"sessionauth's save script ÷ script running HMGET, HSET, PEXPIRE", "sessionauth-save", "script-hmget-hset-pexpire", "server-µs/op"},
+}
+
+func printServerWrites(w io.Writer, res results) {
+	if len(res["ServerWrite/commands"]["server-µs/op"]) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "| server time of one write | paired ratio, median | min – max | pairs |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	for _, c := range serverComparisons {
+		q := paired(res["ServerWrite/"+c.row][c.unit], res["ServerWrite/"+c.base][c.unit])
+		if len(q) > 0 {
+			fmt.Fprintf(w, "| %s | %.2f× | %.2f – %.2f | %d |\n", c.label, median(q), slices.Min(q), slices.Max(q), len(q))
+		}
+	}
+	fmt.Fprintln(w)
+}
+
 func printFootprint(w io.Writer, res results) {
 	for _, row := range []string{"Footprint/sessionauth-memory", "Footprint/floor-memory"} {
 		if u := res[row]; len(u["B/session"]) > 0 {
@@ -144,5 +170,6 @@ func main() {
 	fmt.Println()
 	printRatios(os.Stdout, res)
 	fmt.Println()
+	printServerWrites(os.Stdout, res)
 	printFootprint(os.Stdout, res)
 }

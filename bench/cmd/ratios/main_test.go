@@ -24,3 +24,16 @@ BenchmarkRequest/b/read-2   100   2000 ns/op   5 allocs/op
 		t.Fatalf("round trips %v", got)
 	}
 }
+
+func TestServerWriteRatios(t *testing.T) {
+	out := `BenchmarkServerWrite/commands-2   100   2000 ns/op   2.000 cmds/op   1.000 server-µs/op
+BenchmarkServerWrite/sessionauth-save-2   100   2000 ns/op   4.000 cmds/op   5.000 server-µs/op
+BenchmarkServerWrite/commands-2   100   2000 ns/op   2.000 cmds/op   2.000 server-µs/op
+BenchmarkServerWrite/sessionauth-save-2   100   2000 ns/op   4.000 cmds/op   6.000 server-µs/op
+`
+	var w strings.Builder
+	printServerWrites(&w, parse(strings.NewReader(out)))
+	if want := "| sessionauth's save script ÷ HSET + PEXPIRE | 4.00× | 3.00 – 5.00 | 2 |"; !strings.Contains(w.String(), want) {
+		t.Fatalf("printed\n%s\nwant the line %q", w.String(), want)
+	}
+}
