@@ -9,7 +9,7 @@
 // request needs. Redis round trips and the commands the server runs are
 // counted per request. BenchmarkServerWrite measures on the server what
 // one write of a changed value costs as bare commands, as scripts that do
-// the least, and as sessionauth's save script. make bench-compare runs the rows interleaved in
-// passes and cmd/ratios prints ratios paired within each pass; see
-// docs/performance.md.
+// the least, and as sessionauth's save script. make bench-compare runs
+// the rows interleaved in passes and cmd/ratios prints ratios paired
+// within each pass; see docs/performance.md.
 package bench
