@@ -5,11 +5,12 @@
 // served by sessionauth's middleware on memory and Redis, by Flamingo
 // v3.17.4 with sessionauth's repository and with its own Redis backend, by
 // scs (memory and Redis) and gorilla/sessions with redistore, and by raw
-// floors (a live map, plain go-redis commands) that do the least the same
-// request needs. Redis round trips and the commands the server runs are
-// counted per request. BenchmarkServerWrite measures on the server what
-// one write of a changed value costs as bare commands, as scripts that do
-// the least, and as sessionauth's save script. make bench-compare runs
-// the rows interleaved in passes and cmd/ratios prints ratios paired
-// within each pass; see docs/performance.md.
+// floors (a live map, plain go-redis commands, Flamingo on a gorilla store
+// doing the go-redis floor's work) that do the least the same request
+// needs. Redis round trips and the commands the server runs are counted
+// per request. BenchmarkServerWrite measures on the server what one write
+// of a changed value costs as bare commands, as scripts that do the
+// least, and as sessionauth's save script. make bench-compare runs the
+// rows interleaved in passes and cmd/ratios prints ratios paired within
+// each pass; see docs/performance.md.
 package bench

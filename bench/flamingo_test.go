@@ -3,9 +3,11 @@ package bench_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -21,6 +23,7 @@ import (
 
 	"github.com/gorilla/sessions"
 
+	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
 	"github.com/sessionauth/sessionauth/infrastructure/gorillabridge"
 	sessionauthredis "github.com/sessionauth/sessionauth/infrastructure/redisstore"
@@ -137,3 +140,135 @@ func flamingoSessionauth(b *testing.B, e *redisEnv) *served {
 type customBackend struct{ store sessions.Store }
 
 func (c customBackend) SessionStore() sessions.Store { return c.store }
+
+// flamingoFloor is Flamingo (saveMode Always) with floorStore as its custom
+// backend: the least any backend under Flamingo can cost with the round
+// trips of the go-redis floor.
+func flamingoFloor(b *testing.B, e *redisEnv) *served {
+	trips := new(redistest.RoundTrips)
+	store := &floorStore{client: e.goRedis(b, trips)}
+	bind := dingo.ModuleFunc(func(injector *dingo.Injector) {
+		injector.Bind(new(fl.CustomSessionBackend)).ToInstance(customBackend{store})
+	})
+	_, h := flamingoApp(b, map[string]any{"backend": "custom"}, bind)
+	return &served{handler: h, cookie: "flamingo", trips: trips.Total}
+}
+
+// floorStore is a gorilla store that does for Flamingo what the go-redis
+// floor does: New runs HGETALL; Save writes the values whose encoding
+// differs from the loaded one with HSET, and PEXPIRE, in one pipeline, and
+// nothing when none differs. The cookie holds the bare session ID and is
+// set only when the session is created. It merges nothing, checks no size,
+// refreshes no expiry on reads, and keeps what it loaded in the session's
+// Values under a key that is not a string (which Flamingo's Keys would
+// show): a benchmark's floor, not a backend to use.
+type floorStore struct{ client goredis.UniversalClient }
+
+// floorLoaded is the Values key of the stored fields as loaded or last
+// saved (a map[string]string, as HGETALL returns them).
+type floorLoaded struct{}
+
+func (f *floorStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(f, name)
+}
+
+func (f *floorStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	gs := sessions.NewSession(f, name)
+	gs.IsNew = true
+	c, err := r.Cookie(name)
+	if err != nil {
+		return gs, nil
+	}
+	fields, err := f.client.HGetAll(r.Context(), "fsession:"+c.Value).Result()
+	if err != nil || len(fields) == 0 {
+		return gs, err
+	}
+	for k, v := range fields {
+		if gs.Values[k], err = floorDecode(v); err != nil {
+			return sessions.NewSession(f, name), err
+		}
+	}
+	gs.Values[floorLoaded{}] = fields
+	gs.ID, gs.IsNew = c.Value, false
+	return gs, nil
+}
+
+func (f *floorStore) Save(r *http.Request, w http.ResponseWriter, gs *sessions.Session) error {
+	loaded, _ := gs.Values[floorLoaded{}].(map[string]string)
+	var set []any
+	var scratch [64]byte
+	for k, v := range gs.Values {
+		key, ok := k.(string)
+		if !ok {
+			continue
+		}
+		enc, err := floorEncode(scratch[:0], v)
+		if err != nil {
+			return err
+		}
+		if old, ok := loaded[key]; !ok || old != string(enc) {
+			set = append(set, key, string(enc))
+		}
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	created := gs.ID == ""
+	if created {
+		gs.ID = domain.NewSessionID()
+	}
+	ctx, key := r.Context(), "fsession:"+gs.ID
+	if _, err := f.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		p.HSet(ctx, key, set...)
+		p.PExpire(ctx, key, maxAge*time.Second)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if loaded == nil {
+		loaded = make(map[string]string, len(set)/2)
+		gs.Values[floorLoaded{}] = loaded
+	}
+	for i := 0; i < len(set); i += 2 {
+		loaded[set[i].(string)] = set[i+1].(string)
+	}
+	if created || gs.IsNew {
+		gs.IsNew = false
+		http.SetCookie(w, &http.Cookie{Name: gs.Name(), Value: gs.ID, Path: "/", MaxAge: maxAge, HttpOnly: true})
+	}
+	return nil
+}
+
+// floorEncode appends a tag byte and the value in text: the workload's
+// scalar types only.
+func floorEncode(dst []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case string:
+		return append(append(dst, 's'), x...), nil
+	case int:
+		return strconv.AppendInt(append(dst, 'i'), int64(x), 10), nil
+	case bool:
+		return strconv.AppendBool(append(dst, 'b'), x), nil
+	case float64:
+		return strconv.AppendUint(append(dst, 'f'), math.Float64bits(x), 16), nil
+	}
+	return nil, fmt.Errorf("floor store: cannot encode a %T", v)
+}
+
+func floorDecode(s string) (any, error) {
+	if s == "" {
+		return nil, fmt.Errorf("floor store: empty value")
+	}
+	switch p := s[1:]; s[0] {
+	case 's':
+		return p, nil
+	case 'i':
+		return strconv.Atoi(p)
+	case 'b':
+		return strconv.ParseBool(p)
+	case 'f':
+		u, err := strconv.ParseUint(p, 16, 64)
+		return math.Float64frombits(u), err
+	}
+	return nil, fmt.Errorf("floor store: unknown tag %q", s[0])
+}

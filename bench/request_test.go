@@ -35,6 +35,7 @@ var variants = []variant{
 	{"flamingo-always", true, flamingoOwn("Always")},
 	{"flamingo-onwrite", true, flamingoOwn("OnWrite")},
 	{"flamingo-sessionauth", true, flamingoSessionauth},
+	{"flamingo-floor", true, flamingoFloor},
 }
 
 // BenchmarkRequest serves one request of a returning visitor whose

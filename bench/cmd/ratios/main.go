@@ -67,6 +67,10 @@ var comparisons = []comparison{
 	{"Flamingo, write: with sessionauth ÷ Flamingo Always", "flamingo-sessionauth/write", "flamingo-always/write", "ns/op"},
 	{"Flamingo, read: with sessionauth ÷ Flamingo OnWrite", "flamingo-sessionauth/read", "flamingo-onwrite/read", "ns/op"},
 	{"Flamingo, write: with sessionauth ÷ Flamingo OnWrite", "flamingo-sessionauth/write", "flamingo-onwrite/write", "ns/op"},
+	{"Flamingo, read: floor backend ÷ Flamingo Always", "flamingo-floor/read", "flamingo-always/read", "ns/op"},
+	{"Flamingo, write: floor backend ÷ Flamingo Always", "flamingo-floor/write", "flamingo-always/write", "ns/op"},
+	{"Flamingo, read: with sessionauth ÷ floor backend", "flamingo-sessionauth/read", "flamingo-floor/read", "ns/op"},
+	{"Flamingo, write: with sessionauth ÷ floor backend", "flamingo-sessionauth/write", "flamingo-floor/write", "ns/op"},
 }
 
 func median(v []float64) float64 {
