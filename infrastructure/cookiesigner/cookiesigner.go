@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gorilla/securecookie"
 	"github.com/sessionauth/sessionauth/domain"
 )
 
@@ -13,8 +12,10 @@ import (
 // ID is far shorter; anything longer is rejected before any decoding.
 const maxCookieValue = 1024
 
-// Signer signs session IDs into cookie values with HMAC-SHA256
-// (gorilla/securecookie). The value carries the ID in the clear, because a
+// Signer signs session IDs into cookie values with HMAC-SHA256, in the
+// format of gorilla/securecookie (with its NopEncoder and no encryption),
+// so that securecookie decodes the values and the signer verifies
+// securecookie's. The value carries the ID in the clear, because a
 // session ID is a random handle that needs no secrecy beyond the cookie; it
 // also carries the time it was signed, so Verify rejects values older than
 // the signer's maximum age. The cookie name is covered by the signature: a
@@ -24,9 +25,7 @@ const maxCookieValue = 1024
 // so cookies signed before a new secret was put first stay valid until they
 // expire. A Signer is safe for concurrent use.
 type Signer struct {
-	name     string
-	codec    *securecookie.SecureCookie // signs, with the first secret
-	verifier *verifier                  // verifies, with every secret
+	verifier *verifier // signs with the first secret, verifies with every one
 }
 
 var _ domain.CookieSigner = (*Signer)(nil)
@@ -50,14 +49,7 @@ func New(name string, secrets []string, maxAge time.Duration) (*Signer, error) {
 			return nil, fmt.Errorf("secure cookie signer: secret %d of %d is empty (flamingo.session.secret, flamingo.session.previousSecrets)", i+1, len(secrets))
 		}
 	}
-	return &Signer{
-		name: name,
-		codec: securecookie.New([]byte(secrets[0]), nil).
-			MaxAge(seconds).
-			MaxLength(maxCookieValue).
-			SetSerializer(securecookie.NopEncoder{}),
-		verifier: newVerifier(name, secrets, int64(seconds)),
-	}, nil
+	return &Signer{verifier: newVerifier(name, secrets, int64(seconds))}, nil
 }
 
 // Sign returns the cookie value carrying id, signed with the first secret.
@@ -66,7 +58,7 @@ func (s *Signer) Sign(id string) (string, error) {
 	if id == "" {
 		return "", errors.New("secure cookie signer: sign: empty session ID")
 	}
-	value, err := s.codec.Encode(s.name, []byte(id))
+	value, err := s.verifier.signNow(id)
 	if err != nil {
 		return "", fmt.Errorf("secure cookie signer: sign: %w", err)
 	}

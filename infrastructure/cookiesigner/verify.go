@@ -28,7 +28,7 @@ type macState struct {
 	id      []byte
 }
 
-// verifier is the verifying side of a Signer. It reads the format
+// verifier verifies (and signs, see sign) for a Signer. It reads the format
 // securecookie's Encode writes (with the NopEncoder and without
 // encryption): base64url of "date|value|mac", where value is the base64url
 // of the ID and mac the HMAC-SHA256 of "name|date|value". It checks what
