@@ -18,26 +18,19 @@ func (s *Store) MigrateFrom(m domain.SessionMigrator) *Store {
 }
 
 // migrate returns the migrated session of the cookie value and its new
-// cookie value, or a new session when there is none.
-func (s *Store) migrate(r *http.Request, cookie string) (*domain.Session, string, error) {
+// cookie value, or a new session when there is none; migrated is true
+// with a migrated session, whose new cookie the browser does not hold yet.
+func (s *Store) migrate(r *http.Request, cookie string) (ds *domain.Session, value string, migrated bool, err error) {
 	if s.migrator == nil {
-		return domain.NewSession(), "", nil
+		return domain.NewSession(), "", false, nil
 	}
-	ds, err := s.migrator.Migrate(r.Context(), cookie)
+	ds, err = s.migrator.Migrate(r.Context(), cookie)
 	if err != nil || ds == nil {
-		return domain.NewSession(), "", err
+		return domain.NewSession(), "", false, err
 	}
-	value, err := s.signer.Sign(ds.ID())
+	value, err = s.signer.Sign(ds.ID())
 	if err != nil {
-		return domain.NewSession(), "", fmt.Errorf("migrate: %w", err)
+		return domain.NewSession(), "", false, fmt.Errorf("migrate: %w", err)
 	}
-	return ds, value, nil
-}
-
-// migrated reports whether New loaded the session under another cookie
-// value than the request's: it came from a migration, and the browser
-// still holds the old store's cookie.
-func migrated(r *http.Request, name, cookie string) bool {
-	c, err := r.Cookie(name)
-	return err != nil || c.Value != cookie
+	return ds, value, true, nil
 }

@@ -48,19 +48,25 @@ type Store struct {
 	opts     sessions.Options
 	migrator domain.SessionMigrator // sessions of the store used before; nil: none
 
-	// tracked remembers, for each gorilla session New made, the domain
-	// session it was loaded as, so that Save can tell what changed. It is
-	// keyed by a weak pointer and each entry is dropped by a cleanup when its
-	// gorilla session is collected. The request context cannot carry this,
-	// because Flamingo calls Save with a request of its own making; a hidden
-	// entry in Values would show in Flamingo's Keys and be wiped by ClearAll.
+	// Save must know the domain session each gorilla session was loaded
+	// as, to tell what changed. The request context cannot carry it,
+	// because Flamingo calls Save with a request of its own making, and a
+	// hidden entry in Values would show in Flamingo's Keys and be wiped by
+	// ClearAll. A session New made carries it as its store (the
+	// gorillaTracked, which passes the store's methods on), so Save finds
+	// it in gs.Store(). Gorilla's registry (Get) replaces the store of the
+	// sessions it hands out, and New did not make every session Save sees:
+	// for those, tracked holds it, keyed by a weak pointer; a cleanup
+	// drops the entry when the gorilla session is collected.
 	mu      sync.Mutex
 	tracked map[weak.Pointer[sessions.Session]]*gorillaTracked
 }
 
 // gorillaTracked is what a Store knows of one gorilla session: the
-// domain session it was loaded as, which holds what was loaded.
+// domain session it was loaded as, which holds what was loaded. As the
+// gorilla session's store it passes every call on to the Store.
 type gorillaTracked struct {
+	store   *Store
 	mu      sync.Mutex
 	session *domain.Session
 	saved   bool  // a Save of this gorilla session wrote to the repository
@@ -69,7 +75,25 @@ type gorillaTracked struct {
 	cookieDue bool // migrated in New: the first Save sets the new cookie
 }
 
-var _ sessions.Store = (*Store)(nil)
+var (
+	_ sessions.Store = (*Store)(nil)
+	_ sessions.Store = (*gorillaTracked)(nil)
+)
+
+// Get is the Store's Get.
+func (t *gorillaTracked) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return t.store.Get(r, name)
+}
+
+// New is the Store's New.
+func (t *gorillaTracked) New(r *http.Request, name string) (*sessions.Session, error) {
+	return t.store.New(r, name)
+}
+
+// Save is the Store's Save, for gs.Save and sessions.Save.
+func (t *gorillaTracked) Save(r *http.Request, w http.ResponseWriter, gs *sessions.Session) error {
+	return t.store.Save(r, w, gs)
+}
 
 // NewStore returns a store keeping sessions in repo, with cookies
 // signed by signer and set with opts.
@@ -85,24 +109,35 @@ func NewStore(repo domain.SessionRepository, signer domain.CookieSigner, opts se
 // Get returns the session called name of the request, loading it once per
 // request through the gorilla registry.
 func (s *Store) Get(r *http.Request, name string) (*sessions.Session, error) {
-	return sessions.GetRegistry(r).Get(s, name)
+	return sessions.GetRegistry(r).Get(registryStore{s}, name)
+}
+
+// registryStore is the Store as gorilla's registry sees it. The registry
+// makes it the store of each session it hands out, replacing the
+// gorillaTracked that New put there, so its New tracks the session in
+// the Store's map.
+type registryStore struct{ *Store }
+
+func (g registryStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	gs, err := g.Store.New(r, name)
+	g.track(gs, gs.Store().(*gorillaTracked))
+	return gs, err
 }
 
 // New loads the session that the request's cookie called name points to,
 // or returns a new one; see Store.
 func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
-	gs := sessions.NewSession(s, name)
-	opts := s.opts
-	gs.Options, gs.IsNew = &opts, true
-	ds, cookie, err := s.load(r, name)
-	t := s.track(gs, ds)
+	ds, cookie, migrated, err := s.load(r, name)
+	t := &gorillaTracked{store: s, session: ds, loadErr: err}
+	gs := sessions.NewSession(t, name)
+	*gs.Options, gs.IsNew = s.opts, true
 	if err != nil {
-		t.loadErr = err
 		return gs, fmt.Errorf("gorilla store: new: %w", err)
 	}
 	if !ds.IsNew() {
 		gs.ID, gs.IsNew = cookie, false
-		t.cookieDue = migrated(r, name, cookie)
+		t.cookieDue = migrated
+		gs.Values = make(map[any]any, len(ds.Values))
 		for k, v := range ds.Values {
 			gs.Values[k] = v
 		}
@@ -111,24 +146,25 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 }
 
 // load returns the stored session the cookie points to and the cookie
-// value, or a new session when there is none.
-func (s *Store) load(r *http.Request, name string) (*domain.Session, string, error) {
-	cookie, err := r.Cookie(name)
+// value, or a new session when there is none; migrated reports a session
+// that the migrator brought under a new cookie value.
+func (s *Store) load(r *http.Request, name string) (ds *domain.Session, cookie string, migrated bool, err error) {
+	c, err := r.Cookie(name)
 	if err != nil {
-		return domain.NewSession(), "", nil
+		return domain.NewSession(), "", false, nil
 	}
-	id, err := s.signer.Verify(cookie.Value)
+	id, err := s.signer.Verify(c.Value)
 	if err != nil {
-		return s.migrate(r, cookie.Value)
+		return s.migrate(r, c.Value)
 	}
-	ds, err := s.repo.Load(r.Context(), id)
+	ds, err = s.repo.Load(r.Context(), id)
 	if errors.Is(err, domain.ErrSessionNotFound) {
-		return s.migrate(r, cookie.Value)
+		return s.migrate(r, c.Value)
 	}
 	if err != nil {
-		return domain.NewSession(), "", err
+		return domain.NewSession(), "", false, err
 	}
-	return ds, cookie.Value, nil
+	return ds, c.Value, false, nil
 }
 
 // Save writes what changed in gs since it was loaded and sets the cookie;
@@ -153,16 +189,15 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, gs *sessions.Sessio
 // write saves the changes of gs, if there are any to save, and sets the
 // cookie when it did.
 func (s *Store) write(ctx context.Context, w http.ResponseWriter, gs *sessions.Session, t *gorillaTracked) error {
-	values, err := gorillaStringKeys(gs.Values)
-	if err != nil {
+	if err := copyStringKeys(t.session.Values, gs.Values); err != nil {
 		return fmt.Errorf("gorilla store: save: %w", err)
 	}
-	t.session.Values = values
-	if !t.session.Modified() && t.cookieDue {
+	modified := t.session.Modified()
+	if !modified && t.cookieDue {
 		t.cookieDue = false
 		return s.setCookie(w, gs, t.session)
 	}
-	if !t.session.Modified() && (t.session.IsNew() || t.saved || !s.refreshDue(t.session)) {
+	if !modified && (t.session.IsNew() || t.saved || !s.refreshDue(t.session)) {
 		return nil
 	}
 	if err := s.repo.Save(ctx, t.session); err != nil {
@@ -204,27 +239,28 @@ func (s *Store) setCookie(w http.ResponseWriter, gs *sessions.Session, ds *domai
 	return nil
 }
 
-// track associates gs with ds until gs is garbage collected. The map holds
-// gs weakly, so the association lives exactly as long as the gorilla
-// session, without a trace in its Values.
-func (s *Store) track(gs *sessions.Session, ds *domain.Session) *gorillaTracked {
-	t := &gorillaTracked{session: ds}
+// track associates gs with t in the map until gs is garbage collected.
+func (s *Store) track(gs *sessions.Session, t *gorillaTracked) {
 	key := weak.Make(gs)
 	s.mu.Lock()
 	s.tracked[key] = t
 	s.mu.Unlock()
 	runtime.AddCleanup(gs, s.untrack, key)
-	return t
 }
 
 // tracking returns what is known of gs; a session that New did not make
-// counts as a new one from now on.
+// counts as a new one from now on. The map holds such a session weakly,
+// so what is known of it lives exactly as long as the gorilla session,
+// without a trace in its Values.
 func (s *Store) tracking(gs *sessions.Session) *gorillaTracked {
+	if t, ok := gs.Store().(*gorillaTracked); ok && t.store == s {
+		return t
+	}
 	key := weak.Make(gs)
 	s.mu.Lock()
 	t, ok := s.tracked[key]
 	if !ok {
-		t = &gorillaTracked{session: domain.NewSession()}
+		t = &gorillaTracked{store: s, session: domain.NewSession()}
 		s.tracked[key] = t
 	}
 	s.mu.Unlock()
@@ -240,16 +276,19 @@ func (s *Store) untrack(key weak.Pointer[sessions.Session]) {
 	s.mu.Unlock()
 }
 
-// gorillaStringKeys returns values with string keys, or an error naming the
-// first key that is not a string.
-func gorillaStringKeys(values map[any]any) (map[string]any, error) {
-	out := make(map[string]any, len(values))
-	for k, v := range values {
-		key, ok := k.(string)
-		if !ok {
-			return nil, fmt.Errorf("session key %#v is a %T, but only string keys can be stored", k, k)
+// copyStringKeys makes dst hold the values of src, whose keys must all be
+// strings: otherwise it leaves dst as it is and returns an error naming a
+// key that is not a string. It reuses dst's room, so a session saved
+// twice per request (as Flamingo does) costs no new map.
+func copyStringKeys(dst map[string]any, src map[any]any) error {
+	for k := range src {
+		if _, ok := k.(string); !ok {
+			return fmt.Errorf("session key %#v is a %T, but only string keys can be stored", k, k)
 		}
-		out[key] = v
 	}
-	return out, nil
+	clear(dst)
+	for k, v := range src {
+		dst[k.(string)] = v
+	}
+	return nil
 }
