@@ -65,7 +65,7 @@ generate-check:
 ## allocs: the tests that pin allocation counts, which need a build without
 ## the race detector (its sync.Pool drops entries at random)
 allocs:
-	$(GO) test -count=1 -run 'Allocat' ./infrastructure/cookiesigner/ ./infrastructure/gorillabridge/ ./interfaces/web/
+	$(GO) test -count=1 -run 'Allocat' ./infrastructure/cookiesigner/ ./infrastructure/gorillabridge/ ./infrastructure/telemetry/ ./interfaces/web/
 
 ## fuzz: short runs of every fuzz target. FUZZTIME counts executions by default
 ## (5000x): Go 1.26's fuzzer can fail a run whose time limit expires while a worker
