@@ -124,7 +124,8 @@ func (m *SessionMiddleware) Handler(next http.Handler) http.Handler {
 			return
 		}
 		sw := &sessionWriter{w: w, r: r, m: m, session: s, transient: transient}
-		next.ServeHTTP(sw.exposed(), r.WithContext(ContextWithSession(r.Context(), s)))
+		sw.ctx = sessionContext{Context: r.Context(), session: s} // ContextWithSession, in sw's allocation
+		next.ServeHTTP(sw.exposed(), r.WithContext(&sw.ctx))
 		sw.finish()
 	})
 }

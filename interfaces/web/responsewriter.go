@@ -30,6 +30,7 @@ type sessionWriter struct {
 	transient bool
 	destroyed bool // the session was destroyed when saved
 	state     writerState
+	ctx       sessionContext // the handler's request context
 }
 
 // commit saves the session once and reports whether the handler's response

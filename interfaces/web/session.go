@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/sessionauth/sessionauth/domain"
 )
@@ -27,5 +28,35 @@ func SessionFromContext(ctx context.Context) *Session {
 // calls it for every request; tests of handlers call it to hand them a
 // session of their own.
 func ContextWithSession(ctx context.Context, s *Session) context.Context {
-	return context.WithValue(ctx, sessionKey{}, s)
+	if ctx == nil {
+		panic("cannot create context from nil parent") // as context.WithValue
+	}
+	return &sessionContext{Context: ctx, session: s}
+}
+
+// sessionContext is a context that carries a session: what
+// context.WithValue(ctx, sessionKey{}, s) makes, as a type of its own so
+// that the middleware can keep it in the allocation of its response
+// writer.
+type sessionContext struct {
+	context.Context
+	session *Session
+}
+
+// Value returns the session for sessionKey and asks the parent context
+// for any other key.
+func (c *sessionContext) Value(key any) any {
+	if _, ok := key.(sessionKey); ok {
+		return c.session
+	}
+	return c.Context.Value(key)
+}
+
+// String describes the context as context.WithValue's String does.
+func (c *sessionContext) String() string {
+	parent := fmt.Sprintf("%T", c.Context)
+	if s, ok := c.Context.(fmt.Stringer); ok {
+		parent = s.String()
+	}
+	return parent + ".WithValue(web.sessionKey, *domain.Session)"
 }

@@ -2,7 +2,11 @@ package web_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/interfaces/web"
@@ -23,3 +27,36 @@ func TestSessionFromContext(t *testing.T) {
 }
 
 type otherKey struct{}
+
+// TestContextWithSessionKeepsTheParent: the context that carries the
+// session gives the parent's values, deadline and cancellation, also to
+// contexts derived from it.
+func TestContextWithSessionKeepsTheParent(t *testing.T) {
+	deadline := time.Now().Add(time.Hour)
+	parent, cancel := context.WithDeadline(context.WithValue(context.Background(), otherKey{}, "parent value"), deadline)
+	s := domain.NewSession()
+	ctx := web.ContextWithSession(parent, s)
+	child, stop := context.WithCancel(ctx)
+	defer stop()
+	if v := ctx.Value(otherKey{}); v != "parent value" {
+		t.Errorf("Value(otherKey) = %v; want the parent's", v)
+	}
+	if d, ok := ctx.Deadline(); !ok || !d.Equal(deadline) {
+		t.Errorf("Deadline() = %v, %v; want the parent's %v", d, ok, deadline)
+	}
+	if ctx.Err() != nil || child.Err() != nil {
+		t.Fatalf("Err() = %v, child %v before the parent ends", ctx.Err(), child.Err())
+	}
+	cancel()
+	<-ctx.Done()
+	<-child.Done()
+	if !errors.Is(ctx.Err(), context.Canceled) || !errors.Is(child.Err(), context.Canceled) {
+		t.Errorf("Err() = %v, child %v after the parent was canceled", ctx.Err(), child.Err())
+	}
+	if got := web.SessionFromContext(child); got != s {
+		t.Errorf("SessionFromContext(child) = %p; want %p", got, s)
+	}
+	if str := fmt.Sprint(ctx); !strings.HasSuffix(str, ".WithValue(web.sessionKey, *domain.Session)") || !strings.Contains(str, "WithDeadline") {
+		t.Errorf("String() = %q", str)
+	}
+}
