@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -89,30 +90,50 @@ func (s *Session) Changes(maxSize int) (*Changes, error) {
 	// The changed values are encoded into one buffer; an unchanged value
 	// keeps its loaded encoding and gives its room in the buffer back.
 	buf := make([]byte, 0, s.loadedSize()+64)
-	for k, v := range s.Values {
+	add := func(k string, v any, old []byte, wasLoaded bool) error {
 		start := len(buf)
 		var err error
 		if buf, err = AppendValue(buf, v); err != nil {
-			return nil, fmt.Errorf("session key %q: %w", k, err)
+			return fmt.Errorf("session key %q: %w", k, err)
 		}
 		b := buf[start:len(buf):len(buf)]
-		if old, ok := s.loaded[k]; s.stored && ok && sameValue(old, b, v) {
+		if wasLoaded && sameValue(old, b, v) {
 			b, buf = old, buf[:start]
 		} else {
 			c.Set[k] = b
 		}
 		c.All[k] = b
 		c.Size += len(k) + len(b)
+		return nil
+	}
+	// First the loaded keys, compared with their loaded encoding; a loaded
+	// key that is neither a value nor an undecodable one was deleted.
+	if s.stored {
+		for _, e := range s.loaded {
+			if v, ok := s.Values[e.key]; ok {
+				if err := add(e.key, v, e.b, true); err != nil {
+					return nil, err
+				}
+			} else if _, ok := s.opaque[e.key]; !ok {
+				c.Deleted = append(c.Deleted, e.key)
+			}
+		}
+	}
+	// Then the values of keys that were not loaded.
+	if len(c.All) < len(s.Values) {
+		for k, v := range s.Values {
+			if _, done := c.All[k]; done {
+				continue
+			}
+			if err := add(k, v, nil, false); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for k, b := range s.opaque {
 		if _, ok := c.All[k]; !ok {
 			c.All[k] = b
 			c.Size += len(k) + len(b)
-		}
-	}
-	for k := range s.loaded {
-		if _, ok := c.All[k]; !ok && s.stored {
-			c.Deleted = append(c.Deleted, k)
 		}
 	}
 	c.Rank, c.Deadline = rank(c.All, s.Values)
@@ -125,8 +146,8 @@ func (s *Session) Changes(maxSize int) (*Changes, error) {
 // loadedSize is the encoded size of the loaded values; s.mu must be held.
 func (s *Session) loadedSize() int {
 	n := 0
-	for _, b := range s.loaded {
-		n += len(b)
+	for _, e := range s.loaded {
+		n += len(e.b)
 	}
 	return n
 }
@@ -141,23 +162,20 @@ func (s *Session) Modified() bool {
 	if !s.stored || s.regenerate || s.destroy {
 		return !s.stored && len(s.Values) > 0 || s.regenerate || s.destroy
 	}
+	// Every loaded key must hold a value with its loaded encoding, and
+	// there must be no other value: the loaded keys are distinct.
 	var scratch [128]byte
-	for k, v := range s.Values {
-		old, ok := s.loaded[k]
+	for _, e := range s.loaded {
+		v, ok := s.Values[e.key]
 		if !ok {
 			return true
 		}
 		b, err := AppendValue(scratch[:0], v)
-		if err != nil || !sameValue(old, b, v) {
+		if err != nil || !sameValue(e.b, b, v) {
 			return true
 		}
 	}
-	for k := range s.loaded {
-		if _, ok := s.Values[k]; !ok {
-			return true
-		}
-	}
-	return false
+	return len(s.Values) != len(s.loaded)
 }
 
 // Saved records that c was written and the record now expires at expiresAt.
@@ -179,11 +197,11 @@ func (s *Session) Saved(c *Changes, expiresAt time.Time) {
 		s.savedChanges(c)
 		return
 	}
-	s.loaded = make(map[string][]byte, len(c.All))
+	s.loaded = make([]storedValue, 0, len(c.All))
 	s.opaque = nil
 	for k, b := range c.All {
 		if _, ok := s.Values[k]; ok {
-			s.loaded[k] = b
+			s.loaded = append(s.loaded, storedValue{k, b})
 		} else {
 			if s.opaque == nil {
 				s.opaque = make(map[string][]byte)
@@ -196,13 +214,45 @@ func (s *Session) Saved(c *Changes, expiresAt time.Time) {
 // savedChanges brings the loaded encodings of a stored session up to date
 // with the keys c set and deleted, in place; s.mu must be held.
 func (s *Session) savedChanges(c *Changes) {
-	for k, b := range c.Set {
-		if _, ok := s.Values[k]; ok {
-			s.loaded[k] = b
-			delete(s.opaque, k)
+	found := 0 // keys of c.Set among the loaded ones
+	for i := range s.loaded {
+		e := &s.loaded[i]
+		b, ok := c.Set[e.key]
+		if !ok {
+			continue
+		}
+		found++
+		if _, ok := s.Values[e.key]; ok {
+			e.b = b
+			delete(s.opaque, e.key)
 		}
 	}
-	for _, k := range c.Deleted {
-		delete(s.loaded, k)
+	if found < len(c.Set) {
+		s.savedNewKeys(c)
+	}
+	switch {
+	case len(c.Deleted) > 8:
+		deleted := make(map[string]bool, len(c.Deleted))
+		for _, k := range c.Deleted {
+			deleted[k] = true
+		}
+		s.loaded = slices.DeleteFunc(s.loaded, func(e storedValue) bool { return deleted[e.key] })
+	case len(c.Deleted) > 0:
+		s.loaded = slices.DeleteFunc(s.loaded, func(e storedValue) bool { return slices.Contains(c.Deleted, e.key) })
+	}
+}
+
+// savedNewKeys adds the keys of c.Set that were not loaded; s.mu must be
+// held.
+func (s *Session) savedNewKeys(c *Changes) {
+	loaded := make(map[string]bool, len(s.loaded))
+	for _, e := range s.loaded {
+		loaded[e.key] = true
+	}
+	for k, b := range c.Set {
+		if _, ok := s.Values[k]; ok && !loaded[k] {
+			s.loaded = append(s.loaded, storedValue{k, b})
+			delete(s.opaque, k)
+		}
 	}
 }

@@ -25,12 +25,22 @@ type Session struct {
 	mu         sync.Mutex
 	id         string
 	stored     bool              // the repository holds this session
-	loaded     map[string][]byte // encoding of each value as last loaded or saved
+	loaded     []storedValue     // encoding of each value as last loaded or saved, one per key
 	opaque     map[string][]byte // stored values that could not be decoded
 	expiresAt  time.Time
 	regenerate bool
 	destroy    bool
 	merged     bool // the last save merged other requests' changes
+}
+
+// storedValue is the encoding of one value of a session as its repository
+// holds it. A session keeps them in a slice rather than a map: one
+// allocation per load instead of a map's several, and every use goes
+// through them in a row (only saves look keys up, in the maps of their
+// Changes).
+type storedValue struct {
+	key string
+	b   []byte
 }
 
 // NewSession returns an empty session that no repository holds yet. Its ID is
@@ -53,26 +63,44 @@ func RestoreSession(id string, data map[string][]byte, expiresAt time.Time) *Ses
 // n is their number (a hint). The session keeps the keys and byte slices
 // it is given: they must not change afterwards.
 func RestoreSessionSeq(id string, n int, data iter.Seq2[string, []byte], expiresAt time.Time) *Session {
-	s := &Session{
-		Values:    make(map[string]any, n),
-		id:        id,
-		stored:    true,
-		loaded:    make(map[string][]byte, n),
-		expiresAt: expiresAt,
-	}
+	s := &Session{Values: make(map[string]any, n), id: id, stored: true, loaded: make([]storedValue, 0, n), expiresAt: expiresAt}
 	for k, b := range data {
-		v, err := DecodeValue(b)
-		if err != nil {
-			if s.opaque == nil {
-				s.opaque = make(map[string][]byte)
-			}
-			s.opaque[k] = b
-			continue
-		}
-		s.Values[k] = v
-		s.loaded[k] = b
+		s.restoreValue(k, b)
 	}
 	return s
+}
+
+// restoreValue adds one stored value to a session being restored. With
+// the loop's body this small, RestoreSessionSeq is inlined, with the
+// repository's iterator, into its Load, where the loop then needs no
+// allocation.
+func (s *Session) restoreValue(k string, b []byte) {
+	v, err := DecodeValue(b)
+	if err != nil {
+		if s.opaque == nil {
+			s.opaque = make(map[string][]byte)
+		}
+		s.opaque[k] = b
+		return
+	}
+	before := len(s.Values)
+	s.Values[k] = v
+	if len(s.Values) > before {
+		s.loaded = append(s.loaded, storedValue{k, b})
+	} else {
+		s.setLoaded(k, b) // a key given twice: the last one counts, as in a map
+	}
+}
+
+// setLoaded records b as the loaded encoding of key; s.mu must be held.
+func (s *Session) setLoaded(key string, b []byte) {
+	for i := range s.loaded {
+		if s.loaded[i].key == key {
+			s.loaded[i].b = b
+			return
+		}
+	}
+	s.loaded = append(s.loaded, storedValue{key, b})
 }
 
 // ID returns the session ID. After Regenerate it is the new ID.
@@ -137,7 +165,7 @@ func (s *Session) Delete(key string) {
 	delete(s.Values, key)
 	if b, ok := s.opaque[key]; ok {
 		delete(s.opaque, key)
-		s.loaded[key] = b // gone from Values now, so saved as deleted
+		s.setLoaded(key, b) // gone from Values now, so saved as deleted
 	}
 }
 

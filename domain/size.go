@@ -8,8 +8,8 @@ func (s *Session) StoredSize() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
-	for k, b := range s.loaded {
-		n += len(k) + len(b)
+	for _, e := range s.loaded {
+		n += len(e.key) + len(e.b)
 	}
 	for k, b := range s.opaque {
 		n += len(k) + len(b)
