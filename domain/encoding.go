@@ -9,6 +9,7 @@ import (
 	"math"
 	"reflect"
 	"time"
+	"unsafe"
 )
 
 // Stored values start with a tag byte. The common scalar types have compact
@@ -111,6 +112,12 @@ var errCorruptValue = errors.New("corrupt stored value")
 // DecodeValue turns the stored form made by AppendValue back into a value of
 // the same dynamic type. Garbage yields an error, never a panic.
 func DecodeValue(b []byte) (any, error) {
+	return decodeValue(b, false)
+}
+
+// decodeValue is DecodeValue; with share, a string shares the bytes of b
+// instead of copying them, so b must never change.
+func decodeValue(b []byte, share bool) (any, error) {
 	if len(b) == 0 {
 		return nil, fmt.Errorf("%w: empty", errCorruptValue)
 	}
@@ -119,6 +126,9 @@ func DecodeValue(b []byte) (any, error) {
 	case tagNil:
 		return nil, nil
 	case tagString:
+		if share && len(p) > 0 {
+			return unsafe.String(&p[0], len(p)), nil
+		}
 		return string(p), nil
 	case tagBytes:
 		return append([]byte{}, p...), nil

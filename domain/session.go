@@ -65,17 +65,32 @@ func RestoreSession(id string, data map[string][]byte, expiresAt time.Time) *Ses
 func RestoreSessionSeq(id string, n int, data iter.Seq2[string, []byte], expiresAt time.Time) *Session {
 	s := &Session{Values: make(map[string]any, n), id: id, stored: true, loaded: make([]storedValue, 0, n), expiresAt: expiresAt}
 	for k, b := range data {
-		s.restoreValue(k, b)
+		s.restoreValue(k, b, false)
+	}
+	return s
+}
+
+// RestoreSessionShared is RestoreSessionSeq for a repository whose byte
+// slices are each an allocation of its own that nothing else uses, such as
+// the strings of a Redis client's reply: the session's string values share
+// those bytes instead of copying them. A string a handler keeps then keeps
+// the bytes of its value alive, and nothing more. Where values are slices
+// of one larger buffer (a whole record), use RestoreSessionSeq, so that a
+// string kept does not keep the record.
+func RestoreSessionShared(id string, n int, data iter.Seq2[string, []byte], expiresAt time.Time) *Session {
+	s := &Session{Values: make(map[string]any, n), id: id, stored: true, loaded: make([]storedValue, 0, n), expiresAt: expiresAt}
+	for k, b := range data {
+		s.restoreValue(k, b, true)
 	}
 	return s
 }
 
 // restoreValue adds one stored value to a session being restored. With
-// the loop's body this small, RestoreSessionSeq is inlined, with the
-// repository's iterator, into its Load, where the loop then needs no
-// allocation.
-func (s *Session) restoreValue(k string, b []byte) {
-	v, err := DecodeValue(b)
+// the loop's body this small, RestoreSessionSeq and RestoreSessionShared
+// are inlined, with the repository's iterator, into its Load, where the
+// loop then needs no allocation.
+func (s *Session) restoreValue(k string, b []byte, share bool) {
+	v, err := decodeValue(b, share)
 	if err != nil {
 		if s.opaque == nil {
 			s.opaque = make(map[string][]byte)

@@ -95,33 +95,39 @@ func (r *Repository) key(id string) string { return r.cfg.KeyPrefix + id }
 // domain.ValidSessionID rejects, a missing key, a key that is not a hash
 // and a hash without the meta field all yield an error wrapping
 // domain.ErrSessionNotFound; the first without contacting Redis. Values
-// that cannot be decoded are kept opaque by domain.RestoreSession.
+// that cannot be decoded are kept opaque by domain.RestoreSessionShared.
 func (r *Repository) Load(ctx context.Context, id string) (*domain.Session, error) {
 	if !domain.ValidSessionID(id) {
 		return nil, fmt.Errorf("redis session repository: load: %w: %w", domain.ErrSessionNotFound, domain.ErrInvalidSessionID)
 	}
+	key := r.key(id)
 	var fields map[string]string
-	err := r.fo.do(ctx, r.key(id), always, func() (err error) {
-		fields, err = r.client.HGetAll(ctx, r.key(id)).Result()
+	err := r.fo.do(ctx, key, always, func() (err error) {
+		fields, err = r.client.HGetAll(ctx, key).Result()
 		return err
 	})
-	if isWrongType(err) {
-		return nil, fmt.Errorf("redis session repository: load: %w: the key is not a session hash", domain.ErrSessionNotFound)
-	}
 	if err != nil {
+		if isWrongType(err) {
+			return nil, fmt.Errorf("redis session repository: load: %w: the key is not a session hash", domain.ErrSessionNotFound)
+		}
 		return nil, fmt.Errorf("redis session repository: load: %w", err)
 	}
 	expires, ok := parseExpiry(fields[metaField])
 	if !ok {
 		return nil, fmt.Errorf("redis session repository: load: %w", domain.ErrSessionNotFound)
 	}
-	return domain.RestoreSessionSeq(id, len(fields), storedValues(fields), expires), nil
+	// Every field but the meta field may be a value (the size fields, when
+	// there are, are not).
+	return domain.RestoreSessionShared(id, len(fields)-1, storedValues(fields), expires), nil
 }
 
 // storedValues yields the session's keys and values from the hash's
 // fields. The values are the bytes of go-redis's strings, without a copy:
 // strings never change, and a restored session never writes to the bytes
-// it keeps.
+// it keeps. go-redis reads each string of a reply into an allocation of
+// its own, so the session's string values may share them
+// (domain.RestoreSessionShared): a string a handler keeps keeps its own
+// field's bytes alive, not the reply.
 func storedValues(fields map[string]string) iter.Seq2[string, []byte] {
 	return func(yield func(string, []byte) bool) {
 		for f, v := range fields {
@@ -152,6 +158,8 @@ func parseExpiry(v string) (time.Time, bool) {
 	return time.UnixMilli(ms), true
 }
 
+// isWrongType reports whether err is Redis's WRONGTYPE reply. Its target
+// escapes to errors.As, which costs an allocation: call it on errors only.
 func isWrongType(err error) bool {
 	var rerr redis.Error
 	return errors.As(err, &rerr) && strings.HasPrefix(rerr.Error(), "WRONGTYPE")
