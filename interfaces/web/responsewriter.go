@@ -126,20 +126,38 @@ func (sw *sessionWriter) readFrom(src io.Reader) (int64, error) {
 	return sw.w.(io.ReaderFrom).ReadFrom(src)
 }
 
-// The optional interfaces, one small type each, combined below into the
-// writer the handler gets.
+// The writers the handler gets: sessionWriter with exactly those of
+// http.Flusher, http.Hijacker and io.ReaderFrom that the underlying writer
+// offers. Each is a struct of one pointer, so that handing it over as an
+// http.ResponseWriter allocates nothing.
 type (
-	sessionFlusher    struct{ *sessionWriter }
-	sessionHijacker   struct{ *sessionWriter }
-	sessionReaderFrom struct{ *sessionWriter }
+	flushWriter               struct{ *sessionWriter }
+	hijackWriter              struct{ *sessionWriter }
+	readFromWriter            struct{ *sessionWriter }
+	flushHijackWriter         struct{ *sessionWriter }
+	flushReadFromWriter       struct{ *sessionWriter }
+	hijackReadFromWriter      struct{ *sessionWriter }
+	flushHijackReadFromWriter struct{ *sessionWriter }
 )
 
-func (f sessionFlusher) Flush()            { _ = f.flush() }
-func (f sessionFlusher) FlushError() error { return f.flush() }
-func (h sessionHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return h.hijack()
-}
-func (r sessionReaderFrom) ReadFrom(src io.Reader) (int64, error) { return r.readFrom(src) }
+func (w flushWriter) Flush()                          { _ = w.flush() }
+func (w flushWriter) FlushError() error               { return w.flush() }
+func (w flushHijackWriter) Flush()                    { _ = w.flush() }
+func (w flushHijackWriter) FlushError() error         { return w.flush() }
+func (w flushReadFromWriter) Flush()                  { _ = w.flush() }
+func (w flushReadFromWriter) FlushError() error       { return w.flush() }
+func (w flushHijackReadFromWriter) Flush()            { _ = w.flush() }
+func (w flushHijackReadFromWriter) FlushError() error { return w.flush() }
+
+func (w hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error)              { return w.hijack() }
+func (w flushHijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error)         { return w.hijack() }
+func (w hijackReadFromWriter) Hijack() (net.Conn, *bufio.ReadWriter, error)      { return w.hijack() }
+func (w flushHijackReadFromWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.hijack() }
+
+func (w readFromWriter) ReadFrom(src io.Reader) (int64, error)            { return w.readFrom(src) }
+func (w flushReadFromWriter) ReadFrom(src io.Reader) (int64, error)       { return w.readFrom(src) }
+func (w hijackReadFromWriter) ReadFrom(src io.Reader) (int64, error)      { return w.readFrom(src) }
+func (w flushHijackReadFromWriter) ReadFrom(src io.Reader) (int64, error) { return w.readFrom(src) }
 
 // exposed returns sw with exactly those of http.Flusher, http.Hijacker and
 // io.ReaderFrom that the underlying writer offers: Flush and Hijack also
@@ -149,48 +167,21 @@ func (sw *sessionWriter) exposed() http.ResponseWriter {
 	f := reaches[http.Flusher](sw.w) || reaches[interface{ FlushError() error }](sw.w)
 	h := reaches[http.Hijacker](sw.w)
 	_, rf := sw.w.(io.ReaderFrom)
-	fl, hj, rd := sessionFlusher{sw}, sessionHijacker{sw}, sessionReaderFrom{sw}
 	switch {
 	case f && h && rf:
-		return struct {
-			*sessionWriter
-			sessionFlusher
-			sessionHijacker
-			sessionReaderFrom
-		}{sw, fl, hj, rd}
+		return flushHijackReadFromWriter{sw}
 	case f && h:
-		return struct {
-			*sessionWriter
-			sessionFlusher
-			sessionHijacker
-		}{sw, fl, hj}
+		return flushHijackWriter{sw}
 	case f && rf:
-		return struct {
-			*sessionWriter
-			sessionFlusher
-			sessionReaderFrom
-		}{sw, fl, rd}
+		return flushReadFromWriter{sw}
 	case h && rf:
-		return struct {
-			*sessionWriter
-			sessionHijacker
-			sessionReaderFrom
-		}{sw, hj, rd}
+		return hijackReadFromWriter{sw}
 	case f:
-		return struct {
-			*sessionWriter
-			sessionFlusher
-		}{sw, fl}
+		return flushWriter{sw}
 	case h:
-		return struct {
-			*sessionWriter
-			sessionHijacker
-		}{sw, hj}
+		return hijackWriter{sw}
 	case rf:
-		return struct {
-			*sessionWriter
-			sessionReaderFrom
-		}{sw, rd}
+		return readFromWriter{sw}
 	}
 	return sw
 }
