@@ -170,6 +170,13 @@ func (s *Session) Modified() bool {
 		if !ok {
 			return true
 		}
+		if x, ok := v.(string); ok {
+			// What AppendValue writes for a string, compared in place.
+			if len(e.b) != 1+len(x) || e.b[0] != tagString || string(e.b[1:]) != x {
+				return true
+			}
+			continue
+		}
 		b, err := AppendValue(scratch[:0], v)
 		if err != nil || !sameValue(e.b, b, v) {
 			return true
