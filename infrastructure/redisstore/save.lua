@@ -21,13 +21,32 @@
 -- limit, which writes "-"); it is counted afresh from the whole hash,
 -- once, and kept from then on.
 --
--- Every server call costs far more than the Lua around it, so the common
--- save makes three (HMGET, HSET, PEXPIRE) and builds one small table: the
--- meta and size fields are written from ARGV[1..6], in front of the pairs.
+-- Every server call costs far more than the Lua around it, so a save makes
+-- three (HMGET, HSET, PEXPIRE). The most common one, a single value
+-- changed in a record whose size is kept, takes a path of its own that
+-- builds no table at all; the others build one small table and write the
+-- meta and size fields from ARGV[1..6], in front of the pairs.
 local key, ttl, expiry = KEYS[1], ARGV[2], ARGV[3]
 local create, limit, n = ARGV[1] == 'create', tonumber(ARGV[4]), tonumber(ARGV[5])
 local first_del, last = 7 + 2 * n, #ARGV
 local chunk = 4000 -- even, and within what unpack takes
+
+-- One value set, none deleted, the size kept: read the meta and size
+-- fields and the old value, write, refresh. Anything else (the record
+-- gone, not a hash, its size to count afresh) goes on to the general path.
+if not create and limit > 0 and n == 1 and last == 8 then
+  local field, value = ARGV[7], ARGV[8]
+  local got = redis.pcall('HMGET', key, 'm', 's', 't', field)
+  local size = not got.err and got[1] and got[3] == got[1] and tonumber(got[2])
+  if size then
+    local old = got[4]
+    if old then size = size + #value - #old else size = size + #field - 2 + #value end
+    if size > limit then return -size end
+    redis.call('HSET', key, 'm', expiry, 's', size, 't', expiry, field, value)
+    redis.call('PEXPIRE', key, ttl)
+    return 1
+  end
+end
 
 -- is_wrongtype returns 0 for an error reply that says the key is not a
 -- hash, and raises any other.
