@@ -29,7 +29,7 @@ func TestGorillaStoreAllocations(t *testing.T) {
 		name  string
 		write bool
 		max   float64
-	}{{"read", false, 54}, {"write", true, 67}} {
+	}{{"read", false, 55}, {"write", true, 68}} {
 		n := 0
 		w := &headerWriter{header: make(http.Header)}
 		request := func() {

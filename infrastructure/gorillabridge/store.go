@@ -50,23 +50,20 @@ type Store struct {
 
 	// Save must know the domain session each gorilla session was loaded
 	// as, to tell what changed. The request context cannot carry it,
-	// because Flamingo calls Save with a request of its own making, and a
+	// because Flamingo calls Save with a request of its own making; a
 	// hidden entry in Values would show in Flamingo's Keys and be wiped by
-	// ClearAll. A session New made carries it as its store (the
-	// gorillaTracked, which passes the store's methods on), so Save finds
-	// it in gs.Store(). Gorilla's registry (Get) replaces the store of the
-	// sessions it hands out, and New did not make every session Save sees:
-	// for those, tracked holds it, keyed by a weak pointer; a cleanup
-	// drops the entry when the gorilla session is collected.
+	// ClearAll; and the session's store cannot, because gorilla's registry
+	// replaces it with whichever store the registry was asked with (this
+	// one, or a store wrapped around it). So tracked holds it, keyed by a
+	// weak pointer to the gorilla session; a cleanup drops the entry when
+	// the gorilla session is collected.
 	mu      sync.Mutex
 	tracked map[weak.Pointer[sessions.Session]]*gorillaTracked
 }
 
 // gorillaTracked is what a Store knows of one gorilla session: the
-// domain session it was loaded as, which holds what was loaded. As the
-// gorilla session's store it passes every call on to the Store.
+// domain session it was loaded as, which holds what was loaded.
 type gorillaTracked struct {
-	store   *Store
 	mu      sync.Mutex
 	session *domain.Session
 	saved   bool  // a Save of this gorilla session wrote to the repository
@@ -75,25 +72,7 @@ type gorillaTracked struct {
 	cookieDue bool // migrated in New: the first Save sets the new cookie
 }
 
-var (
-	_ sessions.Store = (*Store)(nil)
-	_ sessions.Store = (*gorillaTracked)(nil)
-)
-
-// Get is the Store's Get.
-func (t *gorillaTracked) Get(r *http.Request, name string) (*sessions.Session, error) {
-	return t.store.Get(r, name)
-}
-
-// New is the Store's New.
-func (t *gorillaTracked) New(r *http.Request, name string) (*sessions.Session, error) {
-	return t.store.New(r, name)
-}
-
-// Save is the Store's Save, for gs.Save and sessions.Save.
-func (t *gorillaTracked) Save(r *http.Request, w http.ResponseWriter, gs *sessions.Session) error {
-	return t.store.Save(r, w, gs)
-}
+var _ sessions.Store = (*Store)(nil)
 
 // NewStore returns a store keeping sessions in repo, with cookies
 // signed by signer and set with opts.
@@ -109,28 +88,17 @@ func NewStore(repo domain.SessionRepository, signer domain.CookieSigner, opts se
 // Get returns the session called name of the request, loading it once per
 // request through the gorilla registry.
 func (s *Store) Get(r *http.Request, name string) (*sessions.Session, error) {
-	return sessions.GetRegistry(r).Get(registryStore{s}, name)
-}
-
-// registryStore is the Store as gorilla's registry sees it. The registry
-// makes it the store of each session it hands out, replacing the
-// gorillaTracked that New put there, so its New tracks the session in
-// the Store's map.
-type registryStore struct{ *Store }
-
-func (g registryStore) New(r *http.Request, name string) (*sessions.Session, error) {
-	gs, err := g.Store.New(r, name)
-	g.track(gs, gs.Store().(*gorillaTracked))
-	return gs, err
+	return sessions.GetRegistry(r).Get(s, name)
 }
 
 // New loads the session that the request's cookie called name points to,
 // or returns a new one; see Store.
 func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	ds, cookie, migrated, err := s.load(r, name)
-	t := &gorillaTracked{store: s, session: ds, loadErr: err}
-	gs := sessions.NewSession(t, name)
+	t := &gorillaTracked{session: ds, loadErr: err}
+	gs := sessions.NewSession(s, name)
 	*gs.Options, gs.IsNew = s.opts, true
+	s.track(gs, t)
 	if err != nil {
 		return gs, fmt.Errorf("gorilla store: new: %w", err)
 	}
@@ -189,6 +157,9 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, gs *sessions.Sessio
 // write saves the changes of gs, if there are any to save, and sets the
 // cookie when it did.
 func (s *Store) write(ctx context.Context, w http.ResponseWriter, gs *sessions.Session, t *gorillaTracked) error {
+	if t.session.Values == nil { // a migrator's session may come without a map
+		t.session.Values = make(map[string]any, len(gs.Values))
+	}
 	if err := copyStringKeys(t.session.Values, gs.Values); err != nil {
 		return fmt.Errorf("gorilla store: save: %w", err)
 	}
@@ -253,14 +224,11 @@ func (s *Store) track(gs *sessions.Session, t *gorillaTracked) {
 // so what is known of it lives exactly as long as the gorilla session,
 // without a trace in its Values.
 func (s *Store) tracking(gs *sessions.Session) *gorillaTracked {
-	if t, ok := gs.Store().(*gorillaTracked); ok && t.store == s {
-		return t
-	}
 	key := weak.Make(gs)
 	s.mu.Lock()
 	t, ok := s.tracked[key]
 	if !ok {
-		t = &gorillaTracked{store: s, session: domain.NewSession()}
+		t = &gorillaTracked{session: domain.NewSession()}
 		s.tracked[key] = t
 	}
 	s.mu.Unlock()

@@ -365,3 +365,86 @@ func gorillaEqual(got, want map[string]any) bool {
 	}
 	return true
 }
+
+// wrappingStore is a store of another package wrapped around the bridge
+// (logging, metrics, a framework's adapter): its Get goes through gorilla's
+// registry with itself as the store, and its New and Save pass on.
+type wrappingStore struct{ inner sessions.Store }
+
+func (w wrappingStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(w, name)
+}
+func (w wrappingStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	return w.inner.New(r, name)
+}
+func (w wrappingStore) Save(r *http.Request, rw http.ResponseWriter, gs *sessions.Session) error {
+	return w.inner.Save(r, rw, gs)
+}
+
+// TestGorillaStoreThroughOtherRegistries: a session that gorilla's registry
+// hands out for a store other than the bridge's own Get (the bridge itself,
+// or a store wrapped around it) keeps its ID and merges its changes, is
+// deleted by MaxAge -1, and is not saved over after a failed load.
+func TestGorillaStoreThroughOtherRegistries(t *testing.T) {
+	ways := map[string]func(*gorillabridge.Store) sessions.Store{
+		"the bridge in the registry": func(s *gorillabridge.Store) sessions.Store { return s },
+		"a wrapping store":           func(s *gorillabridge.Store) sessions.Store { return wrappingStore{s} },
+	}
+	for name, way := range ways {
+		t.Run(name, func(t *testing.T) {
+			f := newGorillaFixture(t)
+			store := way(f.store)
+			get := func(r *http.Request) *sessions.Session {
+				gs, err := sessions.GetRegistry(r).Get(store, gorillaStoreCookie)
+				if err != nil {
+					t.Errorf("registry Get: %v", err)
+				}
+				return gs
+			}
+			cookie := f.create(t, map[string]any{"a": 1})
+			id, _ := f.signer.Verify(cookie.Value)
+			resp := f.serve(t, cookie, func(w http.ResponseWriter, r *http.Request) {
+				gs := get(r)
+				gs.Values["b"] = "2"
+				if err := gs.Save(r, w); err != nil {
+					t.Errorf("Save: %v", err)
+				}
+			})
+			saved := gorillaSessionCookie(t, resp)
+			if got, _ := f.signer.Verify(saved.Value); got != id {
+				t.Errorf("the save moved the session to another ID")
+			}
+			if got := f.values(t, cookie); !gorillaEqual(got, map[string]any{"a": 1, "b": "2"}) {
+				t.Errorf("stored values %v; want a and b", got)
+			}
+
+			f.serve(t, cookie, func(w http.ResponseWriter, r *http.Request) {
+				gs := get(r)
+				gs.Options.MaxAge = -1
+				if err := gs.Save(r, w); err != nil {
+					t.Errorf("Save with MaxAge -1: %v", err)
+				}
+			})
+			if _, err := f.repo.Load(context.Background(), id); !errors.Is(err, domain.ErrSessionNotFound) {
+				t.Errorf("repository Load after MaxAge -1 = %v; want ErrSessionNotFound", err)
+			}
+
+			cookie = f.create(t, map[string]any{"user": "alice"})
+			failing := &gorillaFailingRepository{gorillaCountingRepository{SessionRepository: f.repo}}
+			down := way(gorillabridge.NewStore(failing, f.signer, sessions.Options{Path: "/"}))
+			f.serve(t, cookie, func(w http.ResponseWriter, r *http.Request) {
+				gs, err := sessions.GetRegistry(r).Get(down, gorillaStoreCookie)
+				if !errors.Is(err, errGorillaBackendDown) {
+					t.Errorf("registry Get = %v; want the backend's error", err)
+				}
+				gs.Values["user"] = "mallory"
+				if err := gs.Save(r, w); !errors.Is(err, errGorillaBackendDown) {
+					t.Errorf("Save = %v; want it refused with the load error", err)
+				}
+			})
+			if n := failing.saves.Load(); n != 0 {
+				t.Errorf("%d saves after a failed load; want none", n)
+			}
+		})
+	}
+}
