@@ -19,6 +19,9 @@ var errValueTooLong = errors.New("the value is too long")
 // so that it allocates only the string it returns.
 // TestSignAgreesWithSecureCookie holds it to securecookie's output.
 func (v *verifier) sign(id string, now int64) (string, error) {
+	if len(id) > maxCookieValue { // its encoding would be longer still; keep the pooled buffers small
+		return "", errValueTooLong
+	}
 	st := v.pool.Get().(*macState)
 	defer v.pool.Put(st)
 	st.id = append(st.id[:0], id...)
