@@ -47,8 +47,13 @@ func memoryBackend(evicted func()) BackendFactory {
 	}
 }
 
-func fileBackend(s config.Session) (domain.SessionRepository, error) {
-	return filestore.New(filestore.Options{Dir: s.File, MaxAge: s.MaxAge, MaxSize: s.MaxSize, MaxSessions: s.FileMax})
+// fileBackend builds file repositories that report each eviction to
+// evicted.
+func fileBackend(evicted func()) BackendFactory {
+	return func(s config.Session) (domain.SessionRepository, error) {
+		return filestore.New(filestore.Options{Dir: s.File, MaxAge: s.MaxAge, MaxSize: s.MaxSize, MaxSessions: s.FileMax,
+			Evicted: evicted})
+	}
 }
 
 // redisBackend builds the Redis client, or takes the bound one, and checks

@@ -58,7 +58,9 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 	injector.BindMap(new(BackendFactory), "memory").ToProvider(func(t *telemetryBinding) BackendFactory {
 		return memoryBackend(telemetry.NewEvictionCounter("memory", t.options()))
 	})
-	injector.BindMap(new(BackendFactory), "file").ToInstance(BackendFactory(fileBackend))
+	injector.BindMap(new(BackendFactory), "file").ToProvider(func(t *telemetryBinding) BackendFactory {
+		return fileBackend(telemetry.NewEvictionCounter("file", t.options()))
+	})
 	injector.BindMap(new(BackendFactory), "redis").ToProvider(func(b *loggerBinding, c *redisClientBinding) BackendFactory {
 		return redisBackend(orDefault(b.Logger), c.Client)
 	})

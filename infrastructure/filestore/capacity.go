@@ -119,6 +119,9 @@ func (r *Repository) evict(e capEntry, rank domain.Rank, now time.Time) {
 	}
 	if os.Remove(r.path(e.id)) == nil {
 		r.cap.removed()
+		if err == nil && r.evicted != nil {
+			r.evicted()
+		}
 	}
 }
 

@@ -19,6 +19,12 @@ type Options struct {
 	MaxSize       int           // bytes of one encoded session; 0 = no limit
 	SweepInterval time.Duration // how often expired files are deleted; 0 = every minute
 	MaxSessions   int           // cap on session files (flamingo.session.fileMaxSessions); 0 = no cap
+
+	// Evicted, when set, is called once for each live session whose file
+	// was deleted to stay within MaxSessions (not for expired or unreadable
+	// files). It runs with the session's lock held and must not call the
+	// repository. Telemetry counts evictions with it.
+	Evicted func()
 }
 
 // Repository keeps each session in a file of its own, so sessions
@@ -58,6 +64,7 @@ type Options struct {
 //
 // A Repository is safe for concurrent use.
 type Repository struct {
+	evicted func() // Options.Evicted; nil: none
 	dir     string
 	maxAge  time.Duration
 	maxSize int
@@ -82,7 +89,7 @@ func New(opts Options) (*Repository, error) {
 	if err := probe(dir); err != nil {
 		return nil, fmt.Errorf("file session repository: flamingo.session.file %q: the directory is not writable: %w (make it writable for this process or set flamingo.session.file to another directory)", opts.Dir, err)
 	}
-	r := &Repository{dir: dir, maxAge: storage.Lifetime(opts.MaxAge), maxSize: opts.MaxSize}
+	r := &Repository{dir: dir, maxAge: storage.Lifetime(opts.MaxAge), maxSize: opts.MaxSize, evicted: opts.Evicted}
 	r.locks.dir = dir
 	r.cap.max = max(opts.MaxSessions, 0)
 	r.sweeper = storage.NewSweeper(opts.SweepInterval, r.sweep)
