@@ -26,10 +26,10 @@ func SessionFromContext(ctx context.Context) *Session {
 
 // ContextWithSession returns a copy of ctx that carries s. The middleware
 // calls it for every request; tests of handlers call it to hand them a
-// session of their own.
+// session of their own. A nil ctx counts as context.Background().
 func ContextWithSession(ctx context.Context, s *Session) context.Context {
 	if ctx == nil {
-		panic("cannot create context from nil parent") // as context.WithValue
+		ctx = context.Background()
 	}
 	return &sessionContext{Context: ctx, session: s}
 }

@@ -60,3 +60,17 @@ func TestContextWithSessionKeepsTheParent(t *testing.T) {
 		t.Errorf("String() = %q", str)
 	}
 }
+
+// TestContextWithSessionOfNilParent: a nil parent gives a usable context
+// that carries the session, not a panic.
+func TestContextWithSessionOfNilParent(t *testing.T) {
+	s := domain.NewSession()
+	//lint:ignore SA1012 a nil parent is what is tested
+	ctx := web.ContextWithSession(nil, s)
+	if ctx.Err() != nil || ctx.Done() != nil {
+		t.Fatalf("Err() = %v, Done() = %v; want a context that never ends, as context.Background()", ctx.Err(), ctx.Done())
+	}
+	if web.SessionFromContext(ctx) == nil {
+		t.Fatal("SessionFromContext found no session")
+	}
+}
