@@ -16,6 +16,7 @@ import (
 	"github.com/sessionauth/sessionauth/infrastructure/telemetry"
 	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 	"github.com/sessionauth/sessionauth/interfaces/web"
+	"github.com/sessionauth/sessionauth/internal/brokers"
 )
 
 // AuthModule binds the login: every broker of core.auth.web.broker as a
@@ -44,8 +45,8 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 	st.later(parts.build)
 	scoped := guard(problems)
 
-	injector.BindMap(new(BrokerFactory), "oidc").ToInstance(BrokerFactory(oidcBroker))
-	injector.BindMap(new(BrokerFactory), "fake").ToInstance(BrokerFactory(fakeBroker))
+	injector.BindMap(new(BrokerFactory), "oidc").ToInstance(BrokerFactory(brokers.OIDC))
+	injector.BindMap(new(BrokerFactory), "fake").ToInstance(BrokerFactory(brokers.Fake))
 	for _, b := range a.Brokers {
 		scoped(injector.BindMap(new(domain.IdentityProvider), b.Name).ToProvider(func() domain.IdentityProvider {
 			return parts.broker(b.Name)

@@ -20,6 +20,7 @@ import (
 	"github.com/sessionauth/sessionauth/infrastructure/telemetry"
 	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 	"github.com/sessionauth/sessionauth/interfaces/web"
+	"github.com/sessionauth/sessionauth/internal/backends"
 )
 
 // CustomSessionBackend turns any gorilla sessions.Store into the session
@@ -56,15 +57,20 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 	scoped := guard(problems)
 
 	injector.BindMap(new(BackendFactory), "memory").ToProvider(func(t *telemetryBinding) BackendFactory {
-		return memoryBackend(telemetry.NewEvictionCounter("memory", t.options()))
+		return backends.Memory(telemetry.NewEvictionCounter("memory", t.options()))
 	})
 	injector.BindMap(new(BackendFactory), "file").ToProvider(func(t *telemetryBinding) BackendFactory {
-		return fileBackend(telemetry.NewEvictionCounter("file", t.options()))
+		return backends.File(telemetry.NewEvictionCounter("file", t.options()))
 	})
 	injector.BindMap(new(BackendFactory), "redis").ToProvider(func(b *loggerBinding, c *redisClientBinding) BackendFactory {
-		return redisBackend(orDefault(b.Logger), c.Client)
+		return backends.Redis(orDefault(b.Logger), c.Client)
 	})
-	injector.BindMap(new(BackendFactory), "custom").ToProvider(func(c *customStore) BackendFactory { return customBackend(c.Store) })
+	injector.BindMap(new(BackendFactory), "custom").ToProvider(func(c *customStore) BackendFactory {
+		if c.Store == nil {
+			return backends.Custom(nil)
+		}
+		return backends.Custom(c.Store.SessionStore)
+	})
 
 	scoped(injector.Bind(new(domain.CookieSigner)).ToProvider(parts.cookieSigner))
 	scoped(injector.Bind(new(domain.SessionRepository)).ToProvider(parts.repository))

@@ -38,9 +38,9 @@ type sessionParts struct {
 	inFactory, cycled atomic.Bool
 }
 
-// backends are the factories and repositories bound by name, resolved
+// namedBackends are the factories and repositories bound by name, resolved
 // after every module is configured.
-type backends struct {
+type namedBackends struct {
 	Factories    map[string]BackendFactory           `inject:",optional"`
 	Repositories map[string]domain.SessionRepository `inject:",optional"`
 }
@@ -125,12 +125,12 @@ func (p *sessionParts) health() healthcheck.Status {
 // newRepository finds the backend by name: a factory, else a repository
 // bound by that name.
 func newRepository(injector *dingo.Injector, s config.Session, ps *config.Problems) domain.SessionRepository {
-	v, err := injector.GetInstance(new(backends))
+	v, err := injector.GetInstance(new(namedBackends))
 	if err != nil {
 		ps.AddError("flamingo.session.backend", s.Backend, err)
 		return nil
 	}
-	b := v.(*backends)
+	b := v.(*namedBackends)
 	if factory, ok := b.Factories[s.Backend]; ok && factory != nil {
 		repo, err := factory(s)
 		if err != nil {

@@ -3,6 +3,7 @@ package oidcbroker
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sessionauth/sessionauth/domain"
@@ -13,26 +14,56 @@ import (
 // claims; the subject always comes from the ID token.
 func (m ClaimMapping) User(token *domain.IDToken, userInfo map[string]any) domain.User {
 	u := domain.User{Sub: token.Subject, Type: domain.UserTypeUser}
-	idMapping := m.IDToken
-	if idMapping == nil {
-		idMapping = DefaultIDTokenMapping
-	}
 	claims := map[string]any{}
 	_ = token.Claims(&claims) // a verified token always has a JSON object
-	apply(&u, idMapping, claims)
-	apply(&u, m.UserInfo, userInfo)
+	apply(&u, m.IDTokenFields(), claims)
+	apply(&u, fields(m.UserInfo), userInfo)
 	u.Sub = token.Subject
 	return u
 }
+
+// IDTokenFields is the mapping applied to the ID token's claims:
+// DefaultIDTokenMapping, with each field that IDToken names mapped to the
+// claim IDToken gives instead (an empty claim name maps the field to
+// nothing). Field names of User are case-insensitive.
+func (m ClaimMapping) IDTokenFields() map[string]string {
+	out := fields(DefaultIDTokenMapping)
+	for field, claim := range fields(m.IDToken) {
+		out[field] = claim
+	}
+	for field, claim := range out {
+		if claim == "" {
+			delete(out, field)
+		}
+	}
+	return out
+}
+
+// fields copies mapping with the names of User's own fields in lower case,
+// so that "firstName" and "firstname" are one field.
+func fields(mapping map[string]string) map[string]string {
+	out := make(map[string]string, len(mapping))
+	for field, claim := range mapping {
+		if lower := strings.ToLower(field); slices.Contains(userFields, lower) {
+			field = lower
+		}
+		out[field] = claim
+	}
+	return out
+}
+
+// userFields are the fields of domain.User a mapping can name; any other
+// name fills User.CustomFields.
+var userFields = []string{"sub", "name", "email", "firstname", "lastname", "groups"}
 
 // apply sets the fields named in mapping from claims that are present.
 func apply(u *domain.User, mapping map[string]string, claims map[string]any) {
 	for field, claim := range mapping {
 		v, ok := claims[claim]
-		if !ok || v == nil {
+		if !ok || v == nil || claim == "" {
 			continue
 		}
-		switch strings.ToLower(field) {
+		switch field {
 		case "sub":
 			u.Sub = claimString(v)
 		case "name":

@@ -62,15 +62,22 @@ type Config struct {
 // "name", "email", "firstname", "lastname", "groups"; any other key fills
 // User.CustomFields under that key. Values are claim names.
 type ClaimMapping struct {
-	// IDToken maps claims of the ID token; when nil, DefaultIDTokenMapping.
+	// IDToken maps claims of the ID token on top of DefaultIDTokenMapping:
+	// a field it names takes the claim it gives (an empty claim name: none),
+	// the other fields keep the default's claim.
 	IDToken map[string]string
 	// UserInfo maps claims of the userinfo response, which is fetched only
 	// when this mapping is not empty. They win over ID token claims.
 	UserInfo map[string]string
 }
 
-// DefaultIDTokenMapping is used when ClaimMapping.IDToken is nil.
-var DefaultIDTokenMapping = map[string]string{"sub": "sub", "email": "email", "name": "name"}
+// DefaultIDTokenMapping maps the ID token's standard claims (OpenID Connect
+// Core 1.0, section 5.1) to User: sub, name, email, given_name as
+// firstname and family_name as lastname. ClaimMapping.IDToken changes it
+// field by field.
+var DefaultIDTokenMapping = map[string]string{
+	"sub": "sub", "name": "name", "email": "email", "firstname": "given_name", "lastname": "family_name",
+}
 
 // asymmetric lists the signing algorithms an ID token may use.
 var asymmetric = []string{

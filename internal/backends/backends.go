@@ -1,0 +1,120 @@
+// Package backends builds the built-in session repositories from the
+// session configuration: Memory, File, Redis and Custom (a gorilla store).
+// The root package binds them as sessionauth.BackendFactory under the names
+// flamingo.session.backend takes; how each option of the configuration
+// reaches its repository, and what start-up refuses, is decided here, where
+// fast tests of its own reach it.
+package backends
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/gorilla/sessions"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sessionauth/sessionauth/config"
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/filestore"
+	"github.com/sessionauth/sessionauth/infrastructure/gorillabridge"
+	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
+	"github.com/sessionauth/sessionauth/infrastructure/redisstore"
+	"github.com/sessionauth/sessionauth/infrastructure/telemetry"
+)
+
+// Factory builds the repository of one backend from the configuration.
+type Factory = func(config.Session) (domain.SessionRepository, error)
+
+// Memory builds memory repositories that report each eviction to evicted.
+func Memory(evicted func()) Factory {
+	return func(s config.Session) (domain.SessionRepository, error) {
+		return memorystore.New(memorystore.Options{MaxAge: s.MaxAge, MaxSize: s.MaxSize, MaxSessions: s.MaxSessions, MaxBytes: s.MaxBytes,
+			Evicted: evicted}), nil
+	}
+}
+
+// File builds file repositories that report each eviction to evicted.
+func File(evicted func()) Factory {
+	return func(s config.Session) (domain.SessionRepository, error) {
+		return filestore.New(filestore.Options{Dir: s.File, MaxAge: s.MaxAge, MaxSize: s.MaxSize, MaxSessions: s.FileMax,
+			Evicted: evicted})
+	}
+}
+
+// Redis builds the Redis client, or takes bound when it is not nil, and
+// checks that Redis answers, so that a wrong address stops start-up
+// instead of the first request. go-redis's own log lines go to log.
+func Redis(log *slog.Logger, bound redis.UniversalClient) Factory {
+	return func(s config.Session) (domain.SessionRepository, error) {
+		redisstore.SetGoRedisLogger(log)
+		if bound != nil {
+			return boundRedis(bound, s)
+		}
+		return newRedis(s)
+	}
+}
+
+func newRedis(s config.Session) (domain.SessionRepository, error) {
+	r := s.Redis
+	client, err := redisstore.NewClient(redisstore.ClientOptions{
+		URL: r.URL, Host: r.Host, Username: r.Username, Password: r.Password, Database: r.Database,
+		IdleConnections: r.IdleConnections, TLS: r.TLS, TLSCAFile: r.TLSCAFile, TLSServerName: r.TLSServerName,
+		ClusterMode: r.ClusterMode, Timeout: r.Timeout,
+		PoolSize: r.PoolSize, MinIdleConnections: r.PoolMinIdle, PoolTimeout: r.PoolTimeout,
+		Sentinel: redisstore.SentinelOptions{
+			Master: r.Sentinel.Master, Addresses: r.Sentinel.Addresses, Username: r.Sentinel.Username, Password: r.Sentinel.Password,
+		},
+		ClusterReloadInterval: r.ClusterReloadInterval,
+	})
+	if err != nil {
+		return nil, err
+	}
+	client.AddHook(telemetry.RoundTrips{})
+	ctx, cancel := context.WithTimeout(context.Background(), r.Timeout)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("config key %s: Redis does not answer within %v (flamingo.session.redis.timeout): %v; "+
+			"check the address, credentials and TLS settings, and that Redis is running", redisAddress(r), r.Timeout, err)
+	}
+	return redisstore.New(client, redisstore.Options{KeyPrefix: r.KeyPrefix, MaxAge: s.MaxAge, MaxSize: s.MaxSize,
+		WaitReplicas: r.WaitReplicas, WaitTimeout: r.WaitTimeout}), nil
+}
+
+// redisAddress names the key that says where Redis is, and its value as an
+// error may show it.
+func redisAddress(r config.Redis) string {
+	switch {
+	case r.Sentinel.Master != "":
+		return fmt.Sprintf("flamingo.session.redis.sentinel.addresses = %q (master %q)", r.Sentinel.Addresses, r.Sentinel.Master)
+	case r.URL != "":
+		return "flamingo.session.redis.url = " + config.Show("flamingo.session.redis.url", r.URL)
+	}
+	return fmt.Sprintf("flamingo.session.redis.host = %q", r.Host)
+}
+
+// boundRedis checks that the bound client answers and builds the
+// repository on it.
+func boundRedis(client redis.UniversalClient, s config.Session) (domain.SessionRepository, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.Redis.Timeout)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		return nil, fmt.Errorf("the bound redis.UniversalClient does not answer within %v (flamingo.session.redis.timeout): %v; "+
+			"check the client's options, and that Redis is running", s.Redis.Timeout, err)
+	}
+	client.AddHook(telemetry.RoundTrips{})
+	return redisstore.New(client, redisstore.Options{KeyPrefix: s.Redis.KeyPrefix, MaxAge: s.MaxAge, MaxSize: s.MaxSize}), nil
+}
+
+// Custom serves the gorilla store that store returns as the repository;
+// store is nil when nothing is bound.
+func Custom(store func() sessions.Store) Factory {
+	return func(s config.Session) (domain.SessionRepository, error) {
+		if store == nil {
+			return nil, fmt.Errorf("custom needs a binding of sessionauth.CustomSessionBackend " +
+				"(inside Flamingo, set flamingo.session.repository to memory, file or redis instead)")
+		}
+		return gorillabridge.NewRepository(store(), gorillabridge.Options{Name: s.Name, MaxAge: s.MaxAge, MaxSize: s.MaxSize}), nil
+	}
+}
