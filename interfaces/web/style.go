@@ -3,8 +3,10 @@ package web
 // PageStyle is the stylesheet of the pages this package serves (the fake
 // broker's login form, the broker chooser, the login error page). An
 // application that uses it in its own pages, as the example does, shows
-// them in one look. Its classes: .page (the centred column), .card,
-// .muted, .flash, .error, table.claims, button.secondary.
+// them in one look. Its classes: header.bar (a top bar, with .brand),
+// .page (the centred column), .card, .muted, .flash, .error, .button (a
+// link that looks like a button), button.secondary and form.inline; every
+// table, th and td is styled as it is, without a class.
 const PageStyle = `
 :root{--fg:#1d2430;--muted:#5b6575;--line:#d9dee7;--bg:#f5f7fa;--card:#fff;--accent:#2456c7;--accent-fg:#fff;--warn:#fff4d6;--bad:#fde8e8}
 *{box-sizing:border-box}
