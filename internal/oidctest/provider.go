@@ -45,6 +45,11 @@ type Options struct {
 	// test can let the first token run out and keep the refreshed one
 	// valid however slow the machine is.
 	RefreshedTokenLifetime time.Duration
+	// ClaimsInIDToken puts the claims of the scopes profile and email
+	// (name, given_name, family_name, email, ...) into the ID token as
+	// well, as Keycloak, Auth0 and Google do; by default they are at the
+	// userinfo endpoint only, as zitadel issues them.
+	ClaimsInIDToken bool
 }
 
 // DefaultUser is the account a provider has when Options.Users is empty.
@@ -83,6 +88,7 @@ func Start(t testing.TB, opts Options) *Provider {
 		lifetime:   opts.AccessTokenLifetime,
 		refreshed:  opts.RefreshedTokenLifetime,
 		postLogout: opts.PostLogoutRedirectURIs,
+		claimsInID: opts.ClaimsInIDToken,
 	}
 	provider, err := op.NewProvider(opConfig(), p.storage, op.StaticIssuer(p.Issuer), op.WithAllowInsecure())
 	if err != nil {

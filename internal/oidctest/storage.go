@@ -17,6 +17,7 @@ type tokenStorage struct {
 	lifetime   time.Duration
 	refreshed  time.Duration
 	postLogout []string
+	claimsInID bool
 }
 
 func (s *tokenStorage) expiry(exp time.Time) time.Time {
@@ -44,16 +45,20 @@ func (s *tokenStorage) GetClientByClientID(ctx context.Context, id string) (op.C
 	if err != nil {
 		return nil, err
 	}
-	return logoutClient{Client: c, postLogout: s.postLogout}, nil
+	return logoutClient{Client: c, postLogout: s.postLogout, claimsInID: s.claimsInID}, nil
 }
 
-// logoutClient adds post-logout redirect URIs to the example client.
+// logoutClient adds post-logout redirect URIs to the example client, and
+// the choice of the user's claims in the ID token.
 type logoutClient struct {
 	op.Client
 	postLogout []string
+	claimsInID bool
 }
 
 func (c logoutClient) PostLogoutRedirectURIs() []string { return c.postLogout }
+
+func (c logoutClient) IDTokenUserinfoClaimsAssertion() bool { return c.claimsInID }
 
 // userStore serves the configured users to the example storage.
 type userStore struct{ users []User }
