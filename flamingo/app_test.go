@@ -147,8 +147,17 @@ func startFlamingo(t testing.TB, cfg map[string]any, mode string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startOn(t, l, configDir(t, cfg), nil, mode)
+}
+
+// startOn starts the test application in mode on l, configured by the
+// files in dir, with env added to its environment (for Flamingo's
+// %%ENV:NAME%% placeholders), and returns its base URL. It closes l in
+// the test process.
+func startOn(t testing.TB, l net.Listener, dir string, env []string, mode string) string {
+	t.Helper()
 	defer l.Close()
-	cmd, stderr := command(t, cfg, mode, l.(*net.TCPListener))
+	cmd, stderr := command(t, dir, env, mode, l.(*net.TCPListener))
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -172,24 +181,39 @@ func startFlamingo(t testing.TB, cfg map[string]any, mode string) string {
 	return ""
 }
 
-// command is the test binary run as the application in mode with cfg.
-func command(t testing.TB, cfg map[string]any, mode string, l *net.TCPListener) (*exec.Cmd, *strings.Builder) {
+// configDir is a configuration directory with cfg as its config.yml.
+func configDir(t testing.TB, cfg map[string]any) string {
 	t.Helper()
-	dir := t.TempDir()
 	b, err := yaml.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "config.yml"), b, 0o600); err != nil {
-		t.Fatal(err)
+	return yamlDir(t, map[string]string{"config.yml": string(b)})
+}
+
+// yamlDir is a configuration directory holding files (name to content).
+func yamlDir(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
+	return dir
+}
+
+// command is the test binary run as the application in mode, configured
+// by the files in dir, with env added to its environment.
+func command(t testing.TB, dir string, env []string, mode string, l *net.TCPListener) (*exec.Cmd, *strings.Builder) {
+	t.Helper()
 	f, err := l.File()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), envConfigDir+"="+dir, envMode+"="+mode)
+	cmd.Env = append(append(os.Environ(), envConfigDir+"="+dir, envMode+"="+mode), env...)
 	cmd.ExtraFiles = []*os.File{f}
 	stderr := new(strings.Builder)
 	cmd.Stderr = stderr
@@ -205,7 +229,7 @@ func startupError(t testing.TB, cfg map[string]any, mode string) string {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	cmd, stderr := command(t, cfg, mode, l.(*net.TCPListener))
+	cmd, stderr := command(t, configDir(t, cfg), nil, mode, l.(*net.TCPListener))
 	cmd.Stdout = stderr
 	done := make(chan error, 1)
 	if err := cmd.Start(); err != nil {

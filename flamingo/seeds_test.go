@@ -61,7 +61,7 @@ func (c *Controller) Get(ctx context.Context, r *web.Request) web.Result {
 	if err != nil {
 		return &web.Response{Status: http.StatusBadGateway, Body: strings.NewReader(err.Error())}
 	}
-	return &web.Response{Status: http.StatusOK, Body: strings.NewReader(fmt.Sprintf("%s %s %T", token.Subject, user.Name, client.Transport))}
+	return &web.Response{Status: http.StatusOK, Body: strings.NewReader(fmt.Sprintf("%s %s <%s> %T", token.Subject, user.Name, user.Email, client.Transport))}
 }
 
 // seedsRoutes serve the seeds' controller at /profile.
