@@ -224,12 +224,19 @@ func command(t testing.TB, dir string, env []string, mode string, l *net.TCPList
 // when it refused to start; the test fails when it started.
 func startupError(t testing.TB, cfg map[string]any, mode string) string {
 	t.Helper()
+	return startupErrorIn(t, configDir(t, cfg), nil, mode)
+}
+
+// startupErrorIn is startupError for the configuration files in dir and
+// env added to the environment.
+func startupErrorIn(t testing.TB, dir string, env []string, mode string) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	cmd, stderr := command(t, configDir(t, cfg), nil, mode, l.(*net.TCPListener))
+	cmd, stderr := command(t, dir, env, mode, l.(*net.TCPListener))
 	cmd.Stdout = stderr
 	done := make(chan error, 1)
 	if err := cmd.Start(); err != nil {
