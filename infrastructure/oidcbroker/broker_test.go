@@ -158,3 +158,25 @@ func TestEndSessionURL(t *testing.T) {
 		}
 	}
 }
+
+// With no claims configured, the user's profile comes from the ID token
+// when the provider puts it there, and from the userinfo endpoint when it
+// does not, as zitadel's default client and OpenID Connect Core 5.4 have it.
+func TestExchangeFillsTheProfileWithoutClaimMapping(t *testing.T) {
+	for _, inIDToken := range []bool{true, false} {
+		p := oidctest.Start(t, oidctest.Options{ClaimsInIDToken: inIDToken})
+		b := newBroker(t, p, nil)
+		verifier := oauth2.GenerateVerifier()
+		q := login(t, p, b, domain.AuthCodeRequest{State: "st", Nonce: "n", PKCEVerifier: verifier})
+		id, err := b.Exchange(context.Background(), q.Get("code"), verifier, "n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := domain.User{Sub: oidctest.DefaultUser.ID, Type: domain.UserTypeUser, Name: "Alice Liddell",
+			Email: oidctest.DefaultUser.Email, FirstName: "Alice", LastName: "Liddell"}
+		if u := id.User; u.Sub != want.Sub || u.Name != want.Name || u.Email != want.Email || u.FirstName != want.FirstName ||
+			u.LastName != want.LastName || u.Type != want.Type {
+			t.Errorf("claims in the ID token %v: user %+v, want %+v", inIDToken, u, want)
+		}
+	}
+}

@@ -52,6 +52,50 @@ func fields(mapping map[string]string) map[string]string {
 	return out
 }
 
+// profileFields are the fields of the ID token's mapping that a provider
+// may put at the userinfo endpoint only.
+var profileFields = []string{"name", "email", "firstname", "lastname"}
+
+// lacksProfile tells whether a profile field that the ID token's mapping
+// maps was left empty, when no userinfo mapping is configured.
+func (m ClaimMapping) lacksProfile(u domain.User) bool {
+	if len(m.UserInfo) > 0 {
+		return false
+	}
+	mapped := m.IDTokenFields()
+	for _, field := range profileFields {
+		if _, ok := mapped[field]; ok && profileField(u, field) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// fillProfile sets the profile fields that are still empty from the
+// userinfo claims, under the claim names of the ID token's mapping.
+func (m ClaimMapping) fillProfile(u *domain.User, userInfo map[string]any) {
+	mapped := m.IDTokenFields()
+	missing := map[string]string{}
+	for _, field := range profileFields {
+		if claim, ok := mapped[field]; ok && profileField(*u, field) == "" {
+			missing[field] = claim
+		}
+	}
+	apply(u, missing, userInfo)
+}
+
+func profileField(u domain.User, field string) string {
+	switch field {
+	case "name":
+		return u.Name
+	case "email":
+		return u.Email
+	case "firstname":
+		return u.FirstName
+	}
+	return u.LastName
+}
+
 // userFields are the fields of domain.User a mapping can name; any other
 // name fills User.CustomFields.
 var userFields = []string{"sub", "name", "email", "firstname", "lastname", "groups"}

@@ -100,7 +100,32 @@ func (b *Broker) fill(ctx context.Context, d *discovery, id *domain.Identity, to
 		return err
 	}
 	id.User = b.cfg.Claims.User(token, info)
+	if info == nil && b.cfg.Claims.lacksProfile(id.User) {
+		b.cfg.Claims.fillProfile(&id.User, b.profile(ctx, d, tok, idt.Subject))
+	}
 	return nil
+}
+
+// profile returns the userinfo claims for the profile fields the ID token
+// left empty: with the authorization code flow a provider may return the
+// claims of the profile and email scopes at the userinfo endpoint only
+// (OpenID Connect Core 1.0, section 5.4), as zitadel does by default. The
+// profile is optional: a provider without the endpoint, a failed request or
+// a response about another subject yields nil, and the login goes on with
+// what the ID token has.
+func (b *Broker) profile(ctx context.Context, d *discovery, tok *oauth2.Token, sub string) map[string]any {
+	if d.provider.UserInfoEndpoint() == "" {
+		return nil
+	}
+	info, err := d.provider.UserInfo(b.clientContext(ctx), oauth2.StaticTokenSource(tok))
+	if err != nil || info.Subject != sub {
+		return nil
+	}
+	claims := map[string]any{}
+	if info.Claims(&claims) != nil {
+		return nil
+	}
+	return claims
 }
 
 // userInfo fetches the userinfo claims when the mapping asks for them; the
