@@ -46,8 +46,10 @@ type seedsApp struct {
 }
 
 // startSeedsApp starts zitadel's provider, which puts the user's name and
-// email into its ID tokens, and the application configured with yaml.
-func startSeedsApp(t *testing.T, yaml string) seedsApp {
+// email into its ID tokens when claimsInIDToken is set (as Keycloak does)
+// and keeps them at its userinfo endpoint otherwise (zitadel's default),
+// and the application configured with yaml.
+func startSeedsApp(t *testing.T, yaml string, claimsInIDToken bool) seedsApp {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -55,7 +57,7 @@ func startSeedsApp(t *testing.T, yaml string) seedsApp {
 	}
 	base := "http://" + l.Addr().String()
 	p := oidctest.Start(t, oidctest.Options{
-		RedirectURI: base + "/auth/callback/oidc", PostLogoutRedirectURIs: []string{base + "/"}, ClaimsInIDToken: true,
+		RedirectURI: base + "/auth/callback/oidc", PostLogoutRedirectURIs: []string{base + "/"}, ClaimsInIDToken: claimsInIDToken,
 	})
 	env := []string{"SESSION_SECRET=flamingo seeds test secret, 32 bytes or more", "OIDC_ENDPOINT=" + p.Issuer,
 		"OIDC_CLIENT_ID=" + p.ClientID, "OIDC_CLIENT_SECRET=" + p.ClientSecret}
@@ -124,7 +126,16 @@ func waitFor(condition string) chromedp.Action {
 // provider's userinfo endpoint; after the logout /profile asks for the
 // login again.
 func TestFlamingoSeedsBrokerInBrowser(t *testing.T) {
-	app := startSeedsApp(t, seedsBrokerYAML)
+	for _, tc := range []struct {
+		name            string
+		claimsInIDToken bool
+	}{{"profile in the ID token", true}, {"profile at the userinfo endpoint", false}} {
+		t.Run(tc.name, func(t *testing.T) { seedsBrokerInBrowser(t, tc.claimsInIDToken) })
+	}
+}
+
+func seedsBrokerInBrowser(t *testing.T, claimsInIDToken bool) {
+	app := startSeedsApp(t, seedsBrokerYAML, claimsInIDToken)
 	v, err := loginInBrowser(browsertest.New(t, 90*time.Second), app)
 	if err != nil {
 		t.Fatalf("browser: %v (seen so far: %+v)", err, v)
