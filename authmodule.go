@@ -131,9 +131,12 @@ func (p *authParts) build(injector *dingo.Injector) {
 				ps.Add(b.Key+".typ", b.Type, "no such broker type; write "+config.Alternatives(types)+" (or bind a sessionauth.BrokerFactory under that name)")
 				continue
 			}
+			recorded := ps.Len()
 			broker, err := factory(b.ReportTo(ps))
 			if err != nil {
-				ps.Add(b.Key, b.Name, err.Error())
+				if ps.Len() == recorded { // else the factory said what is wrong, field by field
+					ps.AddError(b.Key, b.Name, err)
+				}
 				continue
 			}
 			p.brokers[b.Name] = broker

@@ -22,6 +22,10 @@ type BackendFactory func(config.Session) (domain.SessionRepository, error)
 // core.auth.web.broker whose typ is the name the factory is bound under.
 // AuthModule binds oidc and fake. A factory reads the entry's own keys with
 // the config.Broker accessors (which report wrong types) and calls
-// b.Only(...) with them, so that a misspelt key is reported. The built-in
-// ones are in internal/brokers.
+// b.Only(...) with them, so that a misspelt key is reported. A problem
+// with one field is best recorded with b.Problem(field, "…; write …"): the
+// message then names core.auth.web.broker[i].field; an error returned after
+// such problems only stops the start, one returned without them is
+// reported under core.auth.web.broker[i]. The built-in ones are in
+// internal/brokers.
 type BrokerFactory func(b config.Broker) (domain.IdentityProvider, error)

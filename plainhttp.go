@@ -43,7 +43,7 @@ type Web struct {
 func New(cfg map[string]any, modules ...dingo.Module) (*Web, error) {
 	injector, err := dingo.NewInjector(append([]dingo.Module{ConfigModule(cfg), new(AuthModule)}, modules...)...)
 	if err != nil {
-		return nil, err
+		return nil, unwrapConfig(err)
 	}
 	return FromInjector(injector)
 }
@@ -102,7 +102,7 @@ func Get[T any](injector *dingo.Injector) (T, error) {
 	var zero T
 	v, err := injector.GetInstance(new(T))
 	if err != nil {
-		return zero, err
+		return zero, unwrapConfig(err)
 	}
 	t, ok := v.(T)
 	if !ok {

@@ -1,6 +1,7 @@
 package sessionauth
 
 import (
+	"errors"
 	"reflect"
 	"sync"
 
@@ -97,4 +98,15 @@ func (s *checkScope) ResolveType(t reflect.Type, annotation string, unscoped fun
 		return reflect.Value{}, err
 	}
 	return unscoped(t, annotation, false)
+}
+
+// unwrapConfig returns the configuration's error from err, without the
+// lines dingo puts around it (initmodules: loading eager singletons: …),
+// or err when it is not one.
+func unwrapConfig(err error) error {
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		return ce
+	}
+	return err
 }

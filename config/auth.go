@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -33,6 +32,7 @@ type Broker struct {
 
 	entry map[string]any
 	ps    *Problems
+	of    string // for an entry of a broker's list (Entries): the list's field
 }
 
 // ReadAuth checks the authentication keys of v and converts them. The
@@ -56,7 +56,7 @@ func ReadAuth(v Values) (Auth, *Problems) {
 	k, raw := r.value("core.auth.web.broker")
 	list, ok := asList(raw)
 	if !ok {
-		r.bad(k, raw, "is "+typeName(raw)+", not a list; write a list of {broker: name, typ: oidc|fake, …} maps")
+		r.bad(k, raw, "is "+typeName(raw)+", not a list")
 	}
 	for i, e := range list {
 		if b, ok := readBroker(a, i, e, ps); ok {
@@ -70,10 +70,19 @@ func ReadAuth(v Values) (Auth, *Problems) {
 	if a.DefaultBroker == "" && len(a.Brokers) > 0 {
 		a.DefaultBroker = a.Brokers[0].Name
 	}
-	if a.DefaultBroker != "" && !slices.ContainsFunc(a.Brokers, func(b Broker) bool { return b.Name == a.DefaultBroker }) {
-		ps.Add("core.auth.web.defaultBroker", a.DefaultBroker, fmt.Sprintf("no broker of that name; write one of %v", a.names()))
+	// A broker list that is not a list has its message; the default broker
+	// is not also reported as missing from it.
+	if ok && a.DefaultBroker != "" && !slices.ContainsFunc(a.Brokers, func(b Broker) bool { return b.Name == a.DefaultBroker }) {
+		ps.Add("core.auth.web.defaultBroker", a.DefaultBroker, defaultBrokerFix(a.names()))
 	}
 	return a, ps
+}
+
+func defaultBrokerFix(names []string) string {
+	if len(names) == 0 {
+		return "no broker is configured; add it to core.auth.web.broker, or leave core.auth.web.defaultBroker out"
+	}
+	return "no broker of that name; write " + Alternatives(names)
 }
 
 func (a Auth) names() []string {
@@ -126,23 +135,6 @@ func (b Broker) ReportTo(ps *Problems) Broker {
 // Problem records a problem with field of the entry.
 func (b Broker) Problem(field string, message string) {
 	b.ps.Add(b.Key+"."+field, b.entry[field], message)
-}
-
-// Only records a problem for every field of the entry not in known (the
-// fields every broker has are always known).
-func (b Broker) Only(known ...string) {
-	known = append(known, "broker", "typ", "redirectURL", "stateLifeTime")
-	var unknown []string
-	for k := range b.entry {
-		if !slices.Contains(known, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	sort.Strings(unknown)
-	sort.Strings(known)
-	for _, k := range unknown {
-		b.Problem(k, fmt.Sprintf("no such key for a %s broker; write one of %s", b.Type, strings.Join(known, ", ")))
-	}
 }
 
 // String reads a string field; absent is "".
@@ -220,7 +212,7 @@ func (b Broker) Entries(field string) []Broker {
 			b.ps.Add(key, e, "is not a map")
 			continue
 		}
-		out = append(out, Broker{Key: key, entry: m, ps: b.ps, Type: b.Type})
+		out = append(out, Broker{Key: key, entry: m, ps: b.ps, Type: b.Type, of: field})
 	}
 	return out
 }

@@ -169,7 +169,8 @@ var Keys = []Key{
 		Want: `a positive duration shorter than flamingo.session.redis.timeout, such as "500ms"`},
 
 	{Name: "core.auth.web.broker", Kind: Brokers, Default: []any{}, Section: sectionAuth,
-		Doc: "the identity brokers: a list of `{broker, typ, …}` maps (see auth.md)", CUE: `[...{broker: string, typ: string}] | *[]`},
+		Doc:  "the identity brokers: a list of `{broker, typ, …}` maps (see auth.md)",
+		Want: "a list of maps, one per broker, such as [{broker: main, typ: oidc, endpoint: …, clientID: …, clientSecret: …}]", CUE: `[...{broker: string, typ: string}] | *[]`},
 	{Name: "core.auth.web.baseURL", Kind: String, Default: "", Section: sectionAuth,
 		Doc: "absolute URL the application is reached at; callback URLs are `{baseURL}/auth/callback/{broker}`", Want: "the absolute URL users reach the application at, e.g. https://shop.example", Check: absoluteURL},
 	{Name: "core.auth.web.defaultBroker", Kind: String, Default: "", Section: sectionAuth,

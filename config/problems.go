@@ -33,12 +33,18 @@ type Error struct {
 	Problems []Problem
 }
 
+// Error lists the problems one a line, the first on the first line, so
+// that the line a log shows first says what to fix.
 func (e *Error) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
 		lines[i] = p.String()
 	}
-	return "sessionauth: invalid configuration:\n  " + strings.Join(lines, "\n  ")
+	head := "sessionauth: invalid configuration: "
+	if len(lines) > 1 {
+		head = fmt.Sprintf("sessionauth: invalid configuration (%d problems): ", len(lines))
+	}
+	return head + strings.Join(lines, "\n  ")
 }
 
 // Problems collects problems; the zero value is ready to use.

@@ -85,3 +85,29 @@ func TestFlamingoKeyRotation(t *testing.T) {
 		t.Fatalf("a cookie signed with a previous secret gave %q, want the stored session's counter 42", body)
 	}
 }
+
+// TestFlamingoConfigErrorSaysWhatToFix: a broker entry with a wrong
+// endpoint stops the start; the first line of sessionauth's message names
+// the field and what to write, whether the check runs as the module is
+// injected (AuthModule) or with the eager singletons, and the output does
+// not also claim that requests fail.
+func TestFlamingoConfigErrorSaysWhatToFix(t *testing.T) {
+	broker := map[string]any{"auth": map[string]any{"web": map[string]any{"broker": []any{map[string]any{
+		"broker": "corp", "typ": "oidc", "endpoint": "not a url", "clientID": "shop", "clientSecret": "s3cr3t-client"}}}}}
+	session := map[string]map[string]any{login: {"backend": "custom", "repository": "memory"}, modules: {"backend": "memory"}}
+	for _, mode := range []string{login, modules} {
+		t.Run(mode, func(t *testing.T) {
+			out := startupError(t, map[string]any{"flamingo": map[string]any{"session": session[mode]}, "core": broker}, mode)
+			_, msg, ok := strings.Cut(out, "sessionauth: invalid configuration")
+			first, _, _ := strings.Cut(msg, "\n")
+			if !ok || !strings.Contains(first, `config key core.auth.web.broker[0].endpoint = "not a url": is not an absolute URL; write the issuer URL`) {
+				t.Errorf("sessionauth's first line %q does not say what to fix:\n%s", first, out)
+			}
+			for _, bad := range []string{"every request fails", "s3cr3t"} {
+				if strings.Contains(out, bad) {
+					t.Errorf("the output says %q:\n%s", bad, out)
+				}
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ package brokers
 
 import (
 	"fmt"
+	"net/url"
 
 	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
@@ -14,15 +15,47 @@ import (
 	"github.com/sessionauth/sessionauth/infrastructure/oidcbroker"
 )
 
-// OIDC builds the OpenID Connect broker of entry b.
+// OIDC builds the OpenID Connect broker of entry b. A problem with one of
+// its fields is recorded under that field, with what to write; the error
+// then only says that the broker was not built.
 func OIDC(b config.Broker) (domain.IdentityProvider, error) {
 	b.Only("endpoint", "clientID", "clientSecret", "scopes", "enableOfflineToken", "claims", "enableEndSessionEndpoint")
-	return oidcbroker.New(oidcbroker.Config{
-		Broker: b.Name, Endpoint: b.String("endpoint"), ClientID: b.String("clientID"), ClientSecret: b.String("clientSecret"),
-		RedirectURL: b.RedirectURL, Scopes: b.Strings("scopes"), EnableOfflineToken: b.Bool("enableOfflineToken"),
-		EnableEndSessionEndpoint: b.Bool("enableEndSessionEndpoint"), ClockSkew: b.ClockSkew,
-		Claims: Claims(b),
-	})
+	cfg := oidcbroker.Config{
+		Broker: b.Name, Endpoint: b.Required("endpoint", "write the issuer URL of the OpenID provider, such as "+exampleIssuer),
+		ClientID:     b.Required("clientID", "write the client ID the OpenID provider registered for this application"),
+		ClientSecret: b.String("clientSecret"), RedirectURL: b.RedirectURL, Scopes: b.Strings("scopes"),
+		EnableOfflineToken: b.Bool("enableOfflineToken"), EnableEndSessionEndpoint: b.Bool("enableEndSessionEndpoint"),
+		ClockSkew: b.ClockSkew, Claims: Claims(b),
+	}
+	if !checkURLs(b, cfg) {
+		return nil, fmt.Errorf("oidc broker %q: invalid configuration", b.Name)
+	}
+	return oidcbroker.New(cfg)
+}
+
+// exampleIssuer is the issuer URL the messages give as an example.
+const exampleIssuer = "https://login.example/realms/shop"
+
+// checkURLs records the URLs of cfg that are not absolute and tells
+// whether cfg can be built: both URLs absolute and the client ID set.
+func checkURLs(b config.Broker, cfg oidcbroker.Config) bool {
+	ok := cfg.Endpoint != "" && cfg.ClientID != ""
+	if cfg.Endpoint != "" && !absolute(cfg.Endpoint) {
+		b.Problem("endpoint", "is not an absolute URL; write the issuer URL of the OpenID provider, such as "+exampleIssuer)
+		ok = false
+	}
+	if cfg.RedirectURL != "" && !absolute(cfg.RedirectURL) {
+		b.Problem("redirectURL", "is not an absolute URL; write the URL of this application's callback registered at the provider, "+
+			"such as https://shop.example/auth/callback/"+b.Name+", or leave it out and set core.auth.web.baseURL")
+		ok = false
+	}
+	return ok
+}
+
+// absolute tells whether raw is an absolute URL with a host.
+func absolute(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.IsAbs() && u.Host != ""
 }
 
 // Claims reads the entry's claims block: claims.idToken changes
@@ -52,16 +85,18 @@ func claimMap(b config.Broker, claims map[string]any, which string) map[string]s
 	return out
 }
 
-// Fake builds the fake broker of entry b, with its users.
+// Fake builds the fake broker of entry b, with its users, whose keys are
+// checked like the entry's own.
 func Fake(b config.Broker) (domain.IdentityProvider, error) {
 	b.Only("users")
 	var users []fakebroker.User
 	for _, u := range b.Entries("users") {
+		u.Only(userFields...)
 		user := fakebroker.User{Username: u.String("username"), Password: u.String("password")}
 		user.Sub, user.Name, user.Email = u.String("sub"), u.String("name"), u.String("email")
 		user.FirstName, user.LastName, user.Groups = u.String("firstName"), u.String("lastName"), u.Strings("groups")
 		if user.Username == "" {
-			u.Problem("username", "every fake user needs a username")
+			u.Problem("username", "every fake user needs a username; write the name typed into the login form, such as alice")
 			continue
 		}
 		if user.Sub == "" {
@@ -71,3 +106,6 @@ func Fake(b config.Broker) (domain.IdentityProvider, error) {
 	}
 	return fakebroker.New(fakebroker.Config{Broker: b.Name, Users: users, RedirectURL: b.RedirectURL})
 }
+
+// userFields are the keys of a fake broker's user.
+var userFields = []string{"username", "password", "sub", "name", "email", "firstName", "lastName", "groups"}

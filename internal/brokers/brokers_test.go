@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sessionauth/sessionauth/config"
+	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/internal/brokers"
 )
 
@@ -59,5 +60,79 @@ func TestClaimsBlockProblems(t *testing.T) {
 	brokers.Claims(b)
 	if !strings.Contains(fmt.Sprint(ps.Err()), "core.auth.web.broker[0].claims") || !strings.Contains(fmt.Sprint(ps.Err()), "claims.idToken.name") {
 		t.Errorf("problems = %v, want one naming core.auth.web.broker[0].claims and claims.idToken.name", ps)
+	}
+}
+
+// TestEntryProblems builds entries with one mistake each: every problem is
+// recorded under the full path of its field, with the value (a secret
+// hidden) and what to write.
+func TestEntryProblems(t *testing.T) {
+	oidc := func(fields map[string]any) map[string]any {
+		e := map[string]any{"broker": "corp", "typ": "oidc", "endpoint": "https://login.example", "clientID": "shop", "clientSecret": "s3cr3t-client"}
+		for k, v := range fields {
+			e[k] = v
+		}
+		return e
+	}
+	fake := func(user map[string]any) map[string]any {
+		return map[string]any{"broker": "dev", "typ": "fake", "users": []any{user}}
+	}
+	tests := []struct {
+		name  string
+		entry map[string]any
+		want  []string
+	}{
+		{"endpoint not a URL", oidc(map[string]any{"endpoint": "not a url"}),
+			[]string{`config key core.auth.web.broker[0].endpoint = "not a url": is not an absolute URL; write the issuer URL`, "https://login.example/realms/shop"}},
+		{"endpoint missing", oidc(map[string]any{"endpoint": nil}),
+			[]string{"config key core.auth.web.broker[0].endpoint = (empty): is empty; write the issuer URL"}},
+		{"clientID empty", oidc(map[string]any{"clientID": ""}),
+			[]string{`config key core.auth.web.broker[0].clientID = "": is empty; write the client ID`}},
+		{"redirectURL relative", oidc(map[string]any{"redirectURL": "/auth/callback/corp"}),
+			[]string{`config key core.auth.web.broker[0].redirectURL = "/auth/callback/corp": is not an absolute URL`, "https://shop.example/auth/callback/corp", "core.auth.web.baseURL"}},
+		{"clientSecret misspelt", oidc(map[string]any{"clientsecret": "s3cr3t-client"}),
+			[]string{"config key core.auth.web.broker[0].clientsecret: no such key for a broker of typ oidc; did you mean clientSecret?"}},
+		{"user key misspelt", fake(map[string]any{"username": "alice", "firstname": "Alice"}),
+			[]string{`config key core.auth.web.broker[0].users[0].firstname = "Alice": no such key for an entry of users of a broker of typ fake`, "did you mean firstName?",
+				"email, firstName, groups, lastName, name, password, sub, username"}},
+		{"user password misspelt", fake(map[string]any{"username": "alice", "passwort": "s3cr3t-client"}),
+			[]string{"config key core.auth.web.broker[0].users[0].passwort: no such key", "did you mean password?"}},
+		{"user without username", fake(map[string]any{"name": "Alice"}),
+			[]string{"config key core.auth.web.broker[0].users[0].username = (empty): every fake user needs a username; write"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b, ps := entry(t, tc.entry)
+			factory := map[string]func(config.Broker) (domain.IdentityProvider, error){"oidc": brokers.OIDC, "fake": brokers.Fake}[b.Type]
+			_, _ = factory(b)
+			got := fmt.Sprint(ps.Err())
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("problems do not say %q:\n%s", w, got)
+				}
+			}
+			if strings.Contains(got, "s3cr3t") {
+				t.Errorf("problems show the secret:\n%s", got)
+			}
+		})
+	}
+}
+
+// TestEntryWithoutProblems: the documented entries build with no problem.
+func TestEntryWithoutProblems(t *testing.T) {
+	for _, e := range []map[string]any{
+		{"broker": "corp", "typ": "oidc", "endpoint": "https://login.example", "clientID": "shop", "clientSecret": "s",
+			"redirectURL": "https://shop.example/auth/callback/corp", "scopes": []any{"profile", "email"}},
+		{"broker": "dev", "typ": "fake", "users": []any{map[string]any{"username": "alice", "password": "p", "sub": "1", "name": "Alice A",
+			"email": "a@example.test", "firstName": "Alice", "lastName": "A", "groups": []any{"admins"}}}},
+	} {
+		b, ps := entry(t, e)
+		build := brokers.OIDC
+		if b.Type == "fake" {
+			build = brokers.Fake
+		}
+		if p, err := build(b); err != nil || p == nil || ps.Len() > 0 {
+			t.Errorf("%s: broker %v, error %v, problems %v", b.Name, p, err, ps.Err())
+		}
 	}
 }
