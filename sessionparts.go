@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -27,6 +29,8 @@ type sessionParts struct {
 	startup  *startup
 
 	once    sync.Once
+	err     error     // what build could not make, or nil
+	logged  sync.Once // the log line about err
 	repo    domain.SessionRepository
 	indexed domain.SessionRepository // repo keeping the index of a user's sessions
 	signer  domain.CookieSigner
@@ -53,8 +57,8 @@ type customStore struct {
 // build makes the signer and the repository. When either cannot be made,
 // the problem goes to the start-up check and a stand-in that fails every
 // call with the error takes its place, so that a request answers 503 (and
-// the log says why) where nothing checked the start-up, as inside a
-// Flamingo application without eager singletons.
+// the log says why, see served) where nothing checked the start-up, as
+// inside a Flamingo application without eager singletons.
 func (p *sessionParts) build(injector *dingo.Injector) {
 	p.once.Do(func() {
 		ps := new(config.Problems)
@@ -70,7 +74,7 @@ func (p *sessionParts) build(injector *dingo.Injector) {
 		}
 		p.startup.add(ps)
 		if err := ps.Err(); err != nil {
-			log.Error("sessionauth: the session backend cannot start; every request fails until the configuration is fixed", "error", err)
+			p.err = err
 			b := broken{err: err}
 			if p.signer == nil {
 				p.signer = b
@@ -98,8 +102,21 @@ func (p *sessionParts) repository() domain.SessionRepository {
 		p.cycled.Store(true)
 		return broken{err: errors.New("the session repository is still being built")}
 	}
-	p.build(p.startup.injector)
+	p.served()
 	return p.repo
+}
+
+// served builds the parts for a component that will serve requests: when
+// they cannot be made, the start-up check did not stop the start (its
+// error would have been returned instead), so the log says once that
+// every request fails.
+func (p *sessionParts) served() {
+	p.build(p.startup.injector)
+	if p.err != nil {
+		p.logged.Do(func() {
+			loggerOf(p.startup.injector).Error("sessionauth: the session backend cannot start; every request fails until the configuration is fixed", "error", p.err)
+		})
+	}
 }
 
 // indexedRepository is the repository as the middleware and the gorilla
@@ -113,7 +130,7 @@ func (p *sessionParts) indexedRepository() domain.SessionRepository {
 }
 
 func (p *sessionParts) cookieSigner() domain.CookieSigner {
-	p.build(p.startup.injector)
+	p.served()
 	return p.signer
 }
 
@@ -160,6 +177,8 @@ func newSigner(s config.Session, ps *config.Problems, log *slog.Logger) domain.C
 		log.Warn("sessionauth: flamingo.session.secret is not set; cookies are signed with a random key, so sessions end when the process restarts and cannot be shared between instances. Set flamingo.session.secret.")
 	case config.FlamingoDefaultSecret:
 		log.Warn("sessionauth: flamingo.session.secret is Flamingo's published default; anyone can sign cookies with it. Set a secret of your own.")
+	default:
+		warnShortSecrets(s, log)
 	}
 	signer, err := cookiesigner.New(s.Name, append([]string{secret}, s.Previous...), s.MaxAge)
 	if err != nil {
@@ -167,4 +186,31 @@ func newSigner(s config.Session, ps *config.Problems, log *slog.Logger) domain.C
 		return nil
 	}
 	return signer
+}
+
+// minSecret is the shortest session secret, in bytes, that is not worth
+// guessing.
+const minSecret = 32
+
+// warnShortSecrets warns about the secrets shorter than minSecret, by key;
+// never their value, nor their length.
+func warnShortSecrets(s config.Session, log *slog.Logger) {
+	var keys []string
+	if len(s.Secret) < minSecret {
+		keys = append(keys, "flamingo.session.secret")
+	}
+	for i, p := range s.Previous {
+		if len(p) < minSecret {
+			keys = append(keys, fmt.Sprintf("flamingo.session.previousSecrets[%d]", i))
+		}
+	}
+	verb := " is"
+	if len(keys) > 1 {
+		verb = " are"
+	}
+	if len(keys) > 0 {
+		log.Warn("sessionauth: " + strings.Join(keys, ", ") + verb + " shorter than 32 bytes: with one session cookie an attacker can try keys " +
+			"offline until the signature matches, then sign cookies of any session. Make a secret of 32 random bytes with " +
+			"`openssl rand -base64 32` or `head -c 32 /dev/urandom | base64`.")
+	}
 }

@@ -58,7 +58,7 @@ var Keys = []Key{
 	{Name: "flamingo.session.name", Kind: String, Default: "flamingo", Aliases: []string{"session.name"}, Section: sectionSession,
 		Doc: "cookie name", Want: "a cookie name such as flamingo", Check: cookieName},
 	{Name: "flamingo.session.secret", Kind: String, Default: "", Aliases: []string{"session.secret"}, Secret: true, Section: sectionSession,
-		Doc: "key that signs the cookie (outside Flamingo also a list: the first signs, all verify); empty: a random key per process, with a warning",
+		Doc: "key that signs the cookie (outside Flamingo also a list: the first signs, all verify); empty: a random key per process, with a warning; shorter than 32 bytes: a warning (make one with `openssl rand -base64 32`)",
 		CUE: `string | *"` + FlamingoDefaultSecret + `"`},
 	{Name: "flamingo.session.previousSecrets", Kind: List, Default: []any{}, Secret: true, Section: sectionSession,
 		Doc: "older keys that still verify, for rotation without logging anyone out", Want: "a list of non-empty strings"},
