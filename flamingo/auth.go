@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"flamingo.me/dingo"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/sessionauth/sessionauth"
 	"github.com/sessionauth/sessionauth/application"
+	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
 	sessionauthweb "github.com/sessionauth/sessionauth/interfaces/web"
 )
@@ -24,30 +26,23 @@ import (
 // therefore must be sessionauth's: flamingo.session.backend custom) and
 // sessionauth.AuthModule (the brokers of core.auth.web.broker).
 type AuthModule struct {
-	backend string
 }
 
-// Inject receives the session backend.
-func (m *AuthModule) Inject(cfg *struct {
-	Backend string `inject:"config:flamingo.session.backend"`
-}, _ *sessionauth.ConfigCheck) *AuthModule {
-	m.backend = cfg.Backend
+// Inject receives the checks of the configuration: dingo returns their
+// errors from the start-up instead of configuring the module.
+func (m *AuthModule) Inject(_ *customBackend, _ *sessionauth.ConfigCheck) *AuthModule {
 	return m
 }
 
-// Depends loads Module and sessionauth's AuthModule.
+// Depends loads Module and sessionauth's AuthModule, and the check that
+// Flamingo's session is sessionauth's.
 func (*AuthModule) Depends() []dingo.Module {
-	return []dingo.Module{new(Module), new(sessionauth.AuthModule)}
+	return []dingo.Module{new(customBackendCheck), new(Module), new(sessionauth.AuthModule)}
 }
 
 // Configure binds the filter that gives controllers their Session, the
 // routes and the health check.
 func (m *AuthModule) Configure(injector *dingo.Injector) {
-	if m.backend != "custom" {
-		panic(fmt.Errorf("sessionauth: invalid configuration:\n  config key flamingo.session.backend = %q: "+
-			"sessionauth's login in Flamingo keeps its state in Flamingo's session, so set it to custom "+
-			"(and flamingo.session.repository to memory, file or redis)", m.backend))
-	}
 	injector.BindMulti(new(web.Filter)).ToProvider(func(signer domain.CookieSigner) web.Filter {
 		return &filter{signer: signer}
 	})
@@ -133,4 +128,38 @@ func (a *answer) WriteHeader(status int) {
 func (a *answer) Write(b []byte) (int, error) {
 	a.WriteHeader(http.StatusOK)
 	return a.body.Write(b)
+}
+
+// customBackend is what AuthModule's Inject asks for: resolving it fails,
+// in customBackendScope, when flamingo.session.backend is not custom.
+type customBackend struct{}
+
+// customBackendCheck binds customBackend in its scope.
+type customBackendCheck struct{}
+
+// Configure binds the check.
+func (*customBackendCheck) Configure(injector *dingo.Injector) {
+	injector.BindScope(&customBackendScope{injector: injector})
+	injector.Bind(new(customBackend)).ToInstance(new(customBackend)).In(new(customBackendScope))
+}
+
+// customBackendScope resolves customBackend only when Flamingo's session
+// backend is custom (sessionauth's), and else returns the configuration
+// error that says so, which Flamingo's start-up returns.
+type customBackendScope struct{ injector *dingo.Injector }
+
+// ResolveType implements dingo.Scope.
+func (s *customBackendScope) ResolveType(t reflect.Type, annotation string, unscoped func(reflect.Type, string, bool) (reflect.Value, error)) (reflect.Value, error) {
+	backend, err := s.injector.GetAnnotatedInstance(new(string), "config:flamingo.session.backend")
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	if b, _ := backend.(string); b != "custom" {
+		return reflect.Value{}, &config.Error{Problems: []config.Problem{{
+			Key: "flamingo.session.backend", Value: fmt.Sprintf("%q", b),
+			Message: "sessionauth's login in Flamingo keeps its state in Flamingo's session, so set it to custom " +
+				"(and flamingo.session.repository to memory, file or redis)",
+		}}}
+	}
+	return unscoped(t, annotation, false)
 }

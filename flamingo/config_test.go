@@ -111,3 +111,14 @@ func TestFlamingoConfigErrorSaysWhatToFix(t *testing.T) {
 		})
 	}
 }
+
+// TestFlamingoLoginNeedsTheCustomBackend: the login with Flamingo's own
+// session backend stops the start with the configuration's error, which
+// says what to write, and no panic.
+func TestFlamingoLoginNeedsTheCustomBackend(t *testing.T) {
+	out := startupError(t, map[string]any{"flamingo": map[string]any{"session": map[string]any{"backend": "memory"}}}, login)
+	want := `sessionauth: invalid configuration: config key flamingo.session.backend = "memory": sessionauth's login in Flamingo keeps its state in Flamingo's session, so set it to custom`
+	if !strings.Contains(out, want) || strings.Contains(out, "panic") || strings.Contains(out, "goroutine ") {
+		t.Errorf("start-up output:\n%s\nwant %q and no panic", out, want)
+	}
+}
