@@ -115,6 +115,12 @@ var (
 	// ErrUnknownBroker means no broker of that name is configured.
 	ErrUnknownBroker = errors.New("unknown broker")
 
+	// ErrCrossOrigin means a browser sent a request that changes the
+	// session (logout, a login form, ending sessions) from a page of
+	// another origin: refused, since another site must not act for the
+	// user.
+	ErrCrossOrigin = errors.New("cross-origin request refused")
+
 	// ErrInvalidState means the callback's state is unknown, was used
 	// already or expired: a replay, a forgery or a login left too long.
 	ErrInvalidState = errors.New("invalid or expired login state")

@@ -42,6 +42,10 @@ type AuthControllerOptions struct {
 	AuthCodeParams AuthCodeParams
 	// Logger receives failed logins; slog.Default() when nil.
 	Logger *slog.Logger
+	// Sessions, when set, makes Register serve a logged-in user's
+	// sessions too (GET /auth/sessions, POST /auth/sessions/end; see
+	// UserSessionsController). AuthModule sets it.
+	Sessions *application.UserSessions
 }
 
 // CallbackURLFunc makes the absolute callback URL of broker for a login
@@ -87,22 +91,32 @@ func NewAuthController(auth *application.AuthManager, opts AuthControllerOptions
 //	GET  /auth/login/{broker}     login; ?redirecturl= is the path to return to
 //	GET  /auth/callback/{broker}  the provider's redirect back
 //	POST /auth/logout             logout (also /auth/logout/{broker})
+//	GET  /auth/logout             a page whose button POSTs the logout (also /auth/logout/{broker})
 //	POST /auth/backchannel/{broker}  OpenID Connect Back-Channel Logout (from the provider)
 //
-// and, for each broker that has a FakeLoginForm, GET and POST of its
-// LoginPath. Logout and the fake login form refuse cross-origin requests
-// with Go's http.CrossOriginProtection: a browser request passes when its
-// Sec-Fetch-Site header is same-origin or none, or, without that header,
-// when its Origin names the request's host; requests without either
-// header (not from a browser) pass too. Refused requests get 403.
+// for each broker that has a FakeLoginForm, GET and POST of its
+// LoginPath, and, with AuthControllerOptions.Sessions, the routes of
+// UserSessionsController. A HEAD of a login answers 200 and starts no
+// login. Logout, the fake login form and ending sessions refuse
+// cross-origin requests with Go's http.CrossOriginProtection: a browser
+// request passes when its Sec-Fetch-Site header is same-origin or none,
+// or, without that header, when its Origin names the request's host;
+// requests without either header (not from a browser) pass too. A refused
+// request is logged at INFO with its origin and answered 403 by the error
+// handler (domain.ErrCrossOrigin).
 func (c *AuthController) Register(mux *http.ServeMux) {
-	protect := http.NewCrossOriginProtection()
+	protect := refuseCrossOrigin(c.opts.Logger, c.opts.ErrorHandler)
 	mux.HandleFunc("GET /auth/login", c.login)
 	mux.HandleFunc("GET /auth/login/{broker}", c.login)
 	mux.HandleFunc("GET /auth/callback/{broker}", c.callback)
 	mux.HandleFunc("POST /auth/backchannel/{broker}", c.backChannel)
 	mux.Handle("POST /auth/logout", protect.Handler(http.HandlerFunc(c.logout)))
 	mux.Handle("POST /auth/logout/{broker}", protect.Handler(http.HandlerFunc(c.logout)))
+	mux.HandleFunc("GET /auth/logout", c.logoutPage)
+	mux.HandleFunc("GET /auth/logout/{broker}", c.logoutPage)
+	if c.opts.Sessions != nil {
+		(&UserSessionsController{sessions: c.opts.Sessions, log: c.opts.Logger, pages: c.opts.ErrorHandler}).Register(mux)
+	}
 	for _, name := range c.auth.BrokerNames() {
 		b, _ := c.auth.Broker(name)
 		form, ok := b.(FakeLoginForm)
@@ -140,6 +154,10 @@ func (c *AuthController) broker(r *http.Request) string {
 }
 
 func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		c.loginHead(w, r)
+		return
+	}
 	s := c.session(w, r)
 	if s == nil {
 		return
@@ -161,6 +179,21 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// loginHead answers a HEAD of a login (a link checker, a previewer):
+// 200, or 404 for an unknown broker, and nothing stored, since a HEAD
+// never follows the redirect to the provider.
+func (c *AuthController) loginHead(w http.ResponseWriter, r *http.Request) {
+	if broker := r.PathValue("broker"); broker != "" {
+		if _, ok := c.auth.Broker(broker); !ok {
+			c.fail(w, r, fmt.Errorf("auth controller: login of %q: %w", broker, domain.ErrUnknownBroker))
+			return
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
 }
 
 func (c *AuthController) callback(w http.ResponseWriter, r *http.Request) {

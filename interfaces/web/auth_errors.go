@@ -35,6 +35,7 @@ var AuthErrorPage AuthErrorHandler = AuthErrorHandlerFunc(serveAuthErrorPage)
 // AuthErrorStatus is the HTTP status for a failed auth request; never 500:
 //
 //	unknown broker                                   404
+//	cross-origin request (logout, login form, ...)   403
 //	provider error (access_denied, invalid_grant...) 401
 //	expired, replayed, forged or unknown state       400
 //	answer that fails verification (iss, ID token)   400
@@ -44,6 +45,8 @@ func AuthErrorStatus(err error) int {
 	switch {
 	case errors.Is(err, domain.ErrUnknownBroker):
 		return http.StatusNotFound
+	case errors.Is(err, domain.ErrCrossOrigin):
+		return http.StatusForbidden
 	case errors.As(err, &pe):
 		if pe.Code == "server_error" || pe.Code == "temporarily_unavailable" {
 			return http.StatusBadGateway
@@ -68,12 +71,17 @@ type authErrorView struct {
 func serveAuthErrorPage(w http.ResponseWriter, r *http.Request, err error) {
 	status := AuthErrorStatus(err)
 	v := describeAuthError(err, status)
-	if status != http.StatusNotFound {
+	if status != http.StatusNotFound && status != http.StatusForbidden {
 		v.Retry = "/auth/login"
 		if b := r.PathValue("broker"); b != "" {
 			v.Retry += "/" + url.PathEscape(b)
 		}
 	}
+	writeErrorPage(w, status, v)
+}
+
+// writeErrorPage answers status with the styled page of v.
+func writeErrorPage(w http.ResponseWriter, status int, v authErrorView) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -87,6 +95,9 @@ func describeAuthError(err error, status int) authErrorView {
 	switch {
 	case status == http.StatusNotFound:
 		v = authErrorView{Title: "Unknown login", Message: "There is no login of that name."}
+	case status == http.StatusForbidden:
+		v = authErrorView{Title: "Request refused",
+			Message: "This form was sent from another site, or by a browser that does not say where it came from. Go back to this site's page and send it again."}
 	case errors.Is(err, domain.ErrInvalidState):
 		v = authErrorView{Title: "Login expired or invalid",
 			Message: "This login has expired, was used already or was started in another browser. Please start again."}

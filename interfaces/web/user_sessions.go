@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/sessionauth/sessionauth/application"
@@ -18,14 +19,19 @@ import (
 //	POST /auth/sessions/end  form handle=<handle> ends one session, all=1 every one
 //	                         ("log out everywhere"), others=1 every other one
 //	                         ("log out other devices"); then 303 to ?redirecturl=
-//	                         (a same-origin path, "/" by default)
+//	                         (a same-origin path, "/" by default); none of
+//	                         the three: 400
 //
 // Both need a login (401 otherwise) and run behind SessionMiddleware; the
-// POST is refused across origins like logout. Sessions are named by
-// handles, never by their IDs.
+// POST is refused across origins like logout (403). Failures answer the
+// styled error page. Sessions are named by handles, never by their IDs.
+// AuthController.Register serves these routes when
+// AuthControllerOptions.Sessions is set (AuthModule and sessionauth.New
+// set it): that is the way to serve them.
 type UserSessionsController struct {
 	sessions *application.UserSessions
 	log      *slog.Logger
+	pages    AuthErrorHandler
 }
 
 // NewUserSessionsController returns the controller; logger nil means
@@ -34,13 +40,25 @@ func NewUserSessionsController(sessions *application.UserSessions, logger *slog.
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &UserSessionsController{sessions: sessions, log: logger}
+	return &UserSessionsController{sessions: sessions, log: logger, pages: AuthErrorPage}
 }
 
-// Register adds the routes to mux.
+// Register adds the routes to mux, each unless mux serves it already (so
+// that registering this controller beside AuthController.Register, which
+// serves them too, does not panic).
 func (c *UserSessionsController) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /auth/sessions", c.list)
-	mux.Handle("POST /auth/sessions/end", http.NewCrossOriginProtection().Handler(http.HandlerFunc(c.end)))
+	if !registered(mux, "GET", "/auth/sessions") {
+		mux.HandleFunc("GET /auth/sessions", c.list)
+	}
+	if !registered(mux, "POST", "/auth/sessions/end") {
+		mux.Handle("POST /auth/sessions/end", refuseCrossOrigin(c.log, c.pages).Handler(http.HandlerFunc(c.end)))
+	}
+}
+
+// registered reports whether mux has the pattern "method path".
+func registered(mux *http.ServeMux, method, path string) bool {
+	_, pattern := mux.Handler(&http.Request{Method: method, URL: &url.URL{Path: path}})
+	return pattern == method+" "+path
 }
 
 type sessionJSON struct {
@@ -76,13 +94,17 @@ func (c *UserSessionsController) end(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var err error
-	switch {
+	switch handle := r.PostFormValue("handle"); {
 	case r.PostFormValue("all") != "":
 		_, err = c.sessions.EndAll(r.Context(), s, false)
 	case r.PostFormValue("others") != "":
 		_, err = c.sessions.EndAll(r.Context(), s, true)
+	case handle == "":
+		writeErrorPage(w, http.StatusBadRequest, authErrorView{Title: "No session named",
+			Message: "Say which sessions to end: handle=<the session's handle>, all=1 for every one or others=1 for every other one."})
+		return
 	default:
-		err = c.sessions.End(r.Context(), s, r.PostFormValue("handle"))
+		err = c.sessions.End(r.Context(), s, handle)
 	}
 	if err != nil {
 		c.failed(w, r, err)
@@ -116,5 +138,13 @@ func (c *UserSessionsController) failed(w http.ResponseWriter, r *http.Request, 
 	if status >= 500 {
 		c.log.ErrorContext(r.Context(), "user sessions controller: request failed", "path", r.URL.Path, "status", status, "error", err)
 	}
-	http.Error(w, http.StatusText(status), status)
+	writeErrorPage(w, status, sessionsErrorViews[status])
+}
+
+// sessionsErrorViews say what went wrong, by status.
+var sessionsErrorViews = map[int]authErrorView{
+	http.StatusUnauthorized:       {Title: "Not logged in", Message: "Log in to see and end your sessions."},
+	http.StatusNotFound:           {Title: "Unknown session", Message: "None of your sessions has that handle; it may have ended already."},
+	http.StatusNotImplemented:     {Title: "Sessions not listed", Message: "This site's session backend keeps no index of a user's sessions."},
+	http.StatusServiceUnavailable: {Title: "Sessions unavailable", Message: "Your sessions cannot be read or ended now. Please try again in a moment."},
 }
