@@ -22,7 +22,8 @@ import (
 // AuthModule binds the login: every broker of core.auth.web.broker as a
 // domain.IdentityProvider (BindMap by name), built by the BrokerFactory its
 // typ names; *application.AuthManager and *application.UserSessions (one
-// per injector), application.UserServiceInterface, *web.AuthController,
+// per injector), application.UserServiceInterface, *web.AuthController
+// (whose Register serves the login routes and /auth/sessions),
 // *web.UserSessionsController and the "auth"
 // health check. It logs to the bound *slog.Logger, as SessionModule does.
 // It depends on SessionModule.
@@ -80,10 +81,11 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 	scoped(injector.Bind(new(web.UserSessionsController)).ToProvider(func(repo domain.SessionRepository, b *loggerBinding) *web.UserSessionsController {
 		return web.NewUserSessionsController(userSessions(repo), orDefault(b.Logger))
 	}))
-	scoped(injector.Bind(new(web.AuthController)).ToProvider(func(m *application.AuthManager, h *authHooks, b *loggerBinding) *web.AuthController {
+	scoped(injector.Bind(new(web.AuthController)).ToProvider(func(m *application.AuthManager, h *authHooks, b *loggerBinding, repo domain.SessionRepository) *web.AuthController {
 		return web.NewAuthController(m, web.AuthControllerOptions{
 			DefaultBroker: a.DefaultBroker, PostLogoutRedirect: a.PostLogoutRedirect, BaseURL: a.BaseURL, TrustForwardedHeaders: a.TrustForwarded,
 			ErrorHandler: h.ErrorHandler, AuthCodeParams: h.AuthCodeParams, CallbackURL: h.CallbackURL, Logger: orDefault(b.Logger),
+			Sessions: userSessions(repo),
 		})
 	}))
 }

@@ -26,16 +26,32 @@ func Example_authSetup() {
 	}}}
 	accountHandler := http.NotFoundHandler()
 	// snippet auth-setup
+	sa, err := sessionauth.New(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /account", web.RequireLogin(accountHandler))
+	// sa.Handler adds /auth/login, /auth/callback, /auth/logout, /auth/backchannel, /auth/sessions
+	http.ListenAndServe(":8080", sa.Handler(mux))
+	// snippet end
+}
+
+func Example_authSetupDingo() {
+	cfg := map[string]any{"core.auth.web.broker": []any{map[string]any{
+		"broker": "corp", "typ": "oidc", "endpoint": "https://login.example", "clientID": "shop",
+	}}}
+	var mux *http.ServeMux
+	// snippet auth-setup-dingo
 	injector, err := dingo.NewInjector(sessionauth.ConfigModule(cfg), new(sessionauth.AuthModule))
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctrl, _ := injector.GetInstance(new(web.AuthController))
-	mw, _ := injector.GetInstance(new(web.SessionMiddleware))
-	mux := http.NewServeMux()
-	ctrl.(*web.AuthController).Register(mux) // /auth/login, /auth/callback, /auth/logout
-	mux.Handle("GET /account", web.RequireLogin(accountHandler))
-	http.ListenAndServe(":8080", mw.(*web.SessionMiddleware).Handler(mux))
+	ctrl, err := sessionauth.Get[*web.AuthController](injector)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctrl.Register(mux) // the same routes as sa.Handler
 	// snippet end
 }
 
@@ -75,8 +91,8 @@ func Example_authUserSessions() {
 		handle, broker, sub string
 	)
 	// snippet auth-sessions
-	i, err := injector.GetInstance(new(application.UserSessions)) // or inject *application.UserSessions
-	sessions := i.(*application.UserSessions)
+	// sa.UserSessions with sessionauth.New
+	sessions, err := sessionauth.Get[*application.UserSessions](injector)
 	list, err := sessions.List(ctx, session)       // []SessionInfo{Handle, Current, Broker, Created, LastSeen, Metadata}
 	err = sessions.End(ctx, session, handle)       // end one (the current one is destroyed with the response)
 	n, err := sessions.EndAll(ctx, session, false) // log out everywhere

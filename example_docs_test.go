@@ -60,8 +60,11 @@ func memoryInjector() *dingo.Injector {
 func Example_operationsHealth() {
 	injector, mux := memoryInjector(), http.NewServeMux()
 	// snippet operations-health
-	h, _ := injector.GetInstance(new(healthcheck.Handler))
-	mux.Handle("GET /health", h.(*healthcheck.Handler))
+	h, err := sessionauth.Get[*healthcheck.Handler](injector) // sa.Health with sessionauth.New
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux.Handle("GET /health", h)
 	// snippet end
 	visit(mux, "/health")
 	// Output:

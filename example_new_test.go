@@ -32,7 +32,7 @@ func ExampleNew() {
 		s.Store("visits", n+1) // saved when the response starts; no Save call
 		fmt.Fprintln(w, "visits:", n+1)
 	})
-	mux.Handle("GET /account", sa.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("GET /account", web.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user := sa.Users.GetUser(r.Context(), web.SessionFromContext(r.Context()))
 		fmt.Fprintln(w, "hello", user.Name)
 	})))

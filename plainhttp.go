@@ -21,14 +21,18 @@ import (
 type Web struct {
 	// Sessions loads and saves the session of every request.
 	Sessions *web.SessionMiddleware
-	// Auth serves /auth/login, /auth/callback, /auth/logout and
-	// /auth/backchannel for the brokers of core.auth.web.broker.
+	// Auth serves /auth/login, /auth/callback, /auth/logout,
+	// /auth/backchannel for the brokers of core.auth.web.broker, and a
+	// logged-in user's /auth/sessions.
 	Auth *web.AuthController
 	// Manager runs the logins and gives the ID token and an HTTP client
 	// with the access token.
 	Manager *application.AuthManager
 	// Users tells who is logged in.
 	Users application.UserServiceInterface
+	// UserSessions lists and ends the sessions of the logged-in user (for
+	// a page of your own; Auth serves them as JSON and a form).
+	UserSessions *application.UserSessions
 	// Repository is the session backend flamingo.session.backend names.
 	Repository domain.SessionRepository
 	// Health answers the health checks as JSON; mount it where you like.
@@ -45,20 +49,28 @@ func New(cfg map[string]any, modules ...dingo.Module) (*Web, error) {
 	if err != nil {
 		return nil, unwrapConfig(err)
 	}
-	return FromInjector(injector)
+	return fromInjector(injector)
 }
 
 // FromInjector takes Web's parts from an injector with SessionModule and
-// AuthModule (or a Flamingo application's).
+// AuthModule.
+//
+// Deprecated: use New for a plain net/http server, or Get for each
+// component of an injector of your own.
 func FromInjector(injector *dingo.Injector) (*Web, error) {
+	return fromInjector(injector)
+}
+
+func fromInjector(injector *dingo.Injector) (*Web, error) {
 	var first error
 	w := &Web{
-		Sessions:   keep(Get[*web.SessionMiddleware](injector))(&first),
-		Auth:       keep(Get[*web.AuthController](injector))(&first),
-		Manager:    keep(Get[*application.AuthManager](injector))(&first),
-		Users:      keep(Get[application.UserServiceInterface](injector))(&first),
-		Repository: keep(Get[domain.SessionRepository](injector))(&first),
-		Health:     keep(Get[*healthcheck.Handler](injector))(&first),
+		Sessions:     keep(Get[*web.SessionMiddleware](injector))(&first),
+		Auth:         keep(Get[*web.AuthController](injector))(&first),
+		Manager:      keep(Get[*application.AuthManager](injector))(&first),
+		Users:        keep(Get[application.UserServiceInterface](injector))(&first),
+		UserSessions: keep(Get[*application.UserSessions](injector))(&first),
+		Repository:   keep(Get[domain.SessionRepository](injector))(&first),
+		Health:       keep(Get[*healthcheck.Handler](injector))(&first),
 	}
 	if first != nil {
 		return nil, first
@@ -76,7 +88,8 @@ func keep[T any](v T, err error) func(first *error) T {
 	}
 }
 
-// Handler adds the login routes to mux and serves it behind the session
+// Handler adds the routes of Auth (login, callback, logout, back-channel
+// logout, /auth/sessions) to mux and serves it behind the session
 // middleware. Call it once per mux.
 func (w *Web) Handler(mux *http.ServeMux) http.Handler {
 	w.Auth.Register(mux)
@@ -84,14 +97,17 @@ func (w *Web) Handler(mux *http.ServeMux) http.Handler {
 }
 
 // RequireLogin lets logged-in users through to next and sends anonymous
-// ones to the login (see web.RequireLogin). Wrap the handlers of mux that
-// need a user.
+// ones to the login.
+//
+// Deprecated: use web.RequireLogin, which it calls; it is the same with
+// or without New.
 func (w *Web) RequireLogin(next http.Handler) http.Handler {
 	return web.RequireLogin(next)
 }
 
-// Get returns the injector's instance of T, typed: a pointer to a
-// component (*web.SessionMiddleware, *application.AuthManager,
+// Get returns the injector's instance of T, typed, and is the way to take
+// a component from an injector of your own (rather than GetInstance and a
+// type assertion): a pointer to a component (*web.SessionMiddleware, *application.AuthManager,
 // *web.AuthController, *gorillabridge.Store) or a port
 // (domain.SessionRepository, application.UserServiceInterface):
 //

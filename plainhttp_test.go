@@ -27,7 +27,7 @@ func TestNewServesLoginOnAPlainMux(t *testing.T) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /account", sa.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("GET /account", web.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "hello ", sa.Users.GetUser(r.Context(), web.SessionFromContext(r.Context())).Name)
 	})))
 	srv := httptest.NewServer(sa.Handler(mux))

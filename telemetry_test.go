@@ -90,7 +90,7 @@ func telemetryServer(t *testing.T, sa *sessionauth.Web, leaked *secrets) string 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /refresh", func(w http.ResponseWriter, r *http.Request) {
 		s := web.SessionFromContext(r.Context())
-		id, err := sa.Manager.Refresh(r.Context(), s)
+		id, err := sa.Manager.RefreshIdentity(r.Context(), s)
 		if err != nil {
 			http.Error(w, err.Error(), 500)
 			return

@@ -282,7 +282,7 @@ func TestIntegrationLogoutAndRejectedRefresh(t *testing.T) {
 	}
 	// The provider ended the user's session for our client, refresh
 	// tokens included: the other session's refresh is rejected for good.
-	if _, err := f.m.Refresh(context.Background(), other); !errors.Is(err, domain.ErrRefreshRejected) || !errors.Is(err, domain.ErrNotLoggedIn) {
+	if _, err := f.m.RefreshIdentity(context.Background(), other); !errors.Is(err, domain.ErrRefreshRejected) || !errors.Is(err, domain.ErrNotLoggedIn) {
 		t.Fatalf("refresh after provider logout: err = %v", err)
 	}
 	if (&application.UserService{}).IsLoggedIn(context.Background(), other) {

@@ -64,7 +64,7 @@ func TestObserverSeesEveryUseCase(t *testing.T) {
 		copyOf := storedSession()
 		copyOf.Store("sessionauth.identity", s.Try("sessionauth.identity"))
 		wg.Add(1)
-		go func() { defer wg.Done(); _, _ = f.m.Refresh(context.Background(), copyOf) }()
+		go func() { defer wg.Done(); _, _ = f.m.RefreshIdentity(context.Background(), copyOf) }()
 	}
 	wg.Wait()
 	f.broker.EXPECT().EndSessionURL(gomock.Any(), gomock.Any(), gomock.Any()).Return("", false)

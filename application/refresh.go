@@ -39,14 +39,11 @@ func (m *AuthManager) Identity(ctx context.Context, s *domain.Session) (*domain.
 	return next, err
 }
 
-// Refresh refreshes the session's tokens now, whether due or not; see
-// Identity for the errors.
+// Refresh refreshes the session's tokens now, whether due or not.
+//
+// Deprecated: use RefreshIdentity, Flamingo's name for the same.
 func (m *AuthManager) Refresh(ctx context.Context, s *domain.Session) (*domain.Identity, error) {
-	id, ok := m.identity(ctx, s)
-	if !ok {
-		return nil, fmt.Errorf("auth manager: %w", domain.ErrNotLoggedIn)
-	}
-	return m.refresh(ctx, s, id)
+	return m.RefreshIdentity(ctx, s)
 }
 
 // refresh asks the broker for new tokens, at most once at a time per

@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/sessionauth/sessionauth/domain"
 )
@@ -16,5 +17,9 @@ import (
 // nobody is logged in, or the provider refused the refresh token for good
 // (the user is logged out); any other error leaves the session as it was.
 func (m *AuthManager) RefreshIdentity(ctx context.Context, s *domain.Session) (*domain.Identity, error) {
-	return m.Refresh(ctx, s)
+	id, ok := m.identity(ctx, s)
+	if !ok {
+		return nil, fmt.Errorf("auth manager: %w", domain.ErrNotLoggedIn)
+	}
+	return m.refresh(ctx, s, id)
 }

@@ -4,11 +4,8 @@ import (
 	"net/http"
 	"os"
 
-	"flamingo.me/dingo"
-
 	"github.com/sessionauth/sessionauth"
 	"github.com/sessionauth/sessionauth/application"
-	"github.com/sessionauth/sessionauth/interfaces/healthcheck"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
 
@@ -50,23 +47,12 @@ type app struct {
 
 // NewApp builds the application's handler from cfg.
 func NewApp(cfg map[string]any) (http.Handler, error) {
-	injector, err := dingo.NewInjector(sessionauth.ConfigModule(cfg), new(sessionauth.AuthModule))
+	sa, err := sessionauth.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	var parts struct {
-		mw     *web.SessionMiddleware
-		ctrl   *web.AuthController
-		auth   *application.AuthManager
-		users  application.UserServiceInterface
-		health *healthcheck.Handler
-	}
-	if err := injector.RequestInjection(&injected{&parts.mw, &parts.ctrl, &parts.auth, &parts.users, &parts.health}); err != nil {
-		return nil, err
-	}
-	a := &app{auth: parts.auth, users: parts.users}
+	a := &app{auth: sa.Manager, users: sa.Users}
 	mux := http.NewServeMux()
-	parts.ctrl.Register(mux)
 	mux.HandleFunc("GET /{$}", a.home)
 	// The example's own forms refuse cross-site POSTs, as logout does.
 	csrf := http.NewCrossOriginProtection()
@@ -74,25 +60,8 @@ func NewApp(cfg map[string]any) (http.Handler, error) {
 	mux.Handle("POST /flash", csrf.Handler(http.HandlerFunc(addFlash)))
 	mux.Handle("GET /account", web.RequireLogin(http.HandlerFunc(a.account)))
 	mux.HandleFunc("GET /api/profile", a.profile)
-	mux.Handle("GET /health", parts.health)
-	if err := registerSessions(injector, mux, a); err != nil {
-		return nil, err
-	}
-	return parts.mw.Handler(mux), nil
-}
-
-// injected receives the components from the injector.
-type injected struct {
-	mw     **web.SessionMiddleware
-	ctrl   **web.AuthController
-	auth   **application.AuthManager
-	users  *application.UserServiceInterface
-	health **healthcheck.Handler
-}
-
-// Inject is called by the injector.
-func (i *injected) Inject(mw *web.SessionMiddleware, ctrl *web.AuthController, auth *application.AuthManager,
-	users application.UserServiceInterface, health *healthcheck.Handler) *injected {
-	*i.mw, *i.ctrl, *i.auth, *i.users, *i.health = mw, ctrl, auth, users, health
-	return i
+	mux.Handle("GET /health", sa.Health)
+	p := &sessionsPage{app: a, sessions: sa.UserSessions}
+	mux.Handle("GET /sessions", web.RequireLogin(http.HandlerFunc(p.serve)))
+	return sa.Handler(mux), nil // adds /auth/login, /auth/logout, /auth/sessions…
 }

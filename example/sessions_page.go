@@ -4,8 +4,6 @@ import (
 	"html/template"
 	"net/http"
 
-	"flamingo.me/dingo"
-
 	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
@@ -24,25 +22,11 @@ var sessionsTemplate = template.Must(template.Must(layout.Clone()).Parse(`{{defi
 </div>{{end}}`))
 
 // sessionsPage is "Your sessions": the logged-in user's sessions, each
-// with a button that ends it, served by web.UserSessionsController.
+// with a button that ends it; the buttons post to /auth/sessions/end,
+// which sessionauth serves.
 type sessionsPage struct {
 	app      *app
 	sessions *application.UserSessions
-}
-
-// registerSessions adds GET /sessions and the controller's routes.
-func registerSessions(injector *dingo.Injector, mux *http.ServeMux, a *app) error {
-	var parts struct {
-		Sessions   *application.UserSessions   `inject:""`
-		Controller *web.UserSessionsController `inject:""`
-	}
-	if err := injector.RequestInjection(&parts); err != nil {
-		return err
-	}
-	parts.Controller.Register(mux)
-	p := &sessionsPage{app: a, sessions: parts.Sessions}
-	mux.Handle("GET /sessions", web.RequireLogin(http.HandlerFunc(p.serve)))
-	return nil
 }
 
 func (p *sessionsPage) serve(w http.ResponseWriter, r *http.Request) {

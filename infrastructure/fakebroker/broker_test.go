@@ -71,7 +71,7 @@ func TestLoginThroughAuthManager(t *testing.T) {
 		t.Fatalf("IDToken = %+v, %v, claims %+v", tok, err, claims)
 	}
 	first, _ := m.Identity(context.Background(), s)
-	second, err := m.Refresh(context.Background(), s)
+	second, err := m.RefreshIdentity(context.Background(), s)
 	if err != nil || second.RefreshToken == first.RefreshToken || second.AccessToken == first.AccessToken {
 		t.Fatalf("refresh: %+v, %v", second, err)
 	}
