@@ -64,8 +64,10 @@ func (r *authRoutes) Inject(controller *sessionauthweb.AuthController, auth *app
 }
 
 // Routes adds the controller's paths (see AuthController.Register) as
-// sessionauth.login, sessionauth.callback, sessionauth.logout,
-// sessionauth.backchannel and sessionauth.fakelogin.<broker>; Flamingo's
+// sessionauth.login, sessionauth.callback, sessionauth.logout (POST, and
+// GET for the page with the logout button), sessionauth.backchannel,
+// sessionauth.sessions (/auth/sessions, /auth/sessions/end) and
+// sessionauth.fakelogin.<broker>; Flamingo's
 // router picks the path, the controller's own mux the method.
 func (r *authRoutes) Routes(registry *web.RouterRegistry) {
 	mux := http.NewServeMux()
@@ -76,6 +78,7 @@ func (r *authRoutes) Routes(registry *web.RouterRegistry) {
 		"sessionauth.callback":    {"/auth/callback/:broker"},
 		"sessionauth.logout":      {"/auth/logout", "/auth/logout/:broker"},
 		"sessionauth.backchannel": {"/auth/backchannel/:broker"},
+		"sessionauth.sessions":    {"/auth/sessions", "/auth/sessions/end"},
 	}
 	for _, name := range r.auth.BrokerNames() {
 		b, _ := r.auth.Broker(name)
