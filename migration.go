@@ -101,13 +101,12 @@ func (m *migration) oldRedis() (redis.UniversalClient, error) {
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {
 		_ = client.Close()
-		key, value := "flamingo.session.migrate.redis.host", fmt.Sprintf("%q", r.Host)
+		key, value := "flamingo.session.migrate.redis.host", r.Host
 		if r.URL != "" {
-			key = "flamingo.session.migrate.redis.url"
-			value = config.Show(key, r.URL)
+			key, value = "flamingo.session.migrate.redis.url", r.URL
 		}
 		return nil, fmt.Errorf("config key %s = %s: the old Redis does not answer within %v (flamingo.session.redis.timeout): %v; "+
-			"check the address, credentials and TLS settings of the Redis that Flamingo's own backend used, and that it is running", key, value, r.Timeout, err)
+			"check the address, credentials and TLS settings of the Redis that Flamingo's own backend used, and that it is running", key, config.Show(key, value), r.Timeout, err)
 	}
 	return client, nil
 }

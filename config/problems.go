@@ -3,9 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/sessionauth/sessionauth/internal/redact"
 )
 
 // Problem is one thing wrong with the configuration.
@@ -65,14 +66,15 @@ func (ps *Problems) AddPlain(key, message string) {
 
 // AddError records err of a factory or adapter as a problem with key and
 // value v: the problems of an *Error one by one, and an error that names
-// its own key ("config key K = …") as it is worded.
+// its own key ("config key K = …") as it is worded, with the credentials
+// of any URL in it hidden.
 func (ps *Problems) AddError(key string, v any, err error) {
 	var ce *Error
 	if errors.As(err, &ce) {
 		ps.list = append(ps.list, ce.Problems...)
 		return
 	}
-	msg := err.Error()
+	msg := redact.Text(err.Error()) // an adapter may quote a URL with its password
 	if rest, ok := strings.CutPrefix(msg, "config key "); ok {
 		own, _, _ := strings.Cut(rest, " ")
 		ps.list = append(ps.list, Problem{Key: own, line: msg})
@@ -102,16 +104,17 @@ func (ps *Problems) Err() error {
 }
 
 // Show is how a value of key appears in an error: quoted, with secrets
-// hidden and lists and maps shown by their type. A Redis URL keeps its shape with the password replaced; one that
-// does not parse shows only its scheme, since the parser's own message
-// could quote part of the password.
+// hidden and lists and maps shown by their type. A Redis URL keeps its
+// shape with the password replaced, even one that does not parse; any
+// other string has the credentials of a URL or address it holds hidden
+// (user:password@host), a password put in the wrong key.
 func Show(key string, v any) string {
 	if v == nil {
 		return "(empty)"
 	}
 	if isRedisURL(key) {
 		if s, ok := v.(string); ok {
-			return fmt.Sprintf("%q", RedactURL(s))
+			return fmt.Sprintf("%q", redact.URL(s))
 		}
 	}
 	if secretKey(key) {
@@ -119,7 +122,7 @@ func Show(key string, v any) string {
 	}
 	switch x := v.(type) {
 	case string:
-		return fmt.Sprintf("%q", x)
+		return fmt.Sprintf("%q", redact.URL(x))
 	case float64, bool, int:
 		return fmt.Sprint(x)
 	}
@@ -128,18 +131,10 @@ func Show(key string, v any) string {
 	return "(" + typeName(v) + ")"
 }
 
-// RedactURL hides the password of a URL. A URL that does not parse is
-// shown as its scheme alone.
+// RedactURL hides the credentials of a URL, even one that does not parse:
+// see redact.URL.
 func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Opaque != "" {
-		scheme, _, ok := strings.Cut(raw, "://")
-		if !ok || strings.ContainsAny(scheme, "@:/?#") {
-			return "(a URL that does not parse)"
-		}
-		return scheme + "://… (a URL that does not parse)"
-	}
-	return u.Redacted()
+	return redact.URL(raw)
 }
 
 func isRedisURL(key string) bool {
@@ -147,18 +142,20 @@ func isRedisURL(key string) bool {
 }
 
 // secretKey tells whether the values of key are secrets: a secret key of
-// the table or one of its list entries, or a secret field of a broker.
+// the table or one of its list entries, or a field whose name speaks of a
+// secret (a broker's clientSecret, a fake user's password), misspelt too.
 func secretKey(key string) bool {
 	base, _, _ := strings.Cut(key, "[")
 	if k, ok := byName[base]; ok && k.Secret && base == strings.TrimRight(key, "]0123456789[") {
 		return true
 	}
-	for _, field := range []string{"clientSecret", "password"} {
-		if strings.HasSuffix(key, "."+field) {
+	field := strings.ToLower(strings.TrimRight(key[strings.LastIndexByte(key, '.')+1:], "]0123456789["))
+	for _, name := range []string{"clientsecret", "password", "secret", "tokenkey", "previoustokenkeys", "previoussecrets"} {
+		if strings.Contains(field, name) || distance(field, name) <= len(name)/4 {
 			return true
 		}
 	}
-	return false
+	return strings.Contains(field, "passw")
 }
 
 func typeName(v any) string {

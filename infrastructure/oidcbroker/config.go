@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/internal/redact"
 )
 
 // Config configures one OpenID Connect broker.
@@ -94,7 +95,7 @@ func (c Config) validate() error {
 	}
 	for _, raw := range []string{c.Endpoint, c.RedirectURL} {
 		if u, err := url.Parse(raw); raw != "" && (err != nil || !u.IsAbs()) {
-			return fmt.Errorf("oidc broker %q: %w: %q is not an absolute URL", c.Broker, errConfig, raw)
+			return fmt.Errorf("oidc broker %q: %w: %q is not an absolute URL", c.Broker, errConfig, redact.URL(raw))
 		}
 	}
 	for _, alg := range c.SigningAlgorithms {

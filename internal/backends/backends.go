@@ -83,15 +83,16 @@ func newRedis(s config.Session) (domain.SessionRepository, error) {
 }
 
 // redisAddress names the key that says where Redis is, and its value as an
-// error may show it.
+// error may show it (config.Show: credentials hidden).
 func redisAddress(r config.Redis) string {
 	switch {
 	case r.Sentinel.Master != "":
-		return fmt.Sprintf("flamingo.session.redis.sentinel.addresses = %q (master %q)", r.Sentinel.Addresses, r.Sentinel.Master)
+		return fmt.Sprintf("flamingo.session.redis.sentinel.addresses = %s (master %s)",
+			config.Show("flamingo.session.redis.sentinel.addresses", r.Sentinel.Addresses), config.Show("flamingo.session.redis.sentinel.master", r.Sentinel.Master))
 	case r.URL != "":
 		return "flamingo.session.redis.url = " + config.Show("flamingo.session.redis.url", r.URL)
 	}
-	return fmt.Sprintf("flamingo.session.redis.host = %q", r.Host)
+	return "flamingo.session.redis.host = " + config.Show("flamingo.session.redis.host", r.Host)
 }
 
 // boundRedis checks that the bound client answers and builds the
