@@ -17,10 +17,13 @@ const DefaultTimeout = 5 * time.Second
 // key. The parts of URL win over Host, Username, Password and Database.
 type ClientOptions struct {
 	// URL is flamingo.session.redis.url: redis://[user:password@]host:port/db,
-	// or rediss://… for TLS; the database may also be given as ?db=N.
+	// or rediss://… for TLS; the database may also be given as ?db=N. The
+	// user information ends at the last "@"; "#", "/", "?", "%", spaces and
+	// non-ASCII characters in it must be percent-encoded.
 	URL string
 	// Host is flamingo.session.redis.host: host[:port], port 6379 by
-	// default; in cluster mode several comma-separated seed addresses.
+	// default; in cluster mode several comma-separated seed addresses. An
+	// address with user information (user:password@host) is refused.
 	Host string
 	// Username is flamingo.session.redis.username, the ACL user; empty
 	// means the default user.

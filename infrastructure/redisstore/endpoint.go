@@ -1,12 +1,13 @@
 package redisstore
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/sessionauth/sessionauth/internal/redact"
 )
 
 // endpoint is ClientOptions after merging the URL in.
@@ -59,24 +60,86 @@ func (ep *endpoint) applyURL(u *url.URL, db int) {
 }
 
 // parseURL parses a redis:// or rediss:// URL and its database, -1 when
-// it gives none.
+// it gives none. Its errors show the URL with its password hidden and
+// never url.Parse's own message, which can quote part of a password.
 func parseURL(raw string) (*url.URL, int, error) {
-	u, err := url.Parse(raw)
-	problem := ""
-	switch {
-	case err != nil:
-		problem = fmt.Sprintf("not a URL (%s)", urlError(err))
-	case u.Scheme != "redis" && u.Scheme != "rediss" || u.Host == "":
-		problem = "not a redis:// or rediss:// URL with a host"
-	}
+	u, problem := splitURL(raw)
 	db := -1
 	if problem == "" {
 		db, problem = urlDatabase(u)
 	}
 	if problem != "" {
-		return nil, 0, fmt.Errorf("config key flamingo.session.redis.url = %q: %s; %s", redactURL(raw), problem, urlFix)
+		return nil, 0, fmt.Errorf("config key flamingo.session.redis.url = %q: %s", redact.URL(raw), problem)
 	}
 	return u, db, nil
+}
+
+// splitURL parses raw with its user information taken apart first: all
+// between "scheme://" and the last "@", the password after its first ":".
+// url.Parse alone would end the user information at the first "/", "?"
+// or "#" of a password and take the rest for a path, query or fragment.
+func splitURL(raw string) (*url.URL, string) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	scheme = strings.ToLower(scheme)
+	if !ok || scheme != "redis" && scheme != "rediss" {
+		return nil, "not a redis:// or rediss:// URL with a host; " + urlFix
+	}
+	var user *url.Userinfo
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		var problem string
+		if user, problem = userinfo(rest[:at]); problem != "" {
+			return nil, problem
+		}
+		rest = rest[at+1:]
+	}
+	u, err := url.Parse(scheme + "://" + rest)
+	if err != nil || u.Host == "" || u.Fragment != "" || u.Port() != "" && !isPort(u.Port()) {
+		return nil, "what follows the user and password is not host:port/db; " + urlFix
+	}
+	u.User = user
+	return u, ""
+}
+
+// userinfo decodes the user information of a URL, or says what is wrong
+// with it without quoting it.
+func userinfo(s string) (*url.Userinfo, string) {
+	const fix = "the user or password holds a character that a URL must percent-encode (the password is not shown here): " +
+		"write # as %23, / as %2F, ? as %3F, @ as %40, : as %3A, % as %25, a space as %20 and any other character as the %XX bytes of its UTF-8, " +
+		"or give the password in flamingo.session.redis.password instead"
+	name, password, hasPassword := strings.Cut(s, ":")
+	if !validUserinfo(s) {
+		return nil, fix
+	}
+	name, err1 := url.PathUnescape(name)
+	password, err2 := url.PathUnescape(password)
+	if err1 != nil || err2 != nil {
+		return nil, fix
+	}
+	if !hasPassword {
+		return url.User(name), ""
+	}
+	return url.UserPassword(name, password), ""
+}
+
+// validUserinfo tells whether s holds only what RFC 3986 allows in user
+// information (unreserved, sub-delims, ":" and %XX escapes) and "@", as
+// url.Parse takes it.
+func validUserinfo(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("-._~!$&'()*+,;=:@", c) >= 0:
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			i += 2
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // urlDatabase is the database a URL gives in its path or as ?db=, -1 when
@@ -85,7 +148,7 @@ func urlDatabase(u *url.URL) (int, string) {
 	q := u.Query()
 	for name := range q {
 		if name != "db" {
-			return 0, fmt.Sprintf("unknown parameter %q, only db is understood", redactURL(name))
+			return 0, fmt.Sprintf("unknown parameter %q, only db is understood", redact.URL(name))
 		}
 	}
 	path, query := strings.Trim(u.Path, "/"), q.Get("db")
@@ -97,14 +160,18 @@ func urlDatabase(u *url.URL) (int, string) {
 	}
 	db, err := strconv.Atoi(path + query)
 	if err != nil || db < 0 {
-		return 0, fmt.Sprintf("database %q is not a number", redactURL(path+query))
+		return 0, fmt.Sprintf("database %q is not a number", redact.URL(path+query))
 	}
 	return db, ""
 }
 
 func splitHosts(host string, cluster bool) ([]string, error) {
 	fail := func(problem string) ([]string, error) {
-		return nil, fmt.Errorf("config key flamingo.session.redis.host = %q: %s", host, problem)
+		return nil, fmt.Errorf("config key flamingo.session.redis.host = %q: %s", redact.URL(host), problem)
+	}
+	if strings.Contains(host, "@") {
+		return fail(credentialsFix("flamingo.session.redis.password", "flamingo.session.redis.username") +
+			", or write it all as a redis:// URL in flamingo.session.redis.url instead")
 	}
 	parts := strings.Split(host, ",")
 	if len(parts) > 1 && !cluster {
@@ -132,43 +199,10 @@ func isPort(s string) bool {
 	return err == nil && n > 0 && n < 65536
 }
 
-// redactURL replaces the password in a URL, even a malformed one, by
-// "xxxxx": whatever lies between the first ":" of the user information
-// (after "scheme://", or from the start when there is no scheme) and the
-// last "@".
-func redactURL(raw string) string {
-	at := strings.LastIndex(raw, "@")
-	if at < 0 {
-		return raw
-	}
-	start := 0
-	if i := strings.Index(raw[:at], "://"); i > 0 && isScheme(raw[:i]) {
-		start = i + len("://")
-	}
-	colon := strings.IndexByte(raw[start:at], ':')
-	if colon < 0 {
-		return raw
-	}
-	return raw[:start+colon+1] + "xxxxx" + raw[at:]
-}
-
-// isScheme reports whether s is a URL scheme (RFC 3986 §3.1).
-func isScheme(s string) bool {
-	for i, c := range s {
-		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// urlError is the reason url.Parse gives, without the URL, which may
-// hold a password.
-func urlError(err error) string {
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		return uerr.Err.Error()
-	}
-	return err.Error()
+// credentialsFix is the problem of an address with user information
+// (user:password@host), which go-redis would take for a host name and
+// quote in its errors.
+func credentialsFix(passwordKey, userKey string) string {
+	return fmt.Sprintf("an address cannot carry a user and password before an @ (the password is hidden here); write host:port here, "+
+		"the password in %s and the user, if any, in %s", passwordKey, userKey)
 }

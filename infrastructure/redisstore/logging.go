@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/sessionauth/sessionauth/internal/redact"
 )
 
 // goRedisLog is where go-redis's own log lines go; nil means slog.Default().
@@ -29,7 +31,10 @@ func SetGoRedisLogger(logger *slog.Logger) {
 	goRedisLog.Store(logger)
 }
 
-// goRedisLogger adapts go-redis's Printf logger to goRedisLog.
+// goRedisLogger adapts go-redis's Printf logger to goRedisLog. go-redis
+// quotes addresses in its lines; NewClient refuses one with user
+// information, so none holds a password, and each line is passed through
+// redact.Text as well, in case go-redis words one that does.
 type goRedisLogger struct{}
 
 func (goRedisLogger) Printf(ctx context.Context, format string, v ...any) {
@@ -40,5 +45,5 @@ func (goRedisLogger) Printf(ctx context.Context, format string, v ...any) {
 	if log == nil {
 		log = slog.Default()
 	}
-	log.LogAttrs(ctx, slog.LevelWarn, fmt.Sprintf(format, v...), slog.String("component", "go-redis"))
+	log.LogAttrs(ctx, slog.LevelWarn, redact.Text(fmt.Sprintf(format, v...)), slog.String("component", "go-redis"))
 }

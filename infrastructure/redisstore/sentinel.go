@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/sessionauth/sessionauth/internal/redact"
 )
 
 // SentinelOptions reach the master through Redis Sentinel, one field per
@@ -56,11 +58,15 @@ func (s SentinelOptions) addrs() ([]string, error) {
 		return nil, fmt.Errorf("config key flamingo.session.redis.sentinel.addresses = %q: Sentinel needs the Sentinels' addresses; "+
 			"write them comma-separated, e.g. %q", s.Addresses, "sentinel-1:26379,sentinel-2:26379,sentinel-3:26379")
 	}
+	if strings.Contains(s.Addresses, "@") {
+		return nil, fmt.Errorf("config key flamingo.session.redis.sentinel.addresses = %q: %s", redact.URL(s.Addresses),
+			credentialsFix("flamingo.session.redis.sentinel.password", "flamingo.session.redis.sentinel.username"))
+	}
 	var out []string
 	for _, a := range strings.Split(s.Addresses, ",") {
 		addr, err := hostPort(strings.TrimSpace(a), "26379")
 		if err != nil {
-			return nil, fmt.Errorf("config key flamingo.session.redis.sentinel.addresses = %q: %v; use host:port, e.g. sentinel-1:26379", s.Addresses, err)
+			return nil, fmt.Errorf("config key flamingo.session.redis.sentinel.addresses = %q: %v; use host:port, e.g. sentinel-1:26379", redact.URL(s.Addresses), err)
 		}
 		out = append(out, addr)
 	}
