@@ -2,6 +2,8 @@
 GO        ?= go
 PKGS      ?= ./...
 FUZZTIME  ?= 5000x
+# FuzzNoSecretFragments builds about seventy injectors per input: fewer runs
+FUZZTIME_SECRETS ?= 200x
 BENCHTIME ?= 1s
 COUNT     ?= 6
 
@@ -70,7 +72,7 @@ allocs:
 ## fuzz: short runs of every fuzz target. FUZZTIME counts executions by default
 ## (5000x): Go 1.26's fuzzer can fail a run whose time limit expires while a worker
 ## is busy ("context deadline exceeded", no failing input; go.dev/issue/75804), which
-## a busy machine makes likely. Long runs: make fuzz FUZZTIME=10m
+## a busy machine makes likely. Long runs: make fuzz FUZZTIME=10m FUZZTIME_SECRETS=10m
 fuzz:
 	$(GO) test ./domain/ -run '^$$' -fuzz '^FuzzDecodeValue$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./domain/ -run '^$$' -fuzz '^FuzzRestoreSession$$' -fuzztime $(FUZZTIME)
@@ -79,6 +81,7 @@ fuzz:
 	$(GO) test ./infrastructure/cookiesigner/ -run '^$$' -fuzz '^FuzzVerifyAgreesWithSecureCookie$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./infrastructure/filestore/ -run '^$$' -fuzz '^FuzzDecodeFile$$' -fuzztime $(FUZZTIME)
 	$(GO) test . -run '^$$' -fuzz '^FuzzConfiguration$$' -fuzztime $(FUZZTIME)
+	$(GO) test . -run '^$$' -fuzz '^FuzzNoSecretFragments$$' -fuzztime $(FUZZTIME_SECRETS)
 	$(GO) test ./application/ -run '^$$' -fuzz '^FuzzSanitizeReturnPath$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./application/ -run '^$$' -fuzz '^FuzzCallbackQuery$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./infrastructure/redisstore/ -run '^$$' -fuzz '^FuzzURLPasswordNeverInError$$' -fuzztime $(FUZZTIME)
