@@ -115,6 +115,10 @@ var placements = []placement{
 		return migrateBase(map[string]any{"flamingo.session.migrate.redis.host": "app:" + s + "@" + closedRedis})
 	}},
 	{"password as redis user", func(s string) map[string]any { return redisBase(map[string]any{"flamingo.session.redis.username": s}) }},
+	{"password as migrate user", func(s string) map[string]any {
+		return migrateBase(map[string]any{"flamingo.session.migrate.redis.host": closedRedis, "flamingo.session.migrate.redis.username": s})
+	}},
+	{"client secret as client ID", func(s string) map[string]any { return brokerCfg(map[string]any{"clientID": s, "clientSecret": "cs"}) }},
 	{"password as url user", func(s string) map[string]any {
 		return redisBase(map[string]any{"flamingo.session.redis.url": "redis://" + noColon(s) + "@" + closedRedis + "/0"})
 	}},
