@@ -24,7 +24,8 @@ type SentinelServer struct {
 	// Addr is the Sentinel's host:port.
 	Addr string
 
-	proc *process
+	proc                       *process
+	password, sentinelPassword string
 }
 
 // Sentinel starts a master, a replica of it and a Sentinel, and waits until
@@ -32,14 +33,31 @@ type SentinelServer struct {
 // happen; it takes a second or two.
 func Sentinel(t testing.TB) *SentinelServer {
 	t.Helper()
-	s := &SentinelServer{Master: Standalone(t)}
+	return SentinelWithPasswords(t, "", "")
+}
+
+// SentinelWithPasswords is Sentinel with password required by master and
+// replica (the Sentinel knows it) and sentinelPassword by the Sentinel;
+// empty ones are not required.
+func SentinelWithPasswords(t testing.TB, password, sentinelPassword string) *SentinelServer {
+	t.Helper()
+	s := &SentinelServer{Master: Start(t, Options{Password: password}), password: password, sentinelPassword: sentinelPassword}
 	host, port, _ := net.SplitHostPort(s.Master.Addr)
-	s.Replica = Start(t, Options{Config: []string{"replicaof " + host + " " + port}})
-	s.proc = startSentinel(t, []string{
+	replica := []string{"replicaof " + host + " " + port}
+	monitor := []string{
 		fmt.Sprintf("sentinel monitor %s %s %s 1", SentinelMaster, host, port),
 		"sentinel down-after-milliseconds " + SentinelMaster + " 1000",
 		"sentinel failover-timeout " + SentinelMaster + " 5000",
-	})
+	}
+	if password != "" {
+		replica = append(replica, "masterauth "+password)
+		monitor = append(monitor, "sentinel auth-pass "+SentinelMaster+" "+password)
+	}
+	if sentinelPassword != "" {
+		monitor = append(monitor, "requirepass "+sentinelPassword)
+	}
+	s.Replica = Start(t, Options{Password: password, Config: replica})
+	s.proc = startSentinel(t, monitor, sentinelPassword)
 	s.Addr = s.proc.addr
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -50,7 +68,7 @@ func Sentinel(t testing.TB) *SentinelServer {
 }
 
 // startSentinel runs redis-server --sentinel with the monitor lines.
-func startSentinel(t testing.TB, monitor []string) *process {
+func startSentinel(t testing.TB, monitor []string, password string) *process {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -68,7 +86,7 @@ func startSentinel(t testing.TB, monitor []string) *process {
 	for attempt := 1; ; attempt++ {
 		err := p.start(bin, conf)
 		if err == nil {
-			err = p.waitReady("", nil)
+			err = p.waitReady(password, nil)
 		}
 		if err == nil {
 			t.Cleanup(p.stop)
@@ -84,9 +102,9 @@ func startSentinel(t testing.TB, monitor []string) *process {
 // waitReplica waits until the replica's link to the master is up and the
 // Sentinel lists it.
 func (s *SentinelServer) waitReplica(ctx context.Context) error {
-	replica := redis.NewClient(&redis.Options{Addr: s.Replica.Addr, MaxRetries: -1})
+	replica := redis.NewClient(&redis.Options{Addr: s.Replica.Addr, Password: s.password, MaxRetries: -1})
 	defer replica.Close()
-	sentinel := redis.NewSentinelClient(&redis.Options{Addr: s.Addr, MaxRetries: -1})
+	sentinel := redis.NewSentinelClient(&redis.Options{Addr: s.Addr, Password: s.sentinelPassword, MaxRetries: -1})
 	defer sentinel.Close()
 	for {
 		info, _ := replica.Info(ctx, "replication").Result()
@@ -104,7 +122,7 @@ func (s *SentinelServer) waitReplica(ctx context.Context) error {
 
 // MasterAddr asks the Sentinel which address is the master now.
 func (s *SentinelServer) MasterAddr(ctx context.Context) (string, error) {
-	sentinel := redis.NewSentinelClient(&redis.Options{Addr: s.Addr, MaxRetries: -1})
+	sentinel := redis.NewSentinelClient(&redis.Options{Addr: s.Addr, Password: s.sentinelPassword, MaxRetries: -1})
 	defer sentinel.Close()
 	addr, err := sentinel.GetMasterAddrByName(ctx, SentinelMaster).Result()
 	if err != nil {
