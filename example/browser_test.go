@@ -15,23 +15,32 @@ import (
 )
 
 // TestBrowserLogin drives a real headless Chromium through the example
-// application: click login, fill the provider's form, land back logged in
-// and see the user's name, log out. Once at zitadel's OpenID provider (in
-// process) and once with the fake broker's form.
+// application as make run starts it: click login, fill the provider's
+// form, land back logged in and see the user's name and email, log out.
+// Once at zitadel's OpenID provider (in process) and once for each of the
+// fake broker's users README names (alice and bob, password secret).
 func TestBrowserLogin(t *testing.T) {
 	tests := []struct {
-		broker, username, password, name string
-		form                             [3]string // username field, password field, submit button
+		broker, username, password, name, email string
+		form                                    [3]string // username field, password field, submit button
+		shots                                   bool      // save the screenshots README shows
 	}{
-		{"oidc", oidctest.DefaultUser.Username, oidctest.DefaultUser.Password, oidctest.DefaultUser.FirstName,
-			[3]string{`input[name="username"]`, `input[name="password"]`, `button[type="submit"]`}},
-		{"dev", "alice", "secret", "Alice Example", [3]string{"#username", "#password", "#login"}},
+		{"oidc", oidctest.DefaultUser.Username, oidctest.DefaultUser.Password, oidctest.DefaultUser.FirstName + " " + oidctest.DefaultUser.LastName, oidctest.DefaultUser.Email,
+			[3]string{`input[name="username"]`, `input[name="password"]`, `button[type="submit"]`}, true},
+		{"dev", "alice", "secret", "Alice Example", "alice@example.test", [3]string{"#username", "#password", "#login"}, true},
+		{"dev", "bob", "secret", "Bob Example", "bob@example.test", [3]string{"#username", "#password", "#login"}, false},
 	}
 	for _, tc := range tests {
-		t.Run(tc.broker, func(t *testing.T) {
+		t.Run(tc.broker+"/"+tc.username, func(t *testing.T) {
+			screenshot := func(name string) chromedp.Action {
+				if !tc.shots {
+					return chromedp.ActionFunc(func(context.Context) error { return nil })
+				}
+				return screenshot(name)
+			}
 			srv := startExample(t, func(cfg map[string]any) { addOIDC(t, cfg) })
 			ctx := browsertest.New(t, 60*time.Second)
-			var who, claims, api, after, demo string
+			var who, name, email, claims, api, after, demo string
 			err := chromedp.Run(ctx,
 				chromedp.Navigate(srv.URL+"/"),
 				screenshot("home"),
@@ -43,6 +52,8 @@ func TestBrowserLogin(t *testing.T) {
 				chromedp.Click(tc.form[2], chromedp.ByQuery),
 				chromedp.WaitVisible("#claims", chromedp.ByQuery),
 				chromedp.Text("#user-name", &who, chromedp.ByQuery),
+				chromedp.Text("#account-name", &name, chromedp.ByQuery),
+				chromedp.Text("#account-email", &email, chromedp.ByQuery),
 				chromedp.Text("#claims", &claims, chromedp.ByQuery),
 				chromedp.Text("#api", &api, chromedp.ByQuery),
 				screenshot("account-"+tc.broker),
@@ -60,6 +71,9 @@ func TestBrowserLogin(t *testing.T) {
 			}
 			if !strings.Contains(who, tc.name) || !strings.Contains(claims, "Subject") || strings.Contains(claims, "nonce") || !strings.Contains(after, "Not logged in") {
 				t.Fatalf("logged in as %q with claims %q; after logout %q", who, claims, after)
+			}
+			if name != tc.name || email != tc.email {
+				t.Fatalf("the account page shows %q, %q; want %q, %q", name, email, tc.name, tc.email)
 			}
 			if tc.broker == "dev" && !strings.HasPrefix(api, "200 OK") {
 				t.Fatalf("the call with the access token answered %q", api)

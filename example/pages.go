@@ -33,7 +33,7 @@ var home = template.Must(template.Must(layout.Clone()).Parse(`{{define "content"
 {{end}}`))
 
 var account = template.Must(template.Must(layout.Clone()).Parse(`{{define "content"}}
-<div class="card"><h1>{{.User.Name}}</h1><p class="muted">{{.User.Email}}</p></div>
+<div class="card"><h1 id="account-name">{{.User.Name}}</h1><p class="muted" id="account-email">{{.User.Email}}</p></div>
 <div class="card"><h2>ID token</h2><table class="claims" id="claims">{{range .Claims}}<tr><th>{{.Key}}</th><td>{{.Value}}</td></tr>{{end}}</table></div>
 <div class="card"><h2>A call with the access token</h2><p class="muted">GET /api/profile through AuthManager.HTTPClient answered:</p><pre id="api">{{.API}}</pre></div>
 {{end}}`))
