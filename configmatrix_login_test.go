@@ -147,9 +147,19 @@ func runAuthBrokers(t *testing.T, m *matrix, cfg map[string]any) {
 		m.checkOIDC(t, app, p, "corp", map[string]string{"name": u.Username, "email": u.Email,
 			"first": u.FirstName, "last": u.LastName, "type": "user"})
 	})
-	t.Run("dev", func(t *testing.T) {
-		got := m.browserLogin(t, app, "dev", fakeForm, "alice", "secret")
-		wantEqual(t, "after the login /whoami", got, map[string]string{"name": "Alice", "email": "alice@example.test", "type": "user"})
-		wantEqual(t, "after the logout /whoami", m.logout(t, app), map[string]string{"name": "", "type": "guest"})
-	})
+	users, _ := broker(t, cfg, "dev")["users"].([]any)
+	if len(users) == 0 {
+		t.Fatal("the fake broker dev has no users")
+	}
+	for _, entry := range users {
+		// each documented user logs in with the block's password and sees
+		// the block's name and email
+		u, _ := entry.(map[string]any)
+		user, password := fmt.Sprint(u["username"]), fmt.Sprint(u["password"])
+		t.Run("dev/"+user, func(t *testing.T) {
+			got := m.browserLogin(t, app, "dev", fakeForm, user, password)
+			wantEqual(t, "after the login /whoami", got, map[string]string{"name": fmt.Sprint(u["name"]), "email": fmt.Sprint(u["email"]), "type": "user"})
+			wantEqual(t, "after the logout /whoami", m.logout(t, app), map[string]string{"name": "", "type": "guest"})
+		})
+	}
 }
