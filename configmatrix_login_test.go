@@ -25,14 +25,15 @@ var (
 // startProvider runs zitadel's OpenID provider for the broker entry of cfg
 // named name, with the entry's clientID and clientSecret, registered for
 // the app's callback and post-logout URL, and putting name and email into
-// its ID tokens. It overrides the entry's endpoint (the issuer) only.
-func startProvider(t *testing.T, cfg map[string]any, app *matrixApp, name string) *oidctest.Provider {
+// its ID tokens when claimsInID, else only at its userinfo endpoint. It
+// overrides the entry's endpoint (the issuer) only.
+func startProvider(t *testing.T, cfg map[string]any, app *matrixApp, name string, claimsInID bool) *oidctest.Provider {
 	t.Helper()
 	b := broker(t, cfg, name)
 	id, _ := b["clientID"].(string)
 	secret, _ := b["clientSecret"].(string)
 	p := oidctest.Start(t, oidctest.Options{
-		ClientID: id, ClientSecret: secret, ClaimsInIDToken: true,
+		ClientID: id, ClientSecret: secret, ClaimsInIDToken: claimsInID,
 		RedirectURI: app.URL + "/auth/callback/" + name, PostLogoutRedirectURIs: []string{app.URL + "/"},
 	})
 	b["endpoint"] = p.Issuer
@@ -120,16 +121,22 @@ func (m *matrix) checkOIDC(t *testing.T, app *matrixApp, p *oidctest.Provider, n
 	wantEqual(t, "after the logout /whoami", m.logout(t, app), map[string]string{"name": "", "email": "", "type": "guest"})
 }
 
-// runSeedsBroker: the seeds' broker configuration and nothing else. The
-// test overrides the broker's endpoint with the provider's issuer; the
-// callback URL comes from the request, as no baseURL is configured.
+// runSeedsBroker: the seeds' broker configuration and nothing else, at a
+// provider that puts the profile and email into its ID tokens and at one
+// that keeps them at its userinfo endpoint. The test overrides the
+// broker's endpoint with the provider's issuer; the callback URL comes
+// from the request, as no baseURL is configured.
 func runSeedsBroker(t *testing.T, m *matrix, cfg map[string]any) {
-	app := newMatrixApp(t, false)
-	p := startProvider(t, cfg, app, "corp")
-	app.start(t, cfg)
-	u := oidctest.DefaultUser
-	m.checkOIDC(t, app, p, "corp", map[string]string{"name": u.FirstName + " " + u.LastName, "email": u.Email,
-		"first": u.FirstName, "last": u.LastName, "type": "user"})
+	for _, claimsInID := range []bool{true, false} {
+		t.Run(map[bool]string{true: "claims in the ID token", false: "claims at userinfo"}[claimsInID], func(t *testing.T) {
+			app := newMatrixApp(t, false)
+			p := startProvider(t, cfg, app, "corp", claimsInID)
+			app.start(t, cfg)
+			u := oidctest.DefaultUser
+			m.checkOIDC(t, app, p, "corp", map[string]string{"name": u.FirstName + " " + u.LastName, "email": u.Email,
+				"first": u.FirstName, "last": u.LastName, "type": "user"})
+		})
+	}
 }
 
 // runAuthBrokers: docs/auth.md's two brokers. The test overrides
@@ -138,7 +145,7 @@ func runSeedsBroker(t *testing.T, m *matrix, cfg map[string]any) {
 func runAuthBrokers(t *testing.T, m *matrix, cfg map[string]any) {
 	app := newMatrixApp(t, false)
 	override(t, cfg, "core.auth.web.baseURL", app.URL)
-	p := startProvider(t, cfg, app, "corp")
+	p := startProvider(t, cfg, app, "corp", true)
 	app.start(t, cfg)
 	u := oidctest.DefaultUser
 	t.Run("corp", func(t *testing.T) {
