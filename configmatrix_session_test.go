@@ -2,6 +2,7 @@ package sessionauth_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -20,8 +21,24 @@ import (
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
 
-// defaultCookie is the cookie of a block that sets no cookie key.
-var defaultCookie = http.Cookie{Name: "flamingo", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+// wantCookie is the session cookie the block describes: its
+// flamingo.session.name and cookie keys, else the defaults.
+func wantCookie(cfg map[string]any) http.Cookie {
+	c := http.Cookie{Name: "flamingo", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	if m, k, ok := lookupKey(cfg, "flamingo.session.name"); ok {
+		c.Name = fmt.Sprint(m[k])
+	}
+	if m, k, ok := lookupKey(cfg, "flamingo.session.cookie.path"); ok {
+		c.Path = fmt.Sprint(m[k])
+	}
+	if m, k, ok := lookupKey(cfg, "flamingo.session.cookie.secure"); ok {
+		c.Secure = m[k] == true
+	}
+	if m, k, ok := lookupKey(cfg, "flamingo.session.cookie.sameSite"); ok {
+		c.SameSite = map[any]http.SameSite{"lax": http.SameSiteLaxMode, "strict": http.SameSiteStrictMode, "none": http.SameSiteNoneMode, "default": http.SameSiteDefaultMode}[m[k]]
+	}
+	return c
+}
 
 // sessionRoundTrip starts the application with cfg over HTTPS (the
 // cookie is Secure by default) and checks that a value one request stores
@@ -41,9 +58,9 @@ func sessionRoundTrip(t *testing.T, cfg map[string]any, modules ...dingo.Module)
 	if len(cookies) != 1 {
 		t.Fatalf("the first response sets %d cookies (%v), want the session cookie", len(cookies), resp.Header["Set-Cookie"])
 	}
-	c, w := cookies[0], defaultCookie
+	c, w := cookies[0], wantCookie(cfg)
 	if c.Name != w.Name || c.Path != w.Path || c.Secure != w.Secure || c.HttpOnly != w.HttpOnly || c.SameSite != w.SameSite {
-		t.Errorf("session cookie %q, want name %s, Path=%s, Secure %v, HttpOnly %v, SameSite=Lax", resp.Header.Get("Set-Cookie"), w.Name, w.Path, w.Secure, w.HttpOnly)
+		t.Errorf("session cookie %q, want name %s, Path=%s, Secure %v, HttpOnly %v, SameSite %v", resp.Header.Get("Set-Cookie"), w.Name, w.Path, w.Secure, w.HttpOnly, w.SameSite)
 	}
 }
 
