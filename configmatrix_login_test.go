@@ -139,13 +139,16 @@ func runSeedsBroker(t *testing.T, m *matrix, cfg map[string]any) {
 	}
 }
 
-// runAuthBrokers: docs/auth.md's two brokers. The test overrides
+// runAuthBrokers: docs/auth.md's two brokers, the oidc one at a provider
+// that keeps the profile at its userinfo endpoint (zitadel's default), so
+// that the ID token's mapping is filled from the userinfo answer the
+// block's claims.userInfo asks for. The test overrides
 // core.auth.web.baseURL with the application's address and the corp
 // broker's endpoint with the provider's issuer.
 func runAuthBrokers(t *testing.T, m *matrix, cfg map[string]any) {
 	app := newMatrixApp(t, false)
 	override(t, cfg, "core.auth.web.baseURL", app.URL)
-	p := startProvider(t, cfg, app, "corp", true)
+	p := startProvider(t, cfg, app, "corp", false)
 	app.start(t, cfg)
 	u := oidctest.DefaultUser
 	t.Run("corp", func(t *testing.T) {

@@ -57,11 +57,8 @@ func fields(mapping map[string]string) map[string]string {
 var profileFields = []string{"name", "email", "firstname", "lastname"}
 
 // lacksProfile tells whether a profile field that the ID token's mapping
-// maps was left empty, when no userinfo mapping is configured.
+// maps was left empty.
 func (m ClaimMapping) lacksProfile(u domain.User) bool {
-	if len(m.UserInfo) > 0 {
-		return false
-	}
 	mapped := m.IDTokenFields()
 	for _, field := range profileFields {
 		if _, ok := mapped[field]; ok && profileField(u, field) == "" {

@@ -100,8 +100,11 @@ func (b *Broker) fill(ctx context.Context, d *discovery, id *domain.Identity, to
 		return err
 	}
 	id.User = b.cfg.Claims.User(token, info)
-	if info == nil && b.cfg.Claims.lacksProfile(id.User) {
-		b.cfg.Claims.fillProfile(&id.User, b.profile(ctx, d, tok, idt.Subject))
+	if b.cfg.Claims.lacksProfile(id.User) {
+		if info == nil {
+			info = b.profile(ctx, d, tok, idt.Subject)
+		}
+		b.cfg.Claims.fillProfile(&id.User, info)
 	}
 	return nil
 }
