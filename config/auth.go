@@ -137,6 +137,12 @@ func (b Broker) Problem(field string, message string) {
 	b.ps.Add(b.Key+"."+field, b.entry[field], message)
 }
 
+// Has tells whether the entry sets field, to any value.
+func (b Broker) Has(field string) bool {
+	_, ok := b.entry[field]
+	return ok
+}
+
 // String reads a string field; absent is "".
 func (b Broker) String(field string) string {
 	v, ok := b.entry[field]

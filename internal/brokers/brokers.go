@@ -8,6 +8,7 @@ package brokers
 import (
 	"fmt"
 	"net/url"
+	"slices"
 
 	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
@@ -23,7 +24,7 @@ func OIDC(b config.Broker) (domain.IdentityProvider, error) {
 	cfg := oidcbroker.Config{
 		Broker: b.Name, Endpoint: b.Required("endpoint", "write the issuer URL of the OpenID provider, such as "+exampleIssuer),
 		ClientID:     b.Required("clientID", "write the client ID the OpenID provider registered for this application"),
-		ClientSecret: b.String("clientSecret"), RedirectURL: b.RedirectURL, Scopes: b.Strings("scopes"),
+		ClientSecret: b.String("clientSecret"), RedirectURL: b.RedirectURL, Scopes: Scopes(b),
 		EnableOfflineToken: b.Bool("enableOfflineToken"), EnableEndSessionEndpoint: b.Bool("enableEndSessionEndpoint"),
 		ClockSkew: b.ClockSkew, Claims: Claims(b),
 	}
@@ -31,6 +32,19 @@ func OIDC(b config.Broker) (domain.IdentityProvider, error) {
 		return nil, fmt.Errorf("oidc broker %q: invalid configuration", b.Name)
 	}
 	return oidcbroker.New(cfg)
+}
+
+// DefaultScopes are requested, besides openid, by an entry without scopes:
+// those of the claims the default mapping reads (name, email, given and
+// family name). An entry with scopes: [] asks for openid alone.
+var DefaultScopes = []string{"profile", "email"}
+
+// Scopes reads the entry's scopes: DefaultScopes when it has none.
+func Scopes(b config.Broker) []string {
+	if !b.Has("scopes") {
+		return slices.Clone(DefaultScopes)
+	}
+	return b.Strings("scopes")
 }
 
 // exampleIssuer is the issuer URL the messages give as an example.

@@ -136,3 +136,26 @@ func TestEntryWithoutProblems(t *testing.T) {
 		}
 	}
 }
+
+func TestScopes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		scopes any // nil: no scopes key
+		want   []string
+	}{
+		{"no scopes: those of the default claims", nil, []string{"profile", "email"}},
+		{"an empty list: openid alone", []any{}, nil},
+		{"a list: as written", []any{"email", "groups"}, []string{"email", "groups"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := map[string]any{"broker": "corp", "typ": "oidc", "endpoint": "https://login.example", "clientID": "shop"}
+			if tc.scopes != nil {
+				e["scopes"] = tc.scopes
+			}
+			b, ps := entry(t, e)
+			if got := brokers.Scopes(b); !reflect.DeepEqual(got, tc.want) || ps.Len() > 0 {
+				t.Errorf("Scopes = %#v (problems: %v), want %#v", got, ps, tc.want)
+			}
+		})
+	}
+}
