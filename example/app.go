@@ -26,13 +26,12 @@ func DevelopmentConfig(baseURL string) map[string]any {
 			"broker": "oidc", "typ": "oidc", "endpoint": issuer, "clientID": os.Getenv("OIDC_CLIENT_ID"),
 			"clientSecret": os.Getenv("OIDC_CLIENT_SECRET"), "scopes": []any{"profile", "email"},
 			"enableOfflineToken": true, "enableEndSessionEndpoint": true,
-			"claims": map[string]any{"userInfo": map[string]any{"name": "name", "email": "email"}},
 		})
 	}
 	return map[string]any{
 		"flamingo.session.backend":       "memory",
 		"flamingo.session.cookie.secure": false,
-		"flamingo.session.secret":        "example-only-secret-change-me",
+		"flamingo.session.secret":        "example-only-secret-replace-with-32-random-bytes",
 		"core.auth.web.broker":           brokers,
 		"core.auth.web.baseURL":          baseURL,
 		"core.auth.web.defaultBroker":    "dev",

@@ -11,15 +11,17 @@ import (
 )
 
 // startExample serves the example application with its development
-// configuration on a loopback listener.
-func startExample(t *testing.T, edit func(map[string]any)) *httptest.Server {
+// configuration (as make run builds it) on a loopback listener; prepare,
+// when not nil, runs first with the application's base URL, to set the
+// environment make run reads.
+func startExample(t *testing.T, prepare func(base string)) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
-	cfg := DevelopmentConfig("http://" + srv.Listener.Addr().String())
-	if edit != nil {
-		edit(cfg)
+	base := "http://" + srv.Listener.Addr().String()
+	if prepare != nil {
+		prepare(base)
 	}
-	handler, err := NewApp(cfg)
+	handler, err := NewApp(DevelopmentConfig(base))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func TestBrowserLogin(t *testing.T) {
 				}
 				return screenshot(name)
 			}
-			srv := startExample(t, func(cfg map[string]any) { addOIDC(t, cfg) })
+			srv := startExample(t, func(base string) { oidcEnvironment(t, base) })
 			ctx := browsertest.New(t, 60*time.Second)
 			var who, name, email, claims, api, after, demo string
 			err := chromedp.Run(ctx,
@@ -101,14 +101,12 @@ func screenshot(name string) chromedp.Action {
 	})
 }
 
-// addOIDC adds a broker "oidc" at zitadel's OpenID provider, started for
-// the test with the example's callback and post-logout URLs registered.
-func addOIDC(t *testing.T, cfg map[string]any) {
-	base := cfg["core.auth.web.baseURL"].(string)
+// oidcEnvironment starts zitadel's OpenID provider with the example's
+// callback and post-logout URLs registered, and sets what make run reads
+// of it: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.
+func oidcEnvironment(t *testing.T, base string) {
 	p := oidctest.Start(t, oidctest.Options{RedirectURI: base + "/auth/callback/oidc", PostLogoutRedirectURIs: []string{base + "/"}})
-	cfg["core.auth.web.broker"] = append(cfg["core.auth.web.broker"].([]any), map[string]any{
-		"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer, "clientID": p.ClientID, "clientSecret": p.ClientSecret,
-		"scopes": []any{"profile", "email"}, "enableEndSessionEndpoint": true,
-		"claims": map[string]any{"userInfo": map[string]any{"name": "name", "email": "email"}},
-	})
+	t.Setenv("OIDC_ISSUER", p.Issuer)
+	t.Setenv("OIDC_CLIENT_ID", p.ClientID)
+	t.Setenv("OIDC_CLIENT_SECRET", p.ClientSecret)
 }
