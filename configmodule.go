@@ -41,10 +41,12 @@ func readValues(injector *dingo.Injector) config.Values {
 }
 
 // boundValue tries the type the key should have first, then the others a
-// configuration can bind; lists last, since dingo makes up an empty list
-// for a list type that is not bound.
+// configuration can bind; maps and lists last, since dingo makes up an
+// empty one for a map or list type that is not bound, and a map before a
+// list, so that a map given for a list is reported instead of read as an
+// empty list.
 func boundValue(injector *dingo.Injector, annotation string, kind config.Kind) (any, bool) {
-	probes := []any{new(string), new(float64), new(int), new(bool), new([]any), new(map[string]any)}
+	probes := []any{new(string), new(float64), new(int), new(bool), new(map[string]any), new([]any)}
 	switch kind {
 	case config.Bool:
 		probes[0], probes[3] = probes[3], probes[0]

@@ -145,6 +145,17 @@ var placements = []placement{
 	{"misspelt redis password", func(s string) map[string]any { return redisBase(map[string]any{"flamingo.session.redis.pasword": s}) }},
 	{"misspelt client secret", func(s string) map[string]any { return brokerCfg(map[string]any{"clientsecret": s}) }},
 	{"misspelt fake user password", func(s string) map[string]any { return fakeUserCfg(map[string]any{"passwort": s}) }},
+	{"redis password under Redis's own name", func(s string) map[string]any {
+		return redisBase(map[string]any{"flamingo.session.redis.requirepass": s})
+	}},
+	{"session secret as a key", func(s string) map[string]any { return map[string]any{"flamingo.session.key": s} }},
+	{"session secret as a signing key", func(s string) map[string]any { return map[string]any{"flamingo.session.signingKey": s} }},
+	{"token under a name of its own", func(s string) map[string]any { return map[string]any{"core.auth.web.apiToken": s} }},
+	{"broker token", func(s string) map[string]any { return brokerCfg(map[string]any{"token": s}) }},
+	{"fake user pwd", func(s string) map[string]any { return fakeUserCfg(map[string]any{"pwd": s}) }},
+	{"fake user as a string", func(s string) map[string]any {
+		return map[string]any{"core.auth.web.broker": []any{map[string]any{"broker": "dev", "typ": "fake", "users": []any{"alice:" + s}}}}
+	}},
 }
 
 // TestReportedSecretLeaks are the two leaks found by hand: a Redis URL

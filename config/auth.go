@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -137,10 +138,10 @@ func (b Broker) Problem(field string, message string) {
 	b.ps.Add(b.Key+"."+field, b.entry[field], message)
 }
 
-// Has tells whether the entry sets field, to any value.
+// Has tells whether the entry sets field to a value: a field written
+// without one (scopes: in YAML) is not set.
 func (b Broker) Has(field string) bool {
-	_, ok := b.entry[field]
-	return ok
+	return b.entry[field] != nil
 }
 
 // String reads a string field; absent is "".
@@ -151,7 +152,7 @@ func (b Broker) String(field string) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		b.Problem(field, "is "+typeName(v)+", not a string")
+		b.Problem(field, "is "+typeName(v)+", not a string; write it as text, in quotes when it looks like a number or true/false")
 	}
 	return s
 }
@@ -164,7 +165,7 @@ func (b Broker) Bool(field string) bool {
 	}
 	x, ok := v.(bool)
 	if !ok {
-		b.Problem(field, "is "+typeName(v)+", not true or false")
+		b.Problem(field, "is "+typeName(v)+", not true or false; write true or false, without quotes")
 	}
 	return x
 }
@@ -177,14 +178,14 @@ func (b Broker) Strings(field string) []string {
 	}
 	list, ok := asList(v)
 	if !ok {
-		b.Problem(field, "is "+typeName(v)+", not a list of strings")
+		b.Problem(field, "is "+typeName(v)+", not a list of strings; write a list, such as [profile, email]")
 		return nil
 	}
 	var out []string
 	for i, e := range list {
 		s, ok := e.(string)
 		if !ok {
-			b.ps.Add(fmt.Sprintf("%s.%s[%d]", b.Key, field, i), e, "is not a string")
+			b.ps.Add(fmt.Sprintf("%s.%s[%d]", b.Key, field, i), e, "is "+typeName(e)+", not a string; write it in quotes")
 			continue
 		}
 		out = append(out, s)
@@ -197,9 +198,21 @@ func (b Broker) Map(field string) map[string]any {
 	v := b.entry[field]
 	m, ok := asMap(v)
 	if v != nil && !ok {
-		b.Problem(field, "is "+typeName(v)+", not a map")
+		b.Problem(field, "is "+typeName(v)+", not a map; write a map of names to values, such as {name: value}")
 	}
 	return m
+}
+
+// Nested reads a map field, such as claims, as a reader of its own fields,
+// whose problems are recorded under the field's path; absent is a reader of
+// no fields.
+func (b Broker) Nested(field string) Broker {
+	return Broker{Key: b.Key + "." + field, entry: b.Map(field), ps: b.ps, Type: b.Type, of: field}
+}
+
+// Fields are the names of the entry's fields, sorted.
+func (b Broker) Fields() []string {
+	return slices.Sorted(maps.Keys(b.entry))
 }
 
 // Entries reads a list of maps, such as the users of a fake broker, each
@@ -208,14 +221,15 @@ func (b Broker) Entries(field string) []Broker {
 	v := b.entry[field]
 	list, ok := asList(v)
 	if v != nil && !ok {
-		b.Problem(field, "is "+typeName(v)+", not a list")
+		b.Problem(field, "is "+typeName(v)+", not a list; write a list with one map per entry, such as [{username: alice, password: …}]")
 	}
 	var out []Broker
 	for i, e := range list {
 		key := fmt.Sprintf("%s.%s[%d]", b.Key, field, i)
 		m, ok := asMap(e)
 		if !ok {
-			b.ps.Add(key, e, "is not a map")
+			// not shown: a string here is often "name:password"
+			b.ps.AddPlain(key, "is "+typeName(e)+", not a map; write each entry as a map of its fields, such as {username: alice, password: …}")
 			continue
 		}
 		out = append(out, Broker{Key: key, entry: m, ps: b.ps, Type: b.Type, of: field})

@@ -71,9 +71,9 @@ func TestEntryOnly(t *testing.T) {
 	}
 	got := fmt.Sprint(ps.Err())
 	for _, w := range []string{
-		`config key core.auth.web.broker[0].users[0].Email = "a@example.test": no such key for an entry of users of a broker of typ fake; did you mean email? (the keys are email, password, username)`,
+		`config key core.auth.web.broker[0].users[0].Email: no such key for an entry of users of a broker of typ fake; did you mean email? (the keys are email, password, username)`,
 		"config key core.auth.web.broker[0].users[0].pasword: no such key for an entry of users of a broker of typ fake; did you mean password?",
-		`config key core.auth.web.broker[0].users[0].typ = "fake": no such key for an entry of users of a broker of typ fake; write one of email, password, username`,
+		`config key core.auth.web.broker[0].users[0].typ: no such key for an entry of users of a broker of typ fake; write one of email, password, username`,
 	} {
 		if !strings.Contains(got, w) {
 			t.Errorf("problems do not say %q:\n%s", w, got)

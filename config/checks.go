@@ -169,8 +169,12 @@ func absoluteURL(v any) string {
 	if s == "" {
 		return ""
 	}
-	if u, err := url.Parse(s); err != nil || !u.IsAbs() || u.Host == "" {
+	u, err := url.Parse(s)
+	if err != nil || !u.IsAbs() || u.Host == "" {
 		return "is not an absolute URL"
+	}
+	if u.User != nil {
+		return "holds a user or password before the host, which would reach every browser in the callback URLs; write the URL without them"
 	}
 	return ""
 }

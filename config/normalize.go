@@ -112,11 +112,9 @@ func unknownKeys(flat Values, ps *Problems) {
 			msg += fmt.Sprintf("; did you mean %s?", near)
 		}
 		msg += " (the keys are listed in docs/config.md)"
-		if secretKey(k) || (near != "" && byName[near].Secret) || strings.Contains(strings.ToLower(k), "secret") {
-			ps.AddPlain(k, msg) // a misspelt secret key holds a secret
-		} else {
-			ps.Add(k, flat[k], msg)
-		}
+		// The value is not shown: whatever the key's name (requirepass,
+		// signingKey, hmac, …), it may hold a secret.
+		ps.AddPlain(k, msg)
 		delete(flat, k)
 	}
 }

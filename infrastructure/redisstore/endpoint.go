@@ -148,19 +148,19 @@ func urlDatabase(u *url.URL) (int, string) {
 	q := u.Query()
 	for name := range q {
 		if name != "db" {
-			return 0, fmt.Sprintf("unknown parameter %q, only db is understood", redact.URL(name))
+			return 0, fmt.Sprintf("unknown parameter %q, only db is understood; %s", redact.URL(name), urlFix)
 		}
 	}
 	path, query := strings.Trim(u.Path, "/"), q.Get("db")
 	switch {
 	case path != "" && q.Has("db"):
-		return 0, "the database is given twice, in the path and as ?db="
+		return 0, "the database is given twice, in the path and as ?db=; " + urlFix
 	case path == "" && query == "":
 		return -1, ""
 	}
 	db, err := strconv.Atoi(path + query)
 	if err != nil || db < 0 {
-		return 0, fmt.Sprintf("database %q is not a number", redact.URL(path+query))
+		return 0, fmt.Sprintf("database %q is not a number; %s", redact.URL(path+query), urlFix)
 	}
 	return db, ""
 }

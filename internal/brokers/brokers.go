@@ -58,12 +58,25 @@ func checkURLs(b config.Broker, cfg oidcbroker.Config) bool {
 		b.Problem("endpoint", "is not an absolute URL; write the issuer URL of the OpenID provider, such as "+exampleIssuer)
 		ok = false
 	}
+	for _, field := range []string{"endpoint", "redirectURL"} {
+		if withUser(b.String(field)) {
+			b.Problem(field, "holds a user or password before the host; write the URL without them "+
+				"(the client's secret belongs in clientSecret)")
+			ok = false
+		}
+	}
 	if cfg.RedirectURL != "" && !absolute(cfg.RedirectURL) {
 		b.Problem("redirectURL", "is not an absolute URL; write the URL of this application's callback registered at the provider, "+
 			"such as https://shop.example/auth/callback/"+b.Name+", or leave it out and set core.auth.web.baseURL")
 		ok = false
 	}
 	return ok
+}
+
+// withUser tells whether raw is a URL with user information (user:password@).
+func withUser(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.User != nil
 }
 
 // absolute tells whether raw is an absolute URL with a host.
@@ -77,24 +90,20 @@ func absolute(raw string) bool {
 // oidcbroker.ClaimMapping); claims.userInfo has no default (the userinfo
 // endpoint is asked only when it maps something).
 func Claims(b config.Broker) oidcbroker.ClaimMapping {
-	claims := b.Map("claims")
-	return oidcbroker.ClaimMapping{IDToken: claimMap(b, claims, "idToken"), UserInfo: claimMap(b, claims, "userInfo")}
+	claims := b.Nested("claims")
+	claims.Only("idToken", "userInfo")
+	return oidcbroker.ClaimMapping{IDToken: claimMap(claims.Nested("idToken")), UserInfo: claimMap(claims.Nested("userInfo"))}
 }
 
-// claimMap reads claims.<which>: a map of User field to claim name.
-func claimMap(b config.Broker, claims map[string]any, which string) map[string]string {
-	m, _ := claims[which].(map[string]any)
-	if len(m) == 0 {
+// claimMap reads a map of User field to claim name.
+func claimMap(m config.Broker) map[string]string {
+	fields := m.Fields()
+	if len(fields) == 0 {
 		return nil
 	}
-	out := make(map[string]string, len(m))
-	for field, claim := range m {
-		s, ok := claim.(string)
-		if !ok {
-			b.Problem("claims", fmt.Sprintf("claims.%s.%s must be the name of a claim", which, field))
-			continue
-		}
-		out[field] = s
+	out := make(map[string]string, len(fields))
+	for _, field := range fields {
+		out[field] = m.String(field)
 	}
 	return out
 }

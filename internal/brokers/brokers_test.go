@@ -55,11 +55,27 @@ func TestClaimsBlockChangesTheFieldsItNames(t *testing.T) {
 }
 
 func TestClaimsBlockProblems(t *testing.T) {
-	b, ps := entry(t, map[string]any{"broker": "corp", "typ": "oidc", "endpoint": "https://login.example", "clientID": "shop",
-		"claims": map[string]any{"idToken": map[string]any{"name": 3}}})
-	brokers.Claims(b)
-	if !strings.Contains(fmt.Sprint(ps.Err()), "core.auth.web.broker[0].claims") || !strings.Contains(fmt.Sprint(ps.Err()), "claims.idToken.name") {
-		t.Errorf("problems = %v, want one naming core.auth.web.broker[0].claims and claims.idToken.name", ps)
+	for _, tc := range []struct {
+		name   string
+		claims any
+		want   string
+	}{
+		{"a claim name that is a number", map[string]any{"idToken": map[string]any{"name": 3}},
+			"config key core.auth.web.broker[0].claims.idToken.name = 3: is a number, not a string; write it as text"},
+		{"a misspelt block", map[string]any{"idtoken": map[string]any{"name": "nickname"}},
+			"config key core.auth.web.broker[0].claims.idtoken: no such key for an entry of claims of a broker of typ oidc; did you mean idToken?"},
+		{"a block that is not a map", map[string]any{"idToken": "name"},
+			`config key core.auth.web.broker[0].claims.idToken = "name": is a string, not a map; write a map`},
+		{"claims that are a list", []any{"name"}, "config key core.auth.web.broker[0].claims = (a list): is a list, not a map; write a map"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, ps := entry(t, map[string]any{"broker": "corp", "typ": "oidc", "endpoint": "https://login.example", "clientID": "shop",
+				"claims": tc.claims})
+			brokers.Claims(b)
+			if got := fmt.Sprint(ps.Err()); !strings.Contains(got, tc.want) {
+				t.Errorf("problems = %s\nwant one saying %q", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -74,7 +90,7 @@ func TestEntryProblems(t *testing.T) {
 		}
 		return e
 	}
-	fake := func(user map[string]any) map[string]any {
+	fake := func(user any) map[string]any {
 		return map[string]any{"broker": "dev", "typ": "fake", "users": []any{user}}
 	}
 	tests := []struct {
@@ -90,10 +106,14 @@ func TestEntryProblems(t *testing.T) {
 			[]string{`config key core.auth.web.broker[0].clientID = "": is empty; write the client ID`}},
 		{"redirectURL relative", oidc(map[string]any{"redirectURL": "/auth/callback/corp"}),
 			[]string{`config key core.auth.web.broker[0].redirectURL = "/auth/callback/corp": is not an absolute URL`, "https://shop.example/auth/callback/corp", "core.auth.web.baseURL"}},
+		{"endpoint with a password", oidc(map[string]any{"endpoint": "https://shop:s3cr3t-client@login.example"}),
+			[]string{`config key core.auth.web.broker[0].endpoint = "https://shop:xxxxx@login.example": holds a user or password before the host; write the URL without them`}},
+		{"user given as a string", fake("alice:s3cr3t-client"),
+			[]string{"config key core.auth.web.broker[0].users[0]: is a string, not a map; write each entry as a map of its fields"}},
 		{"clientSecret misspelt", oidc(map[string]any{"clientsecret": "s3cr3t-client"}),
 			[]string{"config key core.auth.web.broker[0].clientsecret: no such key for a broker of typ oidc; did you mean clientSecret?"}},
 		{"user key misspelt", fake(map[string]any{"username": "alice", "firstname": "Alice"}),
-			[]string{`config key core.auth.web.broker[0].users[0].firstname = "Alice": no such key for an entry of users of a broker of typ fake`, "did you mean firstName?",
+			[]string{`config key core.auth.web.broker[0].users[0].firstname: no such key for an entry of users of a broker of typ fake`, "did you mean firstName?",
 				"email, firstName, groups, lastName, name, password, sub, username"}},
 		{"user password misspelt", fake(map[string]any{"username": "alice", "passwort": "s3cr3t-client"}),
 			[]string{"config key core.auth.web.broker[0].users[0].passwort: no such key", "did you mean password?"}},
@@ -146,10 +166,15 @@ func TestScopes(t *testing.T) {
 		{"no scopes: those of the default claims", nil, []string{"profile", "email"}},
 		{"an empty list: openid alone", []any{}, nil},
 		{"a list: as written", []any{"email", "groups"}, []string{"email", "groups"}},
+		{"scopes: without a value, as YAML gives it: the default", noValue{}, []string{"profile", "email"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := map[string]any{"broker": "corp", "typ": "oidc", "endpoint": "https://login.example", "clientID": "shop"}
-			if tc.scopes != nil {
+			switch tc.scopes.(type) {
+			case nil:
+			case noValue:
+				e["scopes"] = nil
+			default:
 				e["scopes"] = tc.scopes
 			}
 			b, ps := entry(t, e)
@@ -159,3 +184,6 @@ func TestScopes(t *testing.T) {
 		})
 	}
 }
+
+// noValue stands for a key written without a value.
+type noValue struct{}

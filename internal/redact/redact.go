@@ -49,9 +49,14 @@ func query(raw string) string {
 	}
 	params := strings.Split(raw[q+1:], "&")
 	for i, p := range params {
-		name, _, ok := strings.Cut(p, "=")
+		name, value, ok := strings.Cut(p, "=")
 		if ok && credentialName(name) {
-			params[i] = name + "=" + Mask
+			// a quote ends the value: what follows it is the message's
+			rest := ""
+			if end := strings.IndexAny(value, "\"'`"); end >= 0 {
+				rest = value[end:]
+			}
+			params[i] = name + "=" + Mask + rest
 		}
 	}
 	return raw[:q+1] + strings.Join(params, "&")
@@ -61,7 +66,7 @@ func query(raw string) string {
 // of a credential.
 func credentialName(name string) bool {
 	name = strings.ToLower(name)
-	for _, w := range []string{"pass", "pwd", "secret", "token", "key", "auth", "cred"} {
+	for _, w := range []string{"pass", "pw", "secret", "token", "key", "auth", "cred"} {
 		if strings.Contains(name, w) {
 			return true
 		}

@@ -36,6 +36,8 @@ func TestText(t *testing.T) {
 		{"did you mean flamingo.session.backend?", "did you mean flamingo.session.backend?"},
 		{"use redis://[user:password@]host:port/db", "use redis://[user:password@]host:port/db"},
 		{"mail alice@example.com at 10:00", "mail alice@example.com at 10:00"},
+		{`x = "redis://h:6379/0?password=abc": unknown parameter`, `x = "redis://h:6379/0?password=xxxxx": unknown parameter`},
+		{`x = "redis://h/0?pw=abc&db=1"`, `x = "redis://h/0?pw=xxxxx&db=1"`},
 	}
 	for _, tc := range tests {
 		if got := redact.Text(tc.in); got != tc.want {
