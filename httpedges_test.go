@@ -100,6 +100,38 @@ func TestLoginHeadStoresNothing(t *testing.T) {
 	}
 }
 
+// TestCallbackHeadKeepsTheLogin: a HEAD of the callback URL (a mail
+// scanner's, say) answers 200 and spends nothing: the browser's GET of
+// the same URL still logs the user in.
+func TestCallbackHeadKeepsTheLogin(t *testing.T) {
+	srv, _ := edgeServer(t, nil)
+	jar, _ := cookiejar.New(nil)
+	var callback string
+	browser := &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+		if strings.HasPrefix(req.URL.Path, "/auth/callback/") {
+			callback = req.URL.String()
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}}
+	resp, err := browser.Get(srv.URL + "/auth/login/dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = browser.PostForm(resp.Request.URL.String(), url.Values{"username": {"alice"}, "password": {"pw"}})
+	if err != nil || callback == "" {
+		t.Fatalf("the fake login did not lead to the callback (%v)", err)
+	}
+	resp.Body.Close()
+	if head, _ := edgeRequest(t, browser, "HEAD", callback, nil, nil); head.StatusCode != http.StatusOK {
+		t.Errorf("HEAD of the callback: %d, want 200", head.StatusCode)
+	}
+	if get, body := edgeRequest(t, browser, "GET", callback, nil, nil); get.StatusCode != http.StatusSeeOther || get.Header.Get("Location") != "/" {
+		t.Errorf("GET of the callback after a HEAD: %d %q %.200s; want 303 to / (logged in)", get.StatusCode, get.Header.Get("Location"), body)
+	}
+}
+
 // TestCrossOriginRefusalIsTheErrorPage posts every form that changes a
 // session as a page of another site would, with a logged-in user's
 // cookie: 403, the styled error page, one INFO line with the origin and

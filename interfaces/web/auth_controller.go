@@ -155,7 +155,7 @@ func (c *AuthController) broker(r *http.Request) string {
 
 func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
-		c.loginHead(w, r)
+		c.head(w, r)
 		return
 	}
 	s := c.session(w, r)
@@ -181,10 +181,11 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// loginHead answers a HEAD of a login (a link checker, a previewer):
-// 200, or 404 for an unknown broker, and nothing stored, since a HEAD
-// never follows the redirect to the provider.
-func (c *AuthController) loginHead(w http.ResponseWriter, r *http.Request) {
+// head answers a HEAD of a login or a callback (a link checker, a
+// previewer, a mail scanner): 200, or 404 for an unknown broker, and
+// nothing stored or spent, since a HEAD never follows the redirect to the
+// provider and must not redeem a callback's one-time code.
+func (c *AuthController) head(w http.ResponseWriter, r *http.Request) {
 	if broker := r.PathValue("broker"); broker != "" {
 		if _, ok := c.auth.Broker(broker); !ok {
 			c.fail(w, r, fmt.Errorf("auth controller: login of %q: %w", broker, domain.ErrUnknownBroker))
@@ -197,6 +198,10 @@ func (c *AuthController) loginHead(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *AuthController) callback(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		c.head(w, r) // a scanner's HEAD must not spend the one-time code
+		return
+	}
 	s := c.session(w, r)
 	if s == nil {
 		return
