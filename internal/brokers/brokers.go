@@ -122,6 +122,10 @@ func Fake(b config.Broker) (domain.IdentityProvider, error) {
 			u.Problem("username", "every fake user needs a username; write the name typed into the login form, such as alice")
 			continue
 		}
+		if slices.ContainsFunc(users, func(o fakebroker.User) bool { return o.Username == user.Username }) {
+			u.Problem("username", "another user of this broker has the same username; give each user a username of its own")
+			continue
+		}
 		if user.Sub == "" {
 			user.Sub = user.Username
 		}

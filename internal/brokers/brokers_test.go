@@ -108,6 +108,9 @@ func TestEntryProblems(t *testing.T) {
 			[]string{`config key core.auth.web.broker[0].redirectURL = "/auth/callback/corp": is not an absolute URL`, "https://shop.example/auth/callback/corp", "core.auth.web.baseURL"}},
 		{"endpoint with a password", oidc(map[string]any{"endpoint": "https://shop:s3cr3t-client@login.example"}),
 			[]string{`config key core.auth.web.broker[0].endpoint = "https://shop:xxxxx@login.example": holds a user or password before the host; write the URL without them`}},
+		{"two users of one name", map[string]any{"broker": "dev", "typ": "fake", "users": []any{
+			map[string]any{"username": "alice", "password": "a"}, map[string]any{"username": "alice", "password": "b"}}},
+			[]string{`config key core.auth.web.broker[0].users[1].username = "alice": another user of this broker has the same username`}},
 		{"user given as a string", fake("alice:s3cr3t-client"),
 			[]string{"config key core.auth.web.broker[0].users[0]: is a string, not a map; write each entry as a map of its fields"}},
 		{"clientSecret misspelt", oidc(map[string]any{"clientsecret": "s3cr3t-client"}),
