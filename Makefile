@@ -7,7 +7,7 @@ FUZZTIME_SECRETS ?= 200x
 BENCHTIME ?= 1s
 COUNT     ?= 6
 
-.PHONY: all run run-flamingo bench-flamingo test test-flamingo deps vet fmt-check generate generate-check allocs fuzz bench bench-compare test-bench lint
+.PHONY: all run run-flamingo bench-flamingo test test-flamingo deps vet fmt-check generate generate-check allocs fuzz mutate bench bench-compare test-bench lint
 
 all: test
 
@@ -86,6 +86,22 @@ fuzz:
 	$(GO) test ./application/ -run '^$$' -fuzz '^FuzzCallbackQuery$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./infrastructure/redisstore/ -run '^$$' -fuzz '^FuzzURLPasswordNeverInError$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./infrastructure/internal/storage/ -run '^$$' -fuzz '^FuzzMerge$$' -fuzztime $(FUZZTIME)
+
+## mutate: mutation testing with gremlins, one package at a time, each with its own
+## tests; fails when a package is below 90 % efficacy or 85 % mutant coverage.
+## Not part of test: it runs a package's tests once per mutant (docs/testing.md,
+## "Mutation testing"). One package: make mutate PKGS=./domain
+GREMLINS    ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTATE_PKGS := ./domain ./config ./infrastructure/cookiesigner ./infrastructure/oidcbroker \
+	./internal/brokers ./internal/backends ./application ./interfaces/web
+mutate: PKGS = $(MUTATE_PKGS)
+mutate:
+	@failed=""; for p in $(PKGS); do \
+	  echo "== $$p"; $(GO) clean -testcache; \
+	  $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 \
+	    --threshold-efficacy 90 --threshold-mcover 85 $$p || failed="$$failed $$p"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "below 90 % efficacy or 85 % mutant coverage:$$failed"; exit 1; fi
 
 ## bench: every benchmark, COUNT times, for benchstat
 bench: deps
