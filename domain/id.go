@@ -27,12 +27,15 @@ func ValidSessionID(id string) bool {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
-		c := id[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
-		default:
+		if !idChar(id[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// idChar reports whether c is a character of URL-safe base64, the alphabet
+// of session IDs.
+func idChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }

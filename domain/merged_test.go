@@ -17,6 +17,7 @@ func TestMergesOthers(t *testing.T) {
 		want   bool
 	}{
 		{"stored as loaded", func(s *domain.Session) { s.Delete("c") }, loaded, false},
+		{"this request set a key", func(s *domain.Session) { s.Store("a", "x") }, loaded, false},
 		{"another request changed a key this one keeps", func(*domain.Session) {}, map[string][]byte{"a": {9}, "b": {2}, "c": {3}}, true},
 		{"another request added a key", func(*domain.Session) {}, map[string][]byte{"a": {1}, "b": {2}, "c": {3}, "d": {4}}, true},
 		{"another request deleted a key", func(*domain.Session) {}, map[string][]byte{"a": {1}, "b": {2}}, true},

@@ -155,6 +155,17 @@ func TestValidSessionID(t *testing.T) {
 			t.Fatalf("ValidSessionID(%q) = true", id)
 		}
 	}
+	pad := strings.Repeat("a", domain.SessionIDLength-1)
+	for _, c := range "azAZ09-_" {
+		if !domain.ValidSessionID(pad + string(c)) {
+			t.Errorf("ValidSessionID with %q = false", c)
+		}
+	}
+	for _, c := range "`{@[/:=+. \x00" {
+		if domain.ValidSessionID(pad + string(c)) {
+			t.Errorf("ValidSessionID with %q = true", c)
+		}
+	}
 }
 
 func TestMapsAreNotReportedChangedWhenUntouched(t *testing.T) {
