@@ -107,20 +107,24 @@ func canonicalBase64URL(v string) bool {
 	return true
 }
 
+// base64URLAlphabet is the URL-safe base64 alphabet, in the order of the
+// values its characters stand for.
+const base64URLAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// base64URLValues holds the 6-bit value of every byte in URL-safe base64,
+// -1 for a byte outside the alphabet.
+var base64URLValues = func() (values [256]int8) {
+	for i := range values {
+		values[i] = -1
+	}
+	for i := range len(base64URLAlphabet) {
+		values[base64URLAlphabet[i]] = int8(i)
+	}
+	return values
+}()
+
 // base64URLValue returns the 6-bit value of a URL-safe base64 character, or
 // -1 for any other byte.
 func base64URLValue(c byte) int {
-	switch {
-	case c >= 'A' && c <= 'Z':
-		return int(c - 'A')
-	case c >= 'a' && c <= 'z':
-		return int(c-'a') + 26
-	case c >= '0' && c <= '9':
-		return int(c-'0') + 52
-	case c == '-':
-		return 62
-	case c == '_':
-		return 63
-	}
-	return -1
+	return int(base64URLValues[c])
 }

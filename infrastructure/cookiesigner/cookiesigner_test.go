@@ -121,6 +121,7 @@ func TestSecureCookieSignerRejectsInvalidValues(t *testing.T) {
 		"tampered":                   flipLowBit(good, len(good)/2),
 		"truncated":                  good[:len(good)-4],
 		"line break inserted":        good[:40] + "\r\n" + good[40:],
+		"two line breaks inserted":   good[:40] + "\r\n\r\n" + good[40:],
 		"non-canonical padding bits": flipLowBit(good, len(good)-2),
 		"expired":                    craft("secret", cookieName, id, time.Now().Add(-2*time.Hour)),
 		"expired, previous secret":   craft("previous", cookieName, id, time.Now().Add(-2*time.Hour)),
