@@ -108,6 +108,12 @@ func (r reader) strings(name string) []string {
 		r.bad(k, v, "is "+typeName(v)+", not a list")
 		return nil
 	}
+	if k.Check != nil {
+		if problem := k.Check(list); problem != "" {
+			r.bad(k, v, problem)
+			return nil
+		}
+	}
 	out := make([]string, 0, len(list))
 	for i, e := range list {
 		s, ok := e.(string)
