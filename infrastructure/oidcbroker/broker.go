@@ -159,10 +159,10 @@ func (b *Broker) CheckIssuer(ctx context.Context, iss string) error {
 }
 
 func checkIssuer(broker, issuer, iss string, required bool) error {
-	switch {
-	case iss == "" && required:
+	if iss == "" && required {
 		return fmt.Errorf("oidc broker %q: callback: %w: the provider announced the iss parameter but sent none", broker, domain.ErrIssuerMismatch)
-	case iss != "" && iss != issuer:
+	}
+	if iss != "" && iss != issuer {
 		return fmt.Errorf("oidc broker %q: callback: %w: expected %q, got %q", broker, domain.ErrIssuerMismatch, issuer, iss)
 	}
 	return nil

@@ -107,6 +107,7 @@ type tokenServer struct {
 	mu        sync.Mutex
 	idToken   string
 	tokenResp map[string]any
+	userInfo  map[string]any // what the userinfo endpoint answers
 }
 
 func startTokenServer(t *testing.T) *tokenServer {
@@ -119,7 +120,7 @@ func startTokenServer(t *testing.T) *tokenServer {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{
 			"issuer": ts.URL, "authorization_endpoint": ts.URL + "/authorize", "token_endpoint": ts.URL + "/token",
-			"jwks_uri": ts.URL + "/jwks", "end_session_endpoint": ts.URL + "/logout",
+			"jwks_uri": ts.URL + "/jwks", "end_session_endpoint": ts.URL + "/logout", "userinfo_endpoint": ts.URL + "/userinfo",
 			"id_token_signing_alg_values_supported":          []string{"RS256", "ES256", "HS256", "none"},
 			"authorization_response_iss_parameter_supported": true,
 		})
@@ -135,6 +136,11 @@ func startTokenServer(t *testing.T) *tokenServer {
 		writeJSON(w, http.StatusOK, map[string]any{
 			"access_token": "at", "token_type": "Bearer", "expires_in": 60, "refresh_token": "rt", "id_token": ts.idToken,
 		})
+	})
+	mux.HandleFunc("/userinfo", func(w http.ResponseWriter, r *http.Request) {
+		ts.mu.Lock()
+		defer ts.mu.Unlock()
+		writeJSON(w, http.StatusOK, ts.userInfo)
 	})
 	ts.Server = httptest.NewServer(mux)
 	t.Cleanup(ts.Close)

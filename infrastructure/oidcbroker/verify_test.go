@@ -2,6 +2,8 @@ package oidcbroker_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net/url"
 	"strings"
@@ -58,6 +60,8 @@ func TestIDTokenVerification(t *testing.T) {
 		{name: "no iat", alg: "RS256", claim: func(c map[string]any) { delete(c, "iat") }, want: domain.ErrInvalidIDToken},
 		{name: "iat beyond the clock skew", alg: "RS256", claim: func(c map[string]any) { c["iat"] = now.Add(6 * time.Minute).Unix() }, want: domain.ErrInvalidIDToken},
 		{name: "iat within the clock skew", alg: "RS256", claim: func(c map[string]any) { c["iat"] = now.Add(4 * time.Minute).Unix() }},
+		{name: "at_hash of the access token", alg: "ES256", claim: func(c map[string]any) { c["at_hash"] = atHash("at") }},
+		{name: "at_hash of another access token", alg: "RS256", claim: func(c map[string]any) { c["at_hash"] = atHash("other") }, want: domain.ErrInvalidIDToken},
 		{name: "nonce missing", alg: "RS256", claim: func(c map[string]any) { delete(c, "nonce") }, want: domain.ErrNonceMismatch},
 		{name: "nonce of another login", alg: "RS256", claim: func(c map[string]any) { c["nonce"] = "m" }, want: domain.ErrNonceMismatch},
 	}
@@ -73,6 +77,12 @@ func TestIDTokenVerification(t *testing.T) {
 			}
 		})
 	}
+}
+
+// atHash is the at_hash of accessToken for an RS256 or ES256 ID token.
+func atHash(accessToken string) string {
+	sum := sha256.Sum256([]byte(accessToken))
+	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
 }
 
 func TestProviderErrorsOnTokenEndpoint(t *testing.T) {
@@ -228,6 +238,47 @@ func TestRefreshedIDTokenVerification(t *testing.T) {
 			}
 			if tt.want == nil && (id.Subject != "u1" || id.AccessToken != "at") {
 				t.Fatalf("identity %+v", id)
+			}
+		})
+	}
+}
+
+// A refresh whose response has no ID token keeps the identity's ID token;
+// with a userinfo mapping the user is renewed from userinfo, which must be
+// about the same subject.
+func TestRefreshWithoutIDToken(t *testing.T) {
+	ts := startTokenServer(t)
+	old := &domain.Identity{Broker: "test", Subject: "u1", RefreshToken: "old", AccessToken: "old-at",
+		IDToken: domain.IDToken{Subject: "u1", Raw: "raw", Payload: []byte(`{"sub":"u1","name":"Old Name"}`)},
+		User:    domain.User{Sub: "u1", Name: "Old Name", Type: domain.UserTypeUser}}
+	tests := []struct {
+		name     string
+		userInfo map[string]string
+		info     map[string]any
+		wantName string
+		wantErr  error
+	}{
+		{"no userinfo mapping", nil, map[string]any{"sub": "u1", "name": "New Name"}, "Old Name", nil},
+		{"userinfo mapping", map[string]string{"name": "name"}, map[string]any{"sub": "u1", "name": "New Name"}, "New Name", nil},
+		{"userinfo about another user", map[string]string{"name": "name"}, map[string]any{"sub": "u2", "name": "New Name"}, "", domain.ErrInvalidIDToken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := oidcbroker.New(oidcbroker.Config{Broker: "test", Endpoint: ts.URL, ClientID: "client",
+				RedirectURL: "http://app.test/cb", Claims: oidcbroker.ClaimMapping{UserInfo: tt.userInfo}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts.respond("", nil)
+			ts.mu.Lock()
+			ts.userInfo = tt.info
+			ts.mu.Unlock()
+			id, err := b.Refresh(context.Background(), old)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Refresh: %v, want %v", err, tt.wantErr)
+			}
+			if err == nil && (id.User.Name != tt.wantName || id.AccessToken != "at" || id.IDToken.Raw != "raw" || id.Subject != "u1") {
+				t.Fatalf("identity %+v, want user %q, the new access token and the old ID token", id, tt.wantName)
 			}
 		})
 	}
