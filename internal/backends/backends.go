@@ -85,11 +85,11 @@ func newRedis(s config.Session) (domain.SessionRepository, error) {
 // redisAddress names the key that says where Redis is, and its value as an
 // error may show it (config.Show: credentials hidden).
 func redisAddress(r config.Redis) string {
-	switch {
-	case r.Sentinel.Master != "":
+	if r.Sentinel.Master != "" {
 		return fmt.Sprintf("flamingo.session.redis.sentinel.addresses = %s (master %s)",
 			config.Show("flamingo.session.redis.sentinel.addresses", r.Sentinel.Addresses), config.Show("flamingo.session.redis.sentinel.master", r.Sentinel.Master))
-	case r.URL != "":
+	}
+	if r.URL != "" {
 		return "flamingo.session.redis.url = " + config.Show("flamingo.session.redis.url", r.URL)
 	}
 	return "flamingo.session.redis.host = " + config.Show("flamingo.session.redis.host", r.Host)

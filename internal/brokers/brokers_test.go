@@ -1,13 +1,16 @@
 package brokers_test
 
 import (
+	"context"
 	"fmt"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/fakebroker"
 	"github.com/sessionauth/sessionauth/internal/brokers"
 )
 
@@ -190,3 +193,48 @@ func TestScopes(t *testing.T) {
 
 // noValue stands for a key written without a value.
 type noValue struct{}
+
+// A fake user without sub logs in with the username as subject; an entry
+// without username is a problem, not a user nobody can log in as.
+func TestFakeUsers(t *testing.T) {
+	b, ps := entry(t, map[string]any{"broker": "dev", "typ": "fake", "users": []any{
+		map[string]any{"username": "ann", "password": "pw", "name": "Ann Example"},
+		map[string]any{"password": "nobody", "name": "No Name"},
+		map[string]any{"username": "bob", "password": "pw", "sub": "bob-1"},
+	}})
+	p, err := brokers.Fake(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ps.Err(); err == nil || !strings.Contains(err.Error(), "core.auth.web.broker[0].users[1].username") {
+		t.Errorf("problems = %v, want one naming core.auth.web.broker[0].users[1].username", err)
+	}
+	fake := p.(*fakebroker.Broker)
+	if u := fakeLogin(t, fake, "ann"); u.Sub != "ann" || u.Name != "Ann Example" {
+		t.Errorf("user = %+v, want sub ann (the username) and name Ann Example", u)
+	}
+	if u := fakeLogin(t, fake, "bob"); u.Sub != "bob-1" {
+		t.Errorf("user = %+v, want sub bob-1 (configured)", u)
+	}
+}
+
+// fakeLogin logs username in at fake with password pw and returns the user.
+func fakeLogin(t *testing.T, fake *fakebroker.Broker, username string) domain.User {
+	t.Helper()
+	verifier := strings.Repeat("v", 43)
+	auth, err := fake.AuthCodeURL(context.Background(), domain.AuthCodeRequest{State: "st", Nonce: "n", PKCEVerifier: verifier})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(auth)
+	cb, err := fake.Authorize(username, "pw", u.Query())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := url.Parse(cb)
+	id, err := fake.Exchange(context.Background(), c.Query().Get("code"), verifier, "n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id.User
+}
