@@ -75,7 +75,7 @@ func TestBackChannelLogout(t *testing.T) {
 			t.Errorf("session still there after logout: %v", err)
 		}
 	}
-	if !strings.Contains(log.String(), "withSid=true") || !strings.Contains(log.String(), "withSid=false") ||
+	if strings.Count(log.String(), "withSid=true") != 1 || strings.Count(log.String(), "withSid=false") != 2 ||
 		!strings.Contains(log.String(), "bySid=true sessionsEnded=0") || !strings.Contains(log.String(), "bySid=false sessionsEnded=2") {
 		t.Errorf("log:\n%s", log.String())
 	}
