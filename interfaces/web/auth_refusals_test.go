@@ -10,11 +10,14 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/golang/mock/gomock"
 
 	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
+	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 	"github.com/sessionauth/sessionauth/mocks"
 )
@@ -76,6 +79,50 @@ func TestCrossOriginLogCutsLongOrigins(t *testing.T) {
 		cut := strings.Contains(log.String(), origin[:200]+"…")
 		if rec.Code != http.StatusForbidden || cut != (n > 200) || !strings.Contains(log.String(), origin[:200]) {
 			t.Errorf("origin of %d characters: %d, log %q; want 403 and the origin cut only beyond 200", n, rec.Code, log.String())
+		}
+	}
+}
+
+// The session cookie lives 30 days unless configured otherwise.
+func TestSessionCookieDefaultMaxAge(t *testing.T) {
+	repo := memorystore.New(memorystore.Options{MaxAge: time.Hour})
+	t.Cleanup(func() { _ = repo.Close() })
+	signer, err := cookiesigner.New("flamingo", []string{"0123456789abcdef0123456789abcdef"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := web.NewSessionMiddleware(repo, signer, web.SessionOptions{}).Handler(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		web.SessionFromContext(r.Context()).Store("cart", "1")
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if c := rec.Result().Cookies(); len(c) != 1 || c[0].MaxAge != 30*24*60*60 {
+		t.Errorf("cookies %v, want one with Max-Age 2592000", c)
+	}
+}
+
+// With one broker /auth/login goes to it; a provider that cannot be
+// reached is logged as an error, a refused login as a warning.
+func TestLoginWithOneBroker(t *testing.T) {
+	idp := mocks.NewMockIdentityProvider(gomock.NewController(t))
+	idp.EXPECT().AuthCodeURL(gomock.Any(), gomock.Any()).Return("https://idp.example/authorize", nil)
+	idp.EXPECT().AuthCodeURL(gomock.Any(), gomock.Any()).Return("", domain.ErrProviderUnavailable)
+	idp.EXPECT().AuthCodeURL(gomock.Any(), gomock.Any()).Return("", domain.ErrInvalidCredentials)
+	m := application.NewAuthManager(map[string]domain.IdentityProvider{"idp": idp}, application.Options{})
+	var log bytes.Buffer
+	mux := http.NewServeMux()
+	web.NewAuthController(m, web.AuthControllerOptions{Logger: slog.New(slog.NewTextHandler(&log, nil))}).Register(mux)
+	s := domain.NewSession()
+	for _, want := range []struct {
+		status   int
+		location string
+		level    string
+	}{{http.StatusSeeOther, "https://idp.example/authorize", ""}, {http.StatusBadGateway, "", "level=ERROR"}, {http.StatusBadRequest, "", "level=WARN"}} {
+		log.Reset()
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("GET", "/auth/login", nil).WithContext(web.ContextWithSession(context.Background(), s)))
+		if rec.Code != want.status || rec.Header().Get("Location") != want.location || !strings.Contains(log.String(), want.level) {
+			t.Errorf("/auth/login: %d to %q, log %q; want %d to %q, %s", rec.Code, rec.Header().Get("Location"), log.String(), want.status, want.location, want.level)
 		}
 	}
 }
