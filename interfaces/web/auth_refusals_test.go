@@ -101,6 +101,23 @@ func TestSessionCookieDefaultMaxAge(t *testing.T) {
 	}
 }
 
+// With an absolute lifetime configured, a visitor who stores nothing still
+// gets no session and no cookie.
+func TestMaxLifetimeKeepsEmptySessionsUnsaved(t *testing.T) {
+	repo := memorystore.New(memorystore.Options{MaxAge: time.Hour})
+	t.Cleanup(func() { _ = repo.Close() })
+	signer, err := cookiesigner.New("flamingo", []string{"0123456789abcdef0123456789abcdef"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := web.NewSessionMiddleware(repo, signer, web.SessionOptions{MaxLifetime: time.Hour}).Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if c := rec.Result().Cookies(); len(c) != 0 || repo.Len() != 0 {
+		t.Errorf("cookies %v, %d sessions stored; want none", c, repo.Len())
+	}
+}
+
 // With one broker /auth/login goes to it; a provider that cannot be
 // reached is logged as an error, a refused login as a warning.
 func TestLoginWithOneBroker(t *testing.T) {
