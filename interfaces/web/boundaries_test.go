@@ -143,3 +143,24 @@ func TestLoginWithOneBroker(t *testing.T) {
 		}
 	}
 }
+
+// A handler that writes its 200 header itself still sends the session's
+// cookie with it.
+func TestExplicitOKHeaderCarriesTheCookie(t *testing.T) {
+	repo := memorystore.New(memorystore.Options{MaxAge: time.Hour})
+	t.Cleanup(func() { _ = repo.Close() })
+	signer, err := cookiesigner.New("flamingo", []string{"0123456789abcdef0123456789abcdef"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := web.NewSessionMiddleware(repo, signer, web.SessionOptions{}).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		web.SessionFromContext(r.Context()).Store("cart", "1")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte("ok"))
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if c := rec.Result().Cookies(); len(c) != 1 || repo.Len() != 1 {
+		t.Errorf("cookies %v, %d sessions stored; want the session saved and its cookie sent", c, repo.Len())
+	}
+}
