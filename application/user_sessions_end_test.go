@@ -41,3 +41,35 @@ func TestEndSessionsByHandle(t *testing.T) {
 		t.Fatalf("End of the current session's handle: %v, destroyed %v", err, laptop.Destroyed())
 	}
 }
+
+// A session's "last seen" moves when it is saved a minute or more after
+// the last time it moved, not on every save.
+func TestLastSeenMovesOncePerMinute(t *testing.T) {
+	mem := memorystore.New(memorystore.Options{MaxAge: time.Hour})
+	t.Cleanup(func() { _ = mem.Close() })
+	repo := application.NewIndexedRepository(mem, time.Hour)
+	sessions := application.NewUserSessions(repo)
+	f := newFixture(t, application.Options{Sessions: sessions})
+	application.SetIndexClock(repo, f.clock.Now)
+	s := f.logInStored(t, repo)
+	seen := func() time.Time {
+		t.Helper()
+		if err := repo.Save(context.Background(), s); err != nil {
+			t.Fatal(err)
+		}
+		list, err := sessions.List(context.Background(), s)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("List = %+v, %v", list, err)
+		}
+		return list[0].LastSeen
+	}
+	first := seen()
+	f.clock.Advance(59 * time.Second)
+	if got := seen(); !got.Equal(first) {
+		t.Errorf("59s later last seen moved to %v", got)
+	}
+	f.clock.Advance(time.Second)
+	if got := seen(); !got.Equal(first.Add(time.Minute)) {
+		t.Errorf("a minute later last seen is %v, want %v", got, first.Add(time.Minute))
+	}
+}
