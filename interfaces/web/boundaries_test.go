@@ -164,3 +164,54 @@ func TestExplicitOKHeaderCarriesTheCookie(t *testing.T) {
 		t.Errorf("cookies %v, %d sessions stored; want the session saved and its cookie sent", c, repo.Len())
 	}
 }
+
+// The sessions controller logs to the logger it is given, slog.Default()
+// when none; served without SessionMiddleware it answers 500 and says so.
+func TestUserSessionsControllerWithoutMiddleware(t *testing.T) {
+	var log bytes.Buffer
+	for _, logger := range []*slog.Logger{slog.New(slog.NewTextHandler(&log, nil)), nil} {
+		mux := http.NewServeMux()
+		web.NewUserSessionsController(application.NewUserSessions(memorystore.New(memorystore.Options{MaxAge: time.Hour})), logger).Register(mux)
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("GET", "/auth/sessions", nil))
+		if rec.Code != http.StatusInternalServerError {
+			t.Errorf("without SessionMiddleware: %d, want 500", rec.Code)
+		}
+	}
+	if !strings.Contains(log.String(), "serve it behind SessionMiddleware") {
+		t.Errorf("log %q, want the line that says what to do", log.String())
+	}
+}
+
+// Values a handler stores after an interim 1xx response are saved with
+// the final one.
+func TestInterimResponseDoesNotSaveEarly(t *testing.T) {
+	repo := memorystore.New(memorystore.Options{MaxAge: time.Hour})
+	t.Cleanup(func() { _ = repo.Close() })
+	signer, err := cookiesigner.New("flamingo", []string{"0123456789abcdef0123456789abcdef"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	srv := httptest.NewServer(web.NewSessionMiddleware(repo, signer, web.SessionOptions{}).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := web.SessionFromContext(r.Context())
+		s.Store("early", "1")
+		w.WriteHeader(http.StatusContinue)
+		s.Store("late", "2")
+		id = s.ID()
+		w.WriteHeader(http.StatusOK)
+	})))
+	t.Cleanup(srv.Close)
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	s, err := repo.Load(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.Load("late"); v != "2" {
+		t.Errorf("stored after the interim response: %v, want 2 saved", v)
+	}
+}
