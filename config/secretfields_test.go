@@ -63,3 +63,15 @@ func brokerOrNil(t *testing.T, cfg map[string]any) (*config.Broker, *config.Prob
 	b := a.Brokers[0].ReportTo(ps)
 	return &b, ps
 }
+
+// Has tells a field written without a value from one set; Nested reads a
+// map field with problems under the field's path.
+func TestHasAndNested(t *testing.T) {
+	b, ps := broker(t, map[string]any{"broker": "x", "typ": "mine", "scopes": nil, "s": "v", "claims": map[string]any{"idToken": 3}})
+	if b.Has("scopes") || !b.Has("s") || b.Has("absent") {
+		t.Errorf("Has: scopes %v, s %v, absent %v; want false, true, false", b.Has("scopes"), b.Has("s"), b.Has("absent"))
+	}
+	if got := b.Nested("claims").String("idToken"); got != "" || !strings.Contains(ps.Err().Error(), "config key core.auth.web.broker[0].claims.idToken = 3: is a number") {
+		t.Errorf("Nested: %q, problems %v", got, ps.Err())
+	}
+}
