@@ -60,6 +60,11 @@ func fencedBlocks(text string) []fencedBlock {
 	return blocks
 }
 
+// configKeyLine is a line of a block that sets one of sessionauth's keys,
+// as YAML writes it (flamingo:, core.auth.web:, session.backend: …),
+// whatever the block's language says.
+var configKeyLine = regexp.MustCompile(`(?m)^\s*(flamingo|core|session)(\.[A-Za-z.]+)?:(\s|$)`)
+
 // docConfigBlocks reads the marked blocks of README.md and docs/*.md; every
 // YAML block without a marker, and every marker not right before a block,
 // is a problem.
@@ -78,8 +83,8 @@ func docConfigBlocks(t *testing.T) (blocks []configBlock, problems []string) {
 			case m != nil:
 				markers++
 				blocks = append(blocks, configBlock{ID: m[1], Where: doc + ":" + itoa(b.line), Text: b.text})
-			case b.lang == "yaml":
-				problems = append(problems, doc+":"+itoa(b.line)+": a yaml block without <!-- config: ID --> on the line before")
+			case b.lang == "yaml" || b.lang == "yml" || b.lang != "go" && configKeyLine.MatchString(b.text):
+				problems = append(problems, doc+":"+itoa(b.line)+": a configuration block without <!-- config: ID --> on the line before")
 			}
 		}
 		if all := len(markerLine.FindAllString(string(raw), -1)); all != markers {
