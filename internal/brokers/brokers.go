@@ -58,8 +58,13 @@ func checkURLs(b config.Broker, cfg oidcbroker.Config) bool {
 		b.Problem("endpoint", "is not an absolute URL; write the issuer URL of the OpenID provider, such as "+exampleIssuer)
 		ok = false
 	}
-	for _, field := range []string{"endpoint", "redirectURL"} {
-		if withUser(b.String(field)) {
+	// A redirectURL made from core.auth.web.baseURL is that key's problem.
+	urls := map[string]string{"endpoint": cfg.Endpoint}
+	if b.Has("redirectURL") {
+		urls["redirectURL"] = cfg.RedirectURL
+	}
+	for field, raw := range urls {
+		if withUser(raw) {
 			b.Problem(field, "holds a user or password before the host; write the URL without them "+
 				"(the client's secret belongs in clientSecret)")
 			ok = false

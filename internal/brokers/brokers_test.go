@@ -114,6 +114,8 @@ func TestEntryProblems(t *testing.T) {
 		{"two users of one name", map[string]any{"broker": "dev", "typ": "fake", "users": []any{
 			map[string]any{"username": "alice", "password": "a"}, map[string]any{"username": "alice", "password": "b"}}},
 			[]string{`config key core.auth.web.broker[0].users[1].username = "alice": another user of this broker has the same username`}},
+		{"redirectURL with a password", oidc(map[string]any{"redirectURL": "https://app:s3cr3t-client@shop.example/auth/callback/corp"}),
+			[]string{`config key core.auth.web.broker[0].redirectURL = "https://app:xxxxx@shop.example/auth/callback/corp": holds a user or password`}},
 		{"user given as a string", fake("alice:s3cr3t-client"),
 			[]string{"config key core.auth.web.broker[0].users[0]: is a string, not a map; write each entry as a map of its fields"}},
 		{"clientSecret misspelt", oidc(map[string]any{"clientsecret": "s3cr3t-client"}),
