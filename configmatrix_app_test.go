@@ -84,9 +84,9 @@ func (a *matrixApp) mux() *http.ServeMux {
 func (a *matrixApp) whoami(w http.ResponseWriter, r *http.Request) {
 	u := a.sa.Users.GetUser(r.Context(), web.SessionFromContext(r.Context()))
 	fmt.Fprintf(w, `<p id="name">%s</p><p id="email">%s</p><p id="first">%s</p><p id="last">%s</p><p id="type">%s</p>
-<form method="post" action="/auth/logout"><button id="logout">Log out</button></form>`,
+<p id="groups">%s</p><form method="post" action="/auth/logout"><button id="logout">Log out</button></form>`,
 		html.EscapeString(u.Name), html.EscapeString(u.Email), html.EscapeString(u.FirstName),
-		html.EscapeString(u.LastName), html.EscapeString(string(u.Type)))
+		html.EscapeString(u.LastName), html.EscapeString(string(u.Type)), html.EscapeString(strings.Join(u.Groups, ",")))
 }
 
 // token prints the issuer of AuthManager.IDToken's token.

@@ -56,7 +56,7 @@ func (m *matrix) browserLogin(t *testing.T, app *matrixApp, name string, form lo
 	if err != nil {
 		t.Fatalf("log in at %s as %s in Chromium: %v", name, user, err)
 	}
-	return m.page(t, app.URL+"/whoami", "name", "email", "first", "last", "type")
+	return m.page(t, app.URL+"/whoami", "name", "email", "first", "last", "type", "groups")
 }
 
 // run runs the actions in Chromium, each run given 30 seconds; an error
@@ -168,8 +168,19 @@ func runAuthBrokers(t *testing.T, m *matrix, cfg map[string]any) {
 		user, password := fmt.Sprint(u["username"]), fmt.Sprint(u["password"])
 		t.Run("dev/"+user, func(t *testing.T) {
 			got := m.browserLogin(t, app, "dev", fakeForm, user, password)
-			wantEqual(t, "after the login /whoami", got, map[string]string{"name": fmt.Sprint(u["name"]), "email": fmt.Sprint(u["email"]), "type": "user"})
+			wantEqual(t, "after the login /whoami", got, map[string]string{"name": fmt.Sprint(u["name"]), "email": fmt.Sprint(u["email"]),
+				"type": "user", "groups": joined(u["groups"])})
 			wantEqual(t, "after the logout /whoami", m.logout(t, app), map[string]string{"name": "", "type": "guest"})
 		})
 	}
+}
+
+// joined is a block's list as /whoami shows it: the entries, comma-separated.
+func joined(list any) string {
+	entries, _ := list.([]any)
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = fmt.Sprint(e)
+	}
+	return strings.Join(out, ",")
 }
