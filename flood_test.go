@@ -58,8 +58,20 @@ func loginApp(t *testing.T, repo domain.SessionRepository, stateLifetime time.Du
 	return mw.Handler(mux)
 }
 
-// loggedInBrowser logs alice in through the fake broker's form.
+// loggedInBrowser logs alice in through the fake broker's form and checks
+// that the login succeeded.
 func loggedInBrowser(t *testing.T, srv *httptest.Server) *http.Client {
+	browser := fakeLogin(t, srv)
+	if !loggedIn(t, srv, browser) {
+		t.Fatal("the login did not succeed")
+	}
+	return browser
+}
+
+// fakeLogin logs alice in through the fake broker dev's form and returns
+// her browser.
+func fakeLogin(t *testing.T, srv *httptest.Server) *http.Client {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar}
 	resp, err := browser.Get(srv.URL + "/auth/login/dev")
@@ -72,9 +84,6 @@ func loggedInBrowser(t *testing.T, srv *httptest.Server) *http.Client {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if !loggedIn(t, srv, browser) {
-		t.Fatal("the login did not succeed")
-	}
 	return browser
 }
 

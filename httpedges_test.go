@@ -54,24 +54,6 @@ func edgeRequest(t *testing.T, client *http.Client, method, target string, form 
 	return resp, string(body)
 }
 
-// edgeLogin logs alice in and returns her browser.
-func edgeLogin(t *testing.T, srv *httptest.Server) *http.Client {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	browser := &http.Client{Jar: jar}
-	resp, err := browser.Get(srv.URL + "/auth/login/dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	resp, err = browser.PostForm(resp.Request.URL.String(), url.Values{"username": {"alice"}, "password": {"pw"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return browser
-}
-
 // TestLoginHeadStoresNothing: a HEAD of a login start (a link checker)
 // answers 200 and leaves no session file and no cookie; a GET, for
 // comparison, stores its pending login.
@@ -138,7 +120,7 @@ func TestCallbackHeadKeepsTheLogin(t *testing.T) {
 // no cookie in it, and the user still logged in.
 func TestCrossOriginRefusalIsTheErrorPage(t *testing.T) {
 	srv, logs := edgeServer(t, nil)
-	browser := edgeLogin(t, srv)
+	browser := fakeLogin(t, srv)
 	cookie := browser.Jar.Cookies(mustURL(t, srv.URL))[0].Value
 	for _, path := range []string{"/auth/logout", "/auth/logout/dev", "/auth/fake/dev/login", "/auth/sessions/end"} {
 		t.Run(path, func(t *testing.T) {
@@ -166,7 +148,7 @@ func TestCrossOriginRefusalIsTheErrorPage(t *testing.T) {
 // ends nothing.
 func TestSessionsEndWithoutHandleSaysWhatToSend(t *testing.T) {
 	srv, _ := edgeServer(t, nil)
-	browser := edgeLogin(t, srv)
+	browser := fakeLogin(t, srv)
 	resp, body := edgeRequest(t, browser, "POST", srv.URL+"/auth/sessions/end", url.Values{}, http.Header{"Origin": {srv.URL}})
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "handle=") || !strings.Contains(body, "<style>") {
 		t.Fatalf("%d %s; want 400 and the error page naming handle=", resp.StatusCode, body)
@@ -180,7 +162,7 @@ func TestSessionsEndWithoutHandleSaysWhatToSend(t *testing.T) {
 // shows a page whose form POSTs the logout, and logs nobody out.
 func TestLogoutGetShowsTheButton(t *testing.T) {
 	srv, _ := edgeServer(t, nil)
-	browser := edgeLogin(t, srv)
+	browser := fakeLogin(t, srv)
 	tests := []struct {
 		path   string
 		status int

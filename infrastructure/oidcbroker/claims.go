@@ -56,29 +56,18 @@ func fields(mapping map[string]string) map[string]string {
 // may put at the userinfo endpoint only.
 var profileFields = []string{"name", "email", "firstname", "lastname"}
 
-// lacksProfile tells whether a profile field that the ID token's mapping
-// maps was left empty.
-func (m ClaimMapping) lacksProfile(u domain.User) bool {
-	mapped := m.IDTokenFields()
-	for _, field := range profileFields {
-		if _, ok := mapped[field]; ok && profileField(u, field) == "" {
-			return true
-		}
-	}
-	return false
-}
-
-// fillProfile sets the profile fields that are still empty from the
-// userinfo claims, under the claim names of the ID token's mapping.
-func (m ClaimMapping) fillProfile(u *domain.User, userInfo map[string]any) {
+// missingProfile is the part of the ID token's mapping whose profile
+// fields u has left empty: field to claim name, for apply to fill from
+// the userinfo claims.
+func (m ClaimMapping) missingProfile(u domain.User) map[string]string {
 	mapped := m.IDTokenFields()
 	missing := map[string]string{}
 	for _, field := range profileFields {
-		if claim, ok := mapped[field]; ok && profileField(*u, field) == "" {
+		if claim, ok := mapped[field]; ok && profileField(u, field) == "" {
 			missing[field] = claim
 		}
 	}
-	apply(u, missing, userInfo)
+	return missing
 }
 
 func profileField(u domain.User, field string) string {

@@ -100,11 +100,11 @@ func (b *Broker) fill(ctx context.Context, d *discovery, id *domain.Identity, to
 		return err
 	}
 	id.User = b.cfg.Claims.User(token, info)
-	if b.cfg.Claims.lacksProfile(id.User) {
+	if missing := b.cfg.Claims.missingProfile(id.User); len(missing) > 0 {
 		if info == nil {
 			info = b.profile(ctx, d, tok, idt.Subject)
 		}
-		b.cfg.Claims.fillProfile(&id.User, info)
+		apply(&id.User, missing, info)
 	}
 	return nil
 }
