@@ -178,5 +178,9 @@ func TestExchangeFillsTheProfileWithoutClaimMapping(t *testing.T) {
 			u.LastName != want.LastName || u.Type != want.Type {
 			t.Errorf("claims in the ID token %v: user %+v, want %+v", inIDToken, u, want)
 		}
+		// userinfo is asked only for what the ID token lacks
+		if n, want := p.UserInfoCount(), map[bool]int64{true: 0, false: 1}[inIDToken]; n != want {
+			t.Errorf("claims in the ID token %v: %d userinfo requests, want %d", inIDToken, n, want)
+		}
 	}
 }

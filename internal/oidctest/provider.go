@@ -71,6 +71,7 @@ type Provider struct {
 	storage   *tokenStorage
 	refreshes atomic.Int64
 	exchanges atomic.Int64
+	userinfos atomic.Int64
 }
 
 // Start runs a provider until the test ends.
@@ -132,7 +133,7 @@ func opConfig() *op.Config {
 }
 
 // routes serves the login form, a logged-out page and the provider,
-// counting token requests on the way.
+// counting token and userinfo requests on the way.
 func (p *Provider) routes() http.Handler {
 	mux := http.NewServeMux()
 	login := op.NewIssuerInterceptor(p.op.IssuerFromRequest)
@@ -145,8 +146,11 @@ func (p *Provider) routes() http.Handler {
 }
 
 func (p *Provider) countTokenRequests(next http.Handler) http.Handler {
-	token := p.op.TokenEndpoint().Relative()
+	token, userinfo := p.op.TokenEndpoint().Relative(), p.op.UserinfoEndpoint().Relative()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == userinfo {
+			p.userinfos.Add(1)
+		}
 		if r.Method == http.MethodPost && r.URL.Path == token && r.ParseForm() == nil {
 			switch r.PostForm.Get("grant_type") {
 			case "refresh_token":
@@ -166,3 +170,6 @@ func (p *Provider) RefreshCount() int64 { return p.refreshes.Load() }
 // ExchangeCount is the number of authorization_code grants the token
 // endpoint received.
 func (p *Provider) ExchangeCount() int64 { return p.exchanges.Load() }
+
+// UserInfoCount is the number of requests the userinfo endpoint received.
+func (p *Provider) UserInfoCount() int64 { return p.userinfos.Load() }
