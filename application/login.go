@@ -170,23 +170,78 @@ func (m *AuthManager) longestStateLifetime() time.Duration {
 	return longest
 }
 
+// LogoutRequest says where an RP-initiated logout may return to.
+type LogoutRequest struct {
+	// PostLogoutRedirect is the absolute URL the browser ends up at.
+	PostLogoutRedirect string
+	// StateReturnURL, when set, is the absolute URL of the application's
+	// logout return, which checks the state of LogoutResult; the provider
+	// is sent there when the broker knows it as registered.
+	StateReturnURL string
+}
+
+// LogoutResult is where to send the browser after a logout.
+type LogoutResult struct {
+	// URL is the provider's end-session URL, or PostLogoutRedirect.
+	URL string
+	// State, when not empty, was sent to the provider with StateReturnURL
+	// as the return: the return must carry it back.
+	State string
+}
+
 // logout is Logout without the Observer.
-func (m *AuthManager) logout(ctx context.Context, s *domain.Session, broker, postLogoutRedirect string) string {
+func (m *AuthManager) logout(ctx context.Context, s *domain.Session, broker string, req LogoutRequest) LogoutResult {
 	id, loggedIn := m.identity(ctx, s)
 	s.Delete(identityKey)
 	s.Destroy()
+	done := LogoutResult{URL: req.PostLogoutRedirect}
 	if !loggedIn {
-		return postLogoutRedirect
+		return done
 	}
 	if broker == "" {
 		broker = id.Broker
 	}
 	m.log.InfoContext(ctx, "logout", "broker", id.Broker, "subject", id.Subject)
 	m.fireLogout(ctx, s, id)
-	if b, err := m.broker(broker); err == nil {
-		if u, ok := b.EndSessionURL(ctx, id.IDToken.Raw, postLogoutRedirect); ok {
-			return u
-		}
+	b, err := m.broker(broker)
+	if err != nil {
+		return done
 	}
-	return postLogoutRedirect
+	if r, ok := b.(domain.EndSessionRequester); ok {
+		state := random()
+		u, back, ok := r.EndSessionRequestURL(ctx, domain.EndSessionRequest{IDTokenHint: id.IDToken.Raw,
+			StateReturnURL: req.StateReturnURL, PostLogoutRedirect: req.PostLogoutRedirect, State: state, LogoutHint: logoutHint(id)})
+		if !ok {
+			return done
+		}
+		if back == "" || back != req.StateReturnURL {
+			state = ""
+		}
+		return LogoutResult{URL: u, State: state}
+	}
+	if u, ok := b.EndSessionURL(ctx, id.IDToken.Raw, req.PostLogoutRedirect); ok {
+		return LogoutResult{URL: u}
+	}
+	return done
+}
+
+// logoutHint is the ID token's login_hint claim (Microsoft Entra ID's
+// optional claim, which its end-session endpoint takes as logout_hint to
+// skip the account picker), or "".
+func logoutHint(id *domain.Identity) string {
+	var c struct {
+		LoginHint string `json:"login_hint"`
+	}
+	if err := id.IDToken.Claims(&c); err != nil {
+		return ""
+	}
+	return c.LoginHint
+}
+
+// HasPendingLogin reports whether s holds the login of broker started
+// with state, unused: whether a callback with that state can succeed in
+// this session. It changes nothing.
+func (m *AuthManager) HasPendingLogin(s *domain.Session, broker, state string) bool {
+	p, ok := s.Try(loginPrefix + state).(pendingLogin)
+	return state != "" && ok && p.Broker == broker
 }

@@ -20,6 +20,10 @@ const (
 	// OpBackChannelLogout is a logout the provider sends (see
 	// BackChannelLogout); Outcome.Sessions is how many sessions it ended.
 	OpBackChannelLogout Operation = "backchannel.logout"
+	// OpFrontChannelLogout is a logout the provider asks for in the
+	// browser (see FrontChannelLogout); Outcome.Sessions is how many
+	// sessions it ended.
+	OpFrontChannelLogout Operation = "frontchannel.logout"
 )
 
 // Observer watches the AuthManager's use cases, for traces and metrics;
@@ -81,13 +85,22 @@ func (m *AuthManager) Callback(ctx context.Context, s *domain.Session, broker st
 // with id_token_hint and postLogoutRedirect when it has one, otherwise
 // postLogoutRedirect. A session nobody logged in to is destroyed too.
 func (m *AuthManager) Logout(ctx context.Context, s *domain.Session, broker, postLogoutRedirect string) string {
+	return m.LogoutWith(ctx, s, broker, LogoutRequest{PostLogoutRedirect: postLogoutRedirect}).URL
+}
+
+// LogoutWith is Logout with a choice of return: the provider's end-session
+// URL carries a state, returned in LogoutResult, when the broker sends
+// req.StateReturnURL as the post-logout redirect (it is among the broker's
+// registered URLs); the application's return must then check that the
+// state came back.
+func (m *AuthManager) LogoutWith(ctx context.Context, s *domain.Session, broker string, req LogoutRequest) LogoutResult {
 	name := broker
 	if id, ok := identity(s); ok && name == "" {
 		name = id.Broker
 	}
 	_, loggedIn := identity(s)
 	ctx, end := m.begin(ctx, OpLogout, name)
-	to := m.logout(ctx, s, broker, postLogoutRedirect)
+	to := m.logout(ctx, s, broker, req)
 	end(Outcome{Sessions: loggedInSessions(loggedIn)})
 	return to
 }
@@ -104,6 +117,23 @@ func (m *AuthManager) BackChannelLogout(ctx context.Context, broker, raw string)
 	n, err := m.backChannelLogout(ctx, broker, raw)
 	end(Outcome{Err: err, Sessions: n})
 	return n, err
+}
+
+// FrontChannelLogout carries out an OpenID Connect Front-Channel Logout
+// 1.0 request of broker, with the request's iss and sid: when the
+// provider announced that it always sends both, a request without them
+// ends nothing; an iss must be the provider's issuer. With a sid, every
+// session logged in through that provider session ends (through the
+// session index, on every instance), the request's own too when it is one
+// of them. Without a sid, the request's own session ends when it is logged
+// in through broker. domain.ErrFrontChannelDisabled when the broker is not
+// configured for it; ErrNoSessionIndex when a sid must be looked up and
+// the repository keeps no index.
+func (m *AuthManager) FrontChannelLogout(ctx context.Context, s *domain.Session, broker, iss, sid string) (FrontChannelResult, error) {
+	ctx, end := m.begin(ctx, OpFrontChannelLogout, broker)
+	res, err := m.frontChannelLogout(ctx, s, broker, iss, sid)
+	end(Outcome{Err: err, Sessions: res.Ended})
+	return res, err
 }
 
 // refresh is refreshTokens, observed: Joined says whether the provider

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -37,6 +38,8 @@ type discovery struct {
 	provider   *oidc.Provider
 	endSession string
 	issParam   bool // authorization_response_iss_parameter_supported
+	issuer     string
+	fcSession  bool // frontchannel_logout_session_supported
 }
 
 // New checks cfg and returns a broker. It does not contact the provider.
@@ -85,6 +88,8 @@ func (b *Broker) fetchDiscovery(ctx context.Context) (*discovery, error) {
 	var meta struct {
 		EndSession string `json:"end_session_endpoint"`
 		IssParam   bool   `json:"authorization_response_iss_parameter_supported"`
+		Issuer     string `json:"issuer"`
+		FCSession  bool   `json:"frontchannel_logout_session_supported"`
 	}
 	if err := p.Claims(&meta); err != nil {
 		return nil, err
@@ -100,6 +105,8 @@ func (b *Broker) fetchDiscovery(ctx context.Context) (*discovery, error) {
 		provider:   p,
 		endSession: meta.EndSession,
 		issParam:   meta.IssParam,
+		issuer:     meta.Issuer,
+		fcSession:  meta.FCSession,
 	}, nil
 }
 
@@ -123,6 +130,9 @@ func (b *Broker) AuthCodeURL(ctx context.Context, req domain.AuthCodeRequest) (s
 		for _, v := range values {
 			opts = append(opts, oauth2.SetAuthURLParam(key, v))
 		}
+	}
+	if b.cfg.ResponseMode == "form_post" {
+		opts = append(opts, oauth2.SetAuthURLParam("response_mode", "form_post"))
 	}
 	if b.cfg.AuthCodeOptions != nil {
 		opts = append(opts, b.cfg.AuthCodeOptions(ctx, req)...)
@@ -170,25 +180,78 @@ func checkIssuer(broker, issuer, iss string, required bool) error {
 
 // EndSessionURL returns the provider's end_session_endpoint with
 // id_token_hint, post_logout_redirect_uri and client_id, when enabled and
-// announced.
+// announced; with PostLogoutRedirectURIs, the redirect only when listed.
 func (b *Broker) EndSessionURL(ctx context.Context, idTokenHint, postLogoutRedirect string) (string, bool) {
+	u, _, ok := b.EndSessionRequestURL(ctx, domain.EndSessionRequest{IDTokenHint: idTokenHint, PostLogoutRedirect: postLogoutRedirect})
+	return u, ok
+}
+
+var _ domain.EndSessionRequester = (*Broker)(nil)
+
+// EndSessionRequestURL returns the provider's end_session_endpoint with
+// client_id, id_token_hint and logout_hint when given, and the return URL
+// chosen by chooseReturn, with the state when that is req.StateReturnURL;
+// see domain.EndSessionRequester.
+func (b *Broker) EndSessionRequestURL(ctx context.Context, req domain.EndSessionRequest) (string, string, bool) {
 	if !b.cfg.EnableEndSessionEndpoint {
-		return "", false
+		return "", "", false
 	}
 	d, err := b.discover(ctx)
 	if err != nil || d.endSession == "" {
-		return "", false
+		return "", "", false
 	}
 	u, err := url.Parse(d.endSession)
 	if err != nil {
-		return "", false
+		return "", "", false
 	}
 	q := u.Query()
 	q.Set("client_id", b.cfg.ClientID)
-	setIf(q, "id_token_hint", idTokenHint)
-	setIf(q, "post_logout_redirect_uri", postLogoutRedirect)
+	setIf(q, "id_token_hint", req.IDTokenHint)
+	setIf(q, "logout_hint", req.LogoutHint)
+	back := chooseReturn(b.cfg.PostLogoutRedirectURIs, req)
+	setIf(q, "post_logout_redirect_uri", back)
+	if back != "" && back == req.StateReturnURL {
+		setIf(q, "state", req.State)
+	}
 	u.RawQuery = q.Encode()
-	return u.String(), true
+	return u.String(), back, true
+}
+
+// chooseReturn picks the post_logout_redirect_uri of a logout: without a
+// registered list, the post-logout redirect; with one, the state-checking
+// return when listed, else the post-logout redirect when listed, else
+// none: a URL the provider does not know is never sent.
+func chooseReturn(registered []string, req domain.EndSessionRequest) string {
+	if len(registered) == 0 {
+		return req.PostLogoutRedirect
+	}
+	for _, candidate := range []string{req.StateReturnURL, req.PostLogoutRedirect} {
+		if candidate != "" && slices.Contains(registered, candidate) {
+			return candidate
+		}
+	}
+	return ""
+}
+
+var _ domain.FrontChannelLogouter = (*Broker)(nil)
+
+// FrontChannel returns the issuer front-channel logout requests must name
+// (the discovery document's) and whether the provider always sends iss
+// and sid (frontchannel_logout_session_supported); see
+// domain.FrontChannelLogouter.
+func (b *Broker) FrontChannel(ctx context.Context) (domain.FrontChannel, error) {
+	if !b.cfg.FrontChannelLogout {
+		return domain.FrontChannel{}, fmt.Errorf("oidc broker %q: %w", b.cfg.Broker, domain.ErrFrontChannelDisabled)
+	}
+	d, err := b.discover(ctx)
+	if err != nil {
+		return domain.FrontChannel{}, err
+	}
+	issuer := d.issuer
+	if issuer == "" {
+		issuer = b.cfg.Endpoint
+	}
+	return domain.FrontChannel{Issuer: issuer, SessionRequired: d.fcSession}, nil
 }
 
 func setIf(q url.Values, key, value string) {

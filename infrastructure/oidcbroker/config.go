@@ -44,6 +44,20 @@ type Config struct {
 	// EnableEndSessionEndpoint makes EndSessionURL use the provider's
 	// end_session_endpoint.
 	EnableEndSessionEndpoint bool
+	// PostLogoutRedirectURIs are the post-logout redirect URIs registered
+	// with the provider. When set, an RP-initiated logout sends only one
+	// of them: the application's logout return (which checks the state
+	// sent along) when listed, else the post-logout redirect when listed,
+	// else none. Empty: the post-logout redirect, unchecked and without a
+	// state.
+	PostLogoutRedirectURIs []string
+	// FrontChannelLogout enables OpenID Connect Front-Channel Logout 1.0
+	// (FrontChannel).
+	FrontChannelLogout bool
+	// ResponseMode is the response_mode of the authorization request:
+	// "" or "query" (the default, not sent) or "form_post", where the
+	// provider POSTs the code to the callback.
+	ResponseMode string
 	// HTTPClient talks to the provider; nil means http.DefaultClient.
 	HTTPClient *http.Client
 	// SigningAlgorithms restricts the accepted ID token algorithms further;
@@ -85,6 +99,9 @@ var asymmetric = []string{
 	"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA",
 }
 
+// ResponseModes are the values Config.ResponseMode accepts.
+var ResponseModes = []string{"", "query", "form_post"}
+
 var errConfig = errors.New("invalid configuration")
 
 func (c Config) validate() error {
@@ -97,6 +114,14 @@ func (c Config) validate() error {
 		if u, err := url.Parse(raw); raw != "" && (err != nil || !u.IsAbs()) {
 			return fmt.Errorf("oidc broker %q: %w: %q is not an absolute URL", c.Broker, errConfig, redact.URL(raw))
 		}
+	}
+	for _, raw := range c.PostLogoutRedirectURIs {
+		if u, err := url.Parse(raw); err != nil || !u.IsAbs() {
+			return fmt.Errorf("oidc broker %q: %w: post-logout redirect URI %q is not an absolute URL", c.Broker, errConfig, redact.URL(raw))
+		}
+	}
+	if !slices.Contains(ResponseModes, c.ResponseMode) {
+		return fmt.Errorf("oidc broker %q: %w: response mode %q is not one of query, form_post", c.Broker, errConfig, c.ResponseMode)
 	}
 	for _, alg := range c.SigningAlgorithms {
 		if !slices.Contains(asymmetric, alg) {

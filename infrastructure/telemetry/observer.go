@@ -56,7 +56,7 @@ func (o *Observer) Begin(ctx context.Context, op application.Operation, broker s
 		switch op {
 		case application.OpRefresh:
 			span.SetAttributes(AttrJoined.Bool(out.Joined))
-		case application.OpBackChannelLogout:
+		case application.OpBackChannelLogout, application.OpFrontChannelLogout:
 			span.SetAttributes(AttrSessions.Int(out.Sessions))
 		}
 		if out.Err != nil {
@@ -119,7 +119,7 @@ func (o *Observer) countActive(ctx context.Context, op application.Operation, ou
 	switch {
 	case op == application.OpCallback && out.Err == nil:
 		o.active.Add(ctx, 1, metric.WithAttributes(broker))
-	case (op == application.OpLogout || op == application.OpBackChannelLogout) && out.Sessions > 0:
+	case (op == application.OpLogout || op == application.OpBackChannelLogout || op == application.OpFrontChannelLogout) && out.Sessions > 0:
 		o.active.Add(ctx, -int64(out.Sessions), metric.WithAttributes(broker))
 	}
 }

@@ -90,9 +90,12 @@ func NewAuthController(auth *application.AuthManager, opts AuthControllerOptions
 //	GET  /auth/login              login with the default broker (or a list of brokers)
 //	GET  /auth/login/{broker}     login; ?redirecturl= is the path to return to
 //	GET  /auth/callback/{broker}  the provider's redirect back
+//	POST /auth/callback/{broker}  the same, with response_mode=form_post
 //	POST /auth/logout             logout (also /auth/logout/{broker})
 //	GET  /auth/logout             a page whose button POSTs the logout (also /auth/logout/{broker})
 //	POST /auth/backchannel/{broker}  OpenID Connect Back-Channel Logout (from the provider)
+//	GET  /auth/frontchannel/{broker} OpenID Connect Front-Channel Logout (in the provider's iframe)
+//	GET  /auth/loggedout          the provider's return from an RP-initiated logout with a state
 //
 // for each broker that has a FakeLoginForm, GET and POST of its
 // LoginPath, and, with AuthControllerOptions.Sessions, the routes of
@@ -109,7 +112,10 @@ func (c *AuthController) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /auth/login", c.login)
 	mux.HandleFunc("GET /auth/login/{broker}", c.login)
 	mux.HandleFunc("GET /auth/callback/{broker}", c.callback)
+	mux.HandleFunc("POST /auth/callback/{broker}", c.formPostCallback)
 	mux.HandleFunc("POST /auth/backchannel/{broker}", c.backChannel)
+	mux.HandleFunc("GET /auth/frontchannel/{broker}", c.frontChannel)
+	mux.HandleFunc("GET "+loggedOutPath, c.loggedOut)
 	mux.Handle("POST /auth/logout", protect.Handler(http.HandlerFunc(c.logout)))
 	mux.Handle("POST /auth/logout/{broker}", protect.Handler(http.HandlerFunc(c.logout)))
 	mux.HandleFunc("GET /auth/logout", c.logoutPage)
@@ -229,9 +235,14 @@ func (c *AuthController) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := c.absolute(r, c.opts.PostLogoutRedirect)
-	target := c.auth.Logout(r.Context(), s, broker, back)
+	ret := c.absolute(r, loggedOutPath)
+	res := c.auth.LogoutWith(r.Context(), s, broker, application.LogoutRequest{PostLogoutRedirect: back, StateReturnURL: ret})
+	target := res.URL
 	if target == back {
 		target = c.opts.PostLogoutRedirect
+	}
+	if res.State != "" {
+		setLogoutState(w, ret, res.State)
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }

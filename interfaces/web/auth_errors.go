@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/sessionauth/sessionauth/application"
 	"github.com/sessionauth/sessionauth/domain"
 )
 
@@ -34,7 +35,8 @@ var AuthErrorPage AuthErrorHandler = AuthErrorHandlerFunc(serveAuthErrorPage)
 
 // AuthErrorStatus is the HTTP status for a failed auth request; never 500:
 //
-//	unknown broker                                   404
+//	unknown broker, front-channel logout disabled    404
+//	no session index for a front-channel logout      501
 //	cross-origin request (logout, login form, ...)   403
 //	provider error (access_denied, invalid_grant...) 401
 //	expired, replayed, forged or unknown state       400
@@ -43,8 +45,10 @@ var AuthErrorPage AuthErrorHandler = AuthErrorHandlerFunc(serveAuthErrorPage)
 func AuthErrorStatus(err error) int {
 	var pe *domain.ProviderError
 	switch {
-	case errors.Is(err, domain.ErrUnknownBroker):
+	case errors.Is(err, domain.ErrUnknownBroker), errors.Is(err, domain.ErrFrontChannelDisabled):
 		return http.StatusNotFound
+	case errors.Is(err, application.ErrNoSessionIndex):
+		return http.StatusNotImplemented
 	case errors.Is(err, domain.ErrCrossOrigin):
 		return http.StatusForbidden
 	case errors.As(err, &pe):
@@ -54,7 +58,8 @@ func AuthErrorStatus(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, domain.ErrInvalidState), errors.Is(err, domain.ErrIssuerMismatch),
 		errors.Is(err, domain.ErrInvalidIDToken), errors.Is(err, domain.ErrNonceMismatch),
-		errors.Is(err, domain.ErrInvalidCode), errors.Is(err, domain.ErrInvalidCredentials):
+		errors.Is(err, domain.ErrInvalidCode), errors.Is(err, domain.ErrInvalidCredentials),
+		errors.Is(err, domain.ErrInvalidFrontChannelRequest), errors.Is(err, domain.ErrInvalidLogoutState):
 		return http.StatusBadRequest
 	}
 	// ErrProviderUnavailable, and what the IdentityProvider contract calls
@@ -98,6 +103,11 @@ func describeAuthError(err error, status int) authErrorView {
 	case status == http.StatusForbidden:
 		v = authErrorView{Title: "Request refused",
 			Message: "This form was sent from another site, or by a browser that does not say where it came from. Go back to this site's page and send it again."}
+	case errors.Is(err, domain.ErrInvalidLogoutState):
+		v = authErrorView{Title: "Logout not recognised",
+			Message: "You are logged out here, but this return from the identity provider does not belong to a logout this browser started."}
+	case errors.Is(err, domain.ErrInvalidFrontChannelRequest), errors.Is(err, application.ErrNoSessionIndex):
+		v = authErrorView{Title: "Logout refused", Message: "This logout request could not be carried out."}
 	case errors.Is(err, domain.ErrInvalidState):
 		v = authErrorView{Title: "Login expired or invalid",
 			Message: "This login has expired, was used already or was started in another browser. Please start again."}

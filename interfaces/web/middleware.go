@@ -124,7 +124,7 @@ func (m *SessionMiddleware) Handler(next http.Handler) http.Handler {
 			return
 		}
 		sw := &sessionWriter{w: w, r: r, m: m, session: s, transient: transient}
-		sw.ctx = sessionContext{Context: r.Context(), session: s} // ContextWithSession, in sw's allocation
+		sw.ctx = sessionContext{Context: r.Context(), session: s, m: m} // ContextWithSession, in sw's allocation
 		next.ServeHTTP(sw.exposed(), r.WithContext(&sw.ctx))
 		sw.finish()
 	})
@@ -225,6 +225,20 @@ func (m *SessionMiddleware) cookie(value string, maxAge int) *http.Cookie {
 		Path: m.opts.Path, Domain: m.opts.Domain,
 		Secure: m.opts.Secure, HttpOnly: true, SameSite: m.opts.SameSite,
 	}
+}
+
+// crossSiteExpiry returns the cookie that expires the session cookie of
+// the middleware serving ctx from inside a third-party iframe, where a
+// browser takes a cookie only with SameSite=None and Secure; nil outside
+// the middleware.
+func crossSiteExpiry(ctx context.Context) *http.Cookie {
+	m, _ := ctx.Value(middlewareKey{}).(*SessionMiddleware)
+	if m == nil {
+		return nil
+	}
+	c := m.cookie("", -1)
+	c.SameSite, c.Secure = http.SameSiteNoneMode, true
+	return c
 }
 
 func (m *SessionMiddleware) logFailure(r *http.Request, err error) {

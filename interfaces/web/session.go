@@ -41,13 +41,22 @@ func ContextWithSession(ctx context.Context, s *Session) context.Context {
 type sessionContext struct {
 	context.Context
 	session *Session
+	m       *SessionMiddleware // nil outside the middleware
 }
+
+// middlewareKey finds the SessionMiddleware that serves a request.
+type middlewareKey struct{}
 
 // Value returns the session for sessionKey and asks the parent context
 // for any other key.
 func (c *sessionContext) Value(key any) any {
-	if _, ok := key.(sessionKey); ok {
+	switch key.(type) {
+	case sessionKey:
 		return c.session
+	case middlewareKey:
+		if c.m != nil {
+			return c.m
+		}
 	}
 	return c.Context.Value(key)
 }

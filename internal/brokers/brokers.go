@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
@@ -20,18 +21,47 @@ import (
 // its fields is recorded under that field, with what to write; the error
 // then only says that the broker was not built.
 func OIDC(b config.Broker) (domain.IdentityProvider, error) {
-	b.Only("endpoint", "clientID", "clientSecret", "scopes", "enableOfflineToken", "claims", "enableEndSessionEndpoint")
+	b.Only("endpoint", "clientID", "clientSecret", "scopes", "enableOfflineToken", "claims", "enableEndSessionEndpoint",
+		"frontChannelLogout", "responseMode", "postLogoutRedirectURIs")
 	cfg := oidcbroker.Config{
 		Broker: b.Name, Endpoint: b.Required("endpoint", "write the issuer URL of the OpenID provider, such as "+exampleIssuer),
 		ClientID:     b.Required("clientID", "write the client ID the OpenID provider registered for this application"),
 		ClientSecret: b.String("clientSecret"), RedirectURL: b.RedirectURL, Scopes: Scopes(b),
 		EnableOfflineToken: b.Bool("enableOfflineToken"), EnableEndSessionEndpoint: b.Bool("enableEndSessionEndpoint"),
 		ClockSkew: b.ClockSkew, Claims: Claims(b),
+		FrontChannelLogout: b.Bool("frontChannelLogout"), ResponseMode: ResponseMode(b),
+		PostLogoutRedirectURIs: PostLogoutRedirectURIs(b),
 	}
 	if !checkURLs(b, cfg) {
 		return nil, fmt.Errorf("oidc broker %q: invalid configuration", b.Name)
 	}
 	return oidcbroker.New(cfg)
+}
+
+// ResponseMode reads the entry's responseMode: query (the default) or
+// form_post.
+func ResponseMode(b config.Broker) string {
+	mode := b.String("responseMode")
+	if !slices.Contains(oidcbroker.ResponseModes, mode) {
+		b.Problem("responseMode", "is not a response mode sessionauth speaks; write query (the default) or form_post")
+		return ""
+	}
+	return mode
+}
+
+// PostLogoutRedirectURIs reads the entry's postLogoutRedirectURIs: each an
+// absolute URL, as registered with the provider.
+func PostLogoutRedirectURIs(b config.Broker) []string {
+	var out []string
+	for _, raw := range b.Strings("postLogoutRedirectURIs") {
+		if !absolute(raw) || withUser(raw) {
+			b.Problem("postLogoutRedirectURIs", "holds "+strconv.Quote(raw)+", not an absolute URL without user or password; "+
+				"write the URLs registered at the provider as post-logout redirect URIs, such as https://shop.example/auth/loggedout/"+b.Name)
+			continue
+		}
+		out = append(out, raw)
+	}
+	return out
 }
 
 // DefaultScopes are requested, besides openid, by an entry without scopes:
