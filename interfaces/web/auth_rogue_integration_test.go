@@ -58,8 +58,9 @@ func startRogueApp(t *testing.T) *rogueApp {
 	t.Cleanup(func() { _ = a.repo.Close() })
 	b, err := oidcbroker.New(oidcbroker.Config{
 		Broker: "rogue", Endpoint: a.rogue.Issuer, ClientID: "rp", ClientSecret: "s",
-		RedirectURL: "http://" + srv.Listener.Addr().String() + "/auth/callback/rogue",
-		Claims:      oidcbroker.ClaimMapping{UserInfo: map[string]string{"email": "email"}},
+		RedirectURL:        "http://" + srv.Listener.Addr().String() + "/auth/callback/rogue",
+		Claims:             oidcbroker.ClaimMapping{UserInfo: map[string]string{"email": "email"}},
+		FrontChannelLogout: true,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"html/template"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -33,11 +34,22 @@ type Rogue struct {
 
 	key, stranger *rsa.PrivateKey
 
-	mu       sync.Mutex
-	edit     func(claims map[string]any)
-	infoSub  string
-	nonces   map[string]string // code → nonce of its login
-	sequence int
+	mu         sync.Mutex
+	edit       func(claims map[string]any)
+	infoSub    string
+	nonces     map[string]string // code → nonce of its login
+	sequence   int
+	fcOptional bool
+}
+
+// FrontChannelSessionOptional makes the discovery document say that the
+// provider does not always send iss and sid to front-channel logout URLs
+// (no frontchannel_logout_session_supported); by default it says it does.
+// Call it before the relying party first asks for the document.
+func (r *Rogue) FrontChannelSessionOptional() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fcOptional = true
 }
 
 var b64 = base64.RawURLEncoding
@@ -60,6 +72,7 @@ func StartRogue(t testing.TB, clientID string) *Rogue {
 	mux.HandleFunc("GET /authorize", r.authorize)
 	mux.HandleFunc("POST /token", r.token)
 	mux.HandleFunc("GET /userinfo", r.userinfo)
+	mux.HandleFunc("GET /logout-frame", r.logoutFrame)
 	r.Server = httptest.NewServer(mux)
 	r.Issuer = r.Server.URL
 	t.Cleanup(r.Server.Close)
@@ -136,12 +149,28 @@ func signJWT(key *rsa.PrivateKey, typ string, claims map[string]any) (string, er
 }
 
 func (r *Rogue) discovery(w http.ResponseWriter, _ *http.Request) {
+	r.mu.Lock()
+	fcSession := !r.fcOptional
+	r.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer": r.Issuer, "authorization_endpoint": r.Issuer + "/authorize", "token_endpoint": r.Issuer + "/token",
 		"jwks_uri": r.Issuer + "/jwks", "userinfo_endpoint": r.Issuer + "/userinfo",
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"backchannel_logout_supported":          true, "backchannel_logout_session_supported": true,
+		"frontchannel_logout_supported": true, "frontchannel_logout_session_supported": fcSession,
 	})
+}
+
+var logoutFramePage = template.Must(template.New("frame").Parse(`<!doctype html>
+<html><head><title>signing out</title></head><body><p>Signing you out of every application…</p>
+<iframe id="rp" src="{{.}}" onload="document.title='frame loaded'"></iframe></body></html>`))
+
+// logoutFrame is the provider's logout page of Front-Channel Logout 1.0:
+// it loads the relying party's front-channel logout URL (?rp=) in an
+// iframe and titles itself "frame loaded" once the frame has loaded.
+func (r *Rogue) logoutFrame(w http.ResponseWriter, req *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = logoutFramePage.Execute(w, req.URL.Query().Get("rp"))
 }
 
 func (r *Rogue) jwks(w http.ResponseWriter, _ *http.Request) {
