@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"net/http"
@@ -132,4 +133,42 @@ func (p *Provider) redirectBack(resp *http.Response, err error) (*url.URL, error
 		return nil, fmt.Errorf("oidctest: login did not redirect back: %s %s", resp.Status, body)
 	}
 	return loc, nil
+}
+
+var (
+	formAction  = regexp.MustCompile(`<form method="post" action="([^"]*)"`)
+	hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)"`)
+)
+
+// LoginFormPost is Login for a login with response_mode=form_post: it
+// returns the URL the provider's page POSTs the authorization response to
+// and the fields it posts, as a browser would send them.
+func (p *Provider) LoginFormPost(ctx context.Context, browser *http.Client, authURL, username, password string) (string, url.Values, error) {
+	pg, _, err := p.get(ctx, browser, authURL)
+	if err != nil {
+		return "", nil, err
+	}
+	m := hiddenID.FindStringSubmatch(pg.body)
+	if m == nil {
+		return "", nil, fmt.Errorf("oidctest: no login form at %s", pg.url)
+	}
+	form := url.Values{"id": {m[1]}, "username": {username}, "password": {password}}
+	resp, err := browser.PostForm(pg.url.ResolveReference(&url.URL{Path: "/login/username"}).String(), form)
+	if err != nil {
+		return "", nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", nil, err
+	}
+	action := formAction.FindStringSubmatch(string(body))
+	if resp.StatusCode != http.StatusOK || action == nil {
+		return "", nil, fmt.Errorf("oidctest: no form_post page after the login: %s %s", resp.Status, body)
+	}
+	fields := url.Values{}
+	for _, f := range hiddenInput.FindAllStringSubmatch(string(body), -1) {
+		fields.Add(html.UnescapeString(f[1]), html.UnescapeString(f[2]))
+	}
+	return html.UnescapeString(action[1]), fields, nil
 }
