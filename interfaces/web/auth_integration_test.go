@@ -45,7 +45,7 @@ func startAppWith(t *testing.T, po oidctest.Options, mo application.Options, bro
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
-	po.RedirectURI, po.PostLogoutRedirectURIs = base+"/auth/callback/oidc", []string{base + "/"}
+	po.RedirectURI, po.PostLogoutRedirectURIs = base+"/auth/callback/oidc", []string{base + "/", base + "/auth/loggedout"}
 	p := oidctest.Start(t, po)
 	manager := application.NewAuthManager(map[string]domain.IdentityProvider{"oidc": oidcBroker(t, p, brokerOpts...), "dev": fakeBroker(t)}, mo)
 	a := &app{srv: srv, provider: p, repo: memorystore.New(memorystore.Options{MaxAge: time.Hour})}
