@@ -3,6 +3,7 @@ package sessionauth_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func startProvider(t *testing.T, cfg map[string]any, app *matrixApp, name string
 	secret, _ := b["clientSecret"].(string)
 	p := oidctest.Start(t, oidctest.Options{
 		ClientID: id, ClientSecret: secret, ClaimsInIDToken: claimsInID,
-		RedirectURI: app.URL + "/auth/callback/" + name, PostLogoutRedirectURIs: []string{app.URL + "/"},
+		RedirectURI: app.URL + "/auth/callback/" + name, PostLogoutRedirectURIs: []string{app.URL + "/", app.URL + "/auth/loggedout"},
 	})
 	b["endpoint"] = p.Issuer
 	return p
@@ -183,4 +184,33 @@ func joined(list any) string {
 		out[i] = fmt.Sprint(e)
 	}
 	return strings.Join(out, ",")
+}
+
+// runAuthCorporate: docs/auth.md's broker with form_post, front-channel
+// logout and registered post-logout URIs, at zitadel's provider. The test
+// overrides baseURL and postLogoutRedirectURIs with the app's address. The
+// login goes through the provider's form_post page, the logout through
+// its end_session endpoint and back with the state; the front-channel URL
+// answers framable by the provider's origin only.
+func runAuthCorporate(t *testing.T, m *matrix, cfg map[string]any) {
+	app := newMatrixApp(t, false)
+	override(t, cfg, "core.auth.web.baseURL", app.URL)
+	b := broker(t, cfg, "corp")
+	if b["responseMode"] != "form_post" || b["frontChannelLogout"] != true {
+		t.Fatalf("the block's broker is %v; want responseMode form_post and frontChannelLogout", b)
+	}
+	b["postLogoutRedirectURIs"] = []any{app.URL + "/auth/loggedout"}
+	p := startProvider(t, cfg, app, "corp", true)
+	app.start(t, cfg)
+	u := oidctest.DefaultUser
+	m.checkOIDC(t, app, p, "corp", map[string]string{"name": u.FirstName + " " + u.LastName, "email": u.Email,
+		"first": u.FirstName, "last": u.LastName, "type": "user"})
+	resp, err := http.Get(app.URL + "/auth/frontchannel/corp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Security-Policy") != "frame-ancestors "+p.Issuer {
+		t.Fatalf("front-channel logout: %s, CSP %q; want 200 framable by %s", resp.Status, resp.Header.Get("Content-Security-Policy"), p.Issuer)
+	}
 }

@@ -44,8 +44,9 @@ type configCase struct {
 // configCases is the table of TestConfigBlocks, by block ID (see
 // configMarker).
 var configCases = map[string]configCase{
-	seedsBrokerID:  {env: map[string]string{"OIDC_CLIENT_SECRET": "seeds-client-secret"}, run: runSeedsBroker},
-	"auth-brokers": {env: map[string]string{"OIDC_CLIENT_SECRET": "shop-client-secret"}, run: runAuthBrokers},
+	seedsBrokerID:    {env: map[string]string{"OIDC_CLIENT_SECRET": "seeds-client-secret"}, run: runSeedsBroker},
+	"auth-brokers":   {env: map[string]string{"OIDC_CLIENT_SECRET": "shop-client-secret"}, run: runAuthBrokers},
+	"auth-corporate": {env: map[string]string{"OIDC_CLIENT_SECRET": "corp-client-secret"}, run: runAuthCorporate},
 	"backends-memory": {run: func(t *testing.T, m *matrix, cfg map[string]any) {
 		sessionRoundTrip(t, cfg)
 	}},
