@@ -56,7 +56,7 @@ func PostLogoutRedirectURIs(b config.Broker) []string {
 	for _, raw := range b.Strings("postLogoutRedirectURIs") {
 		if !absolute(raw) || withUser(raw) {
 			b.Problem("postLogoutRedirectURIs", "holds "+strconv.Quote(raw)+", not an absolute URL without user or password; "+
-				"write the URLs registered at the provider as post-logout redirect URIs, such as https://shop.example/auth/loggedout/"+b.Name)
+				"write the URLs registered at the provider as post-logout redirect URIs, such as https://shop.example/auth/loggedout")
 			continue
 		}
 		out = append(out, raw)

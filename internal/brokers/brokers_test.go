@@ -240,3 +240,44 @@ func fakeLogin(t *testing.T, fake *fakebroker.Broker, username string) domain.Us
 	}
 	return id.User
 }
+
+// TestLogoutAndResponseModeKeys reads responseMode and
+// postLogoutRedirectURIs; a bad value is a problem naming the key, the
+// value and what to write.
+func TestLogoutAndResponseModeKeys(t *testing.T) {
+	base := func(extra map[string]any) map[string]any {
+		e := map[string]any{"broker": "corp", "typ": "oidc", "endpoint": "https://login.example", "clientID": "shop"}
+		for k, v := range extra {
+			e[k] = v
+		}
+		return e
+	}
+	b, ps := entry(t, base(map[string]any{"responseMode": "form_post", "frontChannelLogout": true,
+		"postLogoutRedirectURIs": []any{"https://shop.example/auth/loggedout"}}))
+	if brokers.ResponseMode(b) != "form_post" || !reflect.DeepEqual(brokers.PostLogoutRedirectURIs(b), []string{"https://shop.example/auth/loggedout"}) || ps.Len() > 0 {
+		t.Errorf("read %q, %v (problems: %v)", brokers.ResponseMode(b), brokers.PostLogoutRedirectURIs(b), ps)
+	}
+	if _, err := brokers.OIDC(b); err != nil || ps.Len() > 0 {
+		t.Errorf("OIDC: %v (problems: %v)", err, ps)
+	}
+	tests := []struct {
+		extra map[string]any
+		want  string
+	}{
+		{map[string]any{"responseMode": "fragment"},
+			`core.auth.web.broker[0].responseMode = "fragment": is not a response mode sessionauth speaks; write query (the default) or form_post`},
+		{map[string]any{"postLogoutRedirectURIs": []any{"/auth/loggedout"}},
+			`core.auth.web.broker[0].postLogoutRedirectURIs = (a list): holds "/auth/loggedout", not an absolute URL without user or password; write the URLs registered at the provider as post-logout redirect URIs, such as https://shop.example/auth/loggedout`},
+		{map[string]any{"frontChannelLogout": "yes"}, `core.auth.web.broker[0].frontChannelLogout = "yes": is a string, not true or false; write true or false, without quotes`},
+	}
+	for _, tc := range tests {
+		b, ps := entry(t, base(tc.extra))
+		if _, err := brokers.OIDC(b); ps.Len() == 0 {
+			t.Errorf("%v: error %v, no problem recorded under the key", tc.extra, err)
+			continue
+		}
+		if msg := ps.Err().Error(); !strings.Contains(msg, tc.want) {
+			t.Errorf("%v: %q; want it to contain %q", tc.extra, msg, tc.want)
+		}
+	}
+}
