@@ -66,6 +66,7 @@ func (r *authRoutes) Inject(controller *sessionauthweb.AuthController, auth *app
 // Routes adds the controller's paths (see AuthController.Register) as
 // sessionauth.login, sessionauth.callback, sessionauth.logout (POST, and
 // GET for the page with the logout button), sessionauth.backchannel,
+// sessionauth.frontchannel, sessionauth.loggedout,
 // sessionauth.sessions (/auth/sessions, /auth/sessions/end) and
 // sessionauth.fakelogin.<broker>; Flamingo's
 // router picks the path, the controller's own mux the method.
@@ -74,11 +75,13 @@ func (r *authRoutes) Routes(registry *web.RouterRegistry) {
 	r.controller.Register(mux)
 	action := serve(mux)
 	paths := map[string][]string{
-		"sessionauth.login":       {"/auth/login", "/auth/login/:broker"},
-		"sessionauth.callback":    {"/auth/callback/:broker"},
-		"sessionauth.logout":      {"/auth/logout", "/auth/logout/:broker"},
-		"sessionauth.backchannel": {"/auth/backchannel/:broker"},
-		"sessionauth.sessions":    {"/auth/sessions", "/auth/sessions/end"},
+		"sessionauth.login":        {"/auth/login", "/auth/login/:broker"},
+		"sessionauth.callback":     {"/auth/callback/:broker"},
+		"sessionauth.logout":       {"/auth/logout", "/auth/logout/:broker"},
+		"sessionauth.backchannel":  {"/auth/backchannel/:broker"},
+		"sessionauth.frontchannel": {"/auth/frontchannel/:broker"},
+		"sessionauth.loggedout":    {"/auth/loggedout"},
+		"sessionauth.sessions":     {"/auth/sessions", "/auth/sessions/end"},
 	}
 	for _, name := range r.auth.BrokerNames() {
 		b, _ := r.auth.Broker(name)
