@@ -184,3 +184,45 @@ func TestExchangeFillsTheProfileWithoutClaimMapping(t *testing.T) {
 		}
 	}
 }
+
+// TestEndSessionRequestURL: client_id, id_token_hint, logout_hint, and
+// the state only with the state-checking return.
+func TestEndSessionRequestURL(t *testing.T) {
+	p := oidctest.Start(t, oidctest.Options{})
+	ret := "http://app.test/auth/loggedout"
+	b := newBroker(t, p, func(c *oidcbroker.Config) { c.PostLogoutRedirectURIs = []string{ret, "http://app.test/"} })
+	req := domain.EndSessionRequest{IDTokenHint: "the-id-token", StateReturnURL: ret, PostLogoutRedirect: "http://app.test/",
+		State: "the-state", LogoutHint: "alice@example.test"}
+	raw, back, ok := b.EndSessionRequestURL(context.Background(), req)
+	u, err := url.Parse(raw)
+	if !ok || err != nil || back != ret {
+		t.Fatalf("EndSessionRequestURL = %q, %q, %v", raw, back, ok)
+	}
+	want := url.Values{"client_id": {p.ClientID}, "id_token_hint": {"the-id-token"}, "logout_hint": {"alice@example.test"},
+		"post_logout_redirect_uri": {ret}, "state": {"the-state"}}
+	if u.Query().Encode() != want.Encode() {
+		t.Fatalf("query %v; want %v", u.Query(), want)
+	}
+	req.StateReturnURL = "http://app.test/unregistered"
+	raw, back, _ = b.EndSessionRequestURL(context.Background(), req)
+	if u, _ := url.Parse(raw); back != "http://app.test/" || u.Query().Has("state") || u.Query().Get("post_logout_redirect_uri") != back {
+		t.Fatalf("with an unregistered return: %q back to %q; want the registered post-logout redirect, without a state", raw, back)
+	}
+}
+
+// TestResponseModeFormPost: form_post is asked for in the authorization
+// URL; the query mode sends nothing.
+func TestResponseModeFormPost(t *testing.T) {
+	p := oidctest.Start(t, oidctest.Options{})
+	for mode, want := range map[string]string{"": "", "query": "", "form_post": "form_post"} {
+		b := newBroker(t, p, func(c *oidcbroker.Config) { c.ResponseMode = mode })
+		raw, err := b.AuthCodeURL(context.Background(), domain.AuthCodeRequest{State: "s", Nonce: "n", PKCEVerifier: "v"})
+		u, _ := url.Parse(raw)
+		if err != nil || u.Query().Get("response_mode") != want {
+			t.Errorf("mode %q: %q, %v; want response_mode %q", mode, raw, err, want)
+		}
+	}
+	if _, err := oidcbroker.New(oidcbroker.Config{Broker: "x", Endpoint: p.Issuer, ClientID: "c", ResponseMode: "fragment"}); err == nil {
+		t.Error("response mode fragment accepted")
+	}
+}
