@@ -32,7 +32,7 @@ func Example_authSetup() {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /account", web.RequireLogin(accountHandler))
-	// sa.Handler adds /auth/login, /auth/callback, /auth/logout, /auth/backchannel, /auth/sessions
+	// sa.Handler adds /auth/login, /auth/callback, /auth/logout, /auth/loggedout, /auth/backchannel, /auth/frontchannel, /auth/sessions
 	http.ListenAndServe(":8080", sa.Handler(mux))
 	// snippet end
 }
