@@ -94,6 +94,9 @@ func TestActiveLoginsFollowLoginsAndLogouts(t *testing.T) {
 		{application.OpCallback, application.Outcome{}, 2},
 		{application.OpBackChannelLogout, application.Outcome{Sessions: 2}, 0},
 		{application.OpBackChannelLogout, application.Outcome{Err: errors.Join(domain.ErrInvalidLogoutToken)}, 0},
+		{application.OpCallback, application.Outcome{}, 1},
+		{application.OpFrontChannelLogout, application.Outcome{Err: domain.ErrInvalidFrontChannelRequest}, 1},
+		{application.OpFrontChannelLogout, application.Outcome{Sessions: 1}, 0},
 	}
 	for i, s := range steps {
 		run(s.op, s.out)

@@ -89,6 +89,8 @@ var authReasons = []struct {
 	{domain.ErrInvalidCode, "invalid_code", true},
 	{domain.ErrRefreshRejected, "refresh_rejected", true},
 	{domain.ErrInvalidLogoutToken, "invalid_logout_token", true},
+	{domain.ErrInvalidFrontChannelRequest, "invalid_frontchannel_request", true},
+	{domain.ErrFrontChannelDisabled, "frontchannel_disabled", false},
 	{domain.ErrInvalidCredentials, "invalid_credentials", false},
 	{domain.ErrProviderUnavailable, "provider_unavailable", false},
 	{domain.ErrUnknownBroker, "unknown_broker", false},
