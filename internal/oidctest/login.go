@@ -153,7 +153,12 @@ func (p *Provider) LoginFormPost(ctx context.Context, browser *http.Client, auth
 		return "", nil, fmt.Errorf("oidctest: no login form at %s", pg.url)
 	}
 	form := url.Values{"id": {m[1]}, "username": {username}, "password": {password}}
-	resp, err := browser.PostForm(pg.url.ResolveReference(&url.URL{Path: "/login/username"}).String(), form)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, pg.url.ResolveReference(&url.URL{Path: "/login/username"}).String(), strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := browser.Do(req)
 	if err != nil {
 		return "", nil, err
 	}
