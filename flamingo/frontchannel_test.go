@@ -15,7 +15,8 @@ import (
 // provider's form to /auth/callback/oidc in Flamingo's router, then ends
 // the session through /auth/frontchannel/oidc: framable by the provider's
 // origin only, not stored, and the next request of the session is
-// anonymous.
+// anonymous; /auth/loggedout refuses a state no logout of this browser
+// sent.
 func TestFlamingoFormPostAndFrontChannelLogout(t *testing.T) {
 	p := oidctest.Start(t, oidctest.Options{})
 	cfg := loginConfig(p)
@@ -55,5 +56,10 @@ func TestFlamingoFormPostAndFrontChannelLogout(t *testing.T) {
 	}
 	if status, _, _ := get(t, c, base+"/profile"); status != http.StatusSeeOther {
 		t.Fatalf("/profile after the front-channel logout: %d, want a redirect to the login", status)
+	}
+	// the logout return is served too: without a logout of this browser
+	// under way, a state is refused
+	if status, page, _ := get(t, c, base+"/auth/loggedout?state=forged"); status != http.StatusBadRequest || !strings.Contains(page, "Logout not recognised") {
+		t.Fatalf("/auth/loggedout with a forged state: %d %s", status, page)
 	}
 }
