@@ -1,0 +1,238 @@
+package oidcbroker_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/go-jose/go-jose/v4"
+	"golang.org/x/oauth2"
+
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/oidcbroker"
+	"github.com/sessionauth/sessionauth/internal/oidctest"
+)
+
+// longSecret is a client secret long enough for client_secret_jwt.
+const longSecret = "a client secret of more than 32 bytes"
+
+func rogueBroker(t *testing.T, r *oidctest.Rogue, mutate func(*oidcbroker.Config)) *oidcbroker.Broker {
+	t.Helper()
+	cfg := oidcbroker.Config{Broker: "rogue", Endpoint: r.Issuer, ClientID: r.ClientID, RedirectURL: "http://app.test/cb"}
+	mutate(&cfg)
+	b, err := oidcbroker.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// rogueLogin starts a login with b, follows the authorization URL to the
+// rogue provider and returns the callback's query.
+func rogueLogin(t *testing.T, b *oidcbroker.Broker, verifier string) (authURL string, back url.Values) {
+	t.Helper()
+	authURL, err := b.AuthCodeURL(context.Background(), domain.AuthCodeRequest{State: "st", Nonce: "n", PKCEVerifier: verifier})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || resp.StatusCode != http.StatusFound {
+		t.Fatalf("authorization endpoint: %s, Location %q", resp.Status, resp.Header.Get("Location"))
+	}
+	return authURL, loc.Query()
+}
+
+// rogueExchangeAndRefresh logs in with b and refreshes once.
+func rogueExchangeAndRefresh(t *testing.T, b *oidcbroker.Broker) error {
+	t.Helper()
+	verifier := oauth2.GenerateVerifier()
+	_, q := rogueLogin(t, b, verifier)
+	id, err := b.Exchange(context.Background(), q.Get("code"), verifier, "n")
+	if err != nil {
+		return err
+	}
+	_, err = b.Refresh(context.Background(), id)
+	return err
+}
+
+// TestClientAssertionsAtFixture: a provider fixture that verifies every
+// client assertion (signature with the registered key or secret, alg, iss
+// and sub, aud, exp at most 5 minutes ahead, a jti never seen) accepts the
+// code exchange and the refresh of client_secret_jwt and of
+// private_key_jwt with Ed25519, EC and RSA keys, with either audience; the
+// client secret is never sent along.
+func TestClientAssertionsAtFixture(t *testing.T) {
+	ed, ec := newClientKey(t, "Ed25519", "ed"), newClientKey(t, "EC", "ec")
+	rs := newClientKey(t, "RSA", "rs")
+	tests := []struct {
+		name     string
+		key      any
+		alg      jose.SignatureAlgorithm
+		issuer   bool // the issuer as audience
+		settings func(c *oidcbroker.Config)
+	}{
+		{"client_secret_jwt", []byte(longSecret), jose.HS256, false, func(c *oidcbroker.Config) {
+			c.TokenEndpointAuthMethod, c.ClientSecret = oidcbroker.ClientSecretJWT, longSecret
+		}},
+		{"private_key_jwt Ed25519 PEM", ed.public.Key, jose.EdDSA, false, func(c *oidcbroker.Config) {
+			c.TokenEndpointAuthMethod, c.PrivateKey, c.PrivateKeyID = oidcbroker.PrivateKeyJWT, ed.pem(t), "ed"
+		}},
+		{"private_key_jwt EC JWK, issuer", ec.public.Key, jose.ES256, true, func(c *oidcbroker.Config) {
+			c.TokenEndpointAuthMethod, c.PrivateKey, c.AssertionAudience = oidcbroker.PrivateKeyJWT, ec.jwk(t), oidcbroker.AudienceIssuer
+		}},
+		{"private_key_jwt RSA PEM", rs.public.Key, jose.RS256, false, func(c *oidcbroker.Config) {
+			c.TokenEndpointAuthMethod, c.PrivateKey = oidcbroker.PrivateKeyJWT, rs.pem(t)
+			c.ClientSecret = "unused secret"
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := oidctest.StartRogue(t, "rp")
+			audience := r.Issuer + "/token"
+			if tt.issuer {
+				audience = r.Issuer
+			}
+			r.RequireAssertion(tt.key, tt.alg, audience)
+			if err := rogueExchangeAndRefresh(t, rogueBroker(t, r, tt.settings)); err != nil {
+				t.Fatal(err)
+			}
+			forms := r.TokenRequests()
+			if len(forms) != 2 || forms[0].Get("grant_type") != "authorization_code" || forms[1].Get("grant_type") != "refresh_token" {
+				t.Fatalf("token requests %v", forms)
+			}
+			for _, f := range forms {
+				if f.Has("client_secret") || f.Get("client_id") != "rp" {
+					t.Fatalf("token request %v: client_id rp and no client_secret expected", f)
+				}
+			}
+		})
+	}
+}
+
+// TestClientAssertionRefusedAtFixture: the fixture refuses an assertion
+// signed with another key or secret, or meant for another audience; the
+// refusal reaches the caller as the provider's invalid_client.
+func TestClientAssertionRefusedAtFixture(t *testing.T) {
+	registered, other := newClientKey(t, "Ed25519", ""), newClientKey(t, "Ed25519", "")
+	tests := []struct {
+		name     string
+		key      any
+		alg      jose.SignatureAlgorithm
+		settings func(c *oidcbroker.Config)
+	}{
+		{"other secret", []byte(longSecret), jose.HS256, func(c *oidcbroker.Config) {
+			c.TokenEndpointAuthMethod, c.ClientSecret = oidcbroker.ClientSecretJWT, longSecret+" and more"
+		}},
+		{"other key", registered.public.Key, jose.EdDSA, func(c *oidcbroker.Config) {
+			c.TokenEndpointAuthMethod, c.PrivateKey = oidcbroker.PrivateKeyJWT, other.pem(t)
+		}},
+		{"issuer where the token endpoint is expected", registered.public.Key, jose.EdDSA, func(c *oidcbroker.Config) {
+			c.TokenEndpointAuthMethod, c.PrivateKey, c.AssertionAudience = oidcbroker.PrivateKeyJWT, registered.pem(t), oidcbroker.AudienceIssuer
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := oidctest.StartRogue(t, "rp")
+			r.RequireAssertion(tt.key, tt.alg, r.Issuer+"/token")
+			err := rogueExchangeAndRefresh(t, rogueBroker(t, r, tt.settings))
+			if err == nil || !strings.Contains(err.Error(), `"invalid_client"`) {
+				t.Fatalf("exchange: %v, want invalid_client", err)
+			}
+		})
+	}
+}
+
+// TestPushedAuthorizationRequest: with usePAR, or when the provider
+// requires it, the login start pushes the whole authorization request
+// with the client's authentication, and the browser is sent with
+// client_id and request_uri only; the login then completes.
+func TestPushedAuthorizationRequest(t *testing.T) {
+	key := newClientKey(t, "EC", "ec")
+	for name, tt := range map[string]struct {
+		require, usePAR bool
+		settings        func(c *oidcbroker.Config)
+	}{
+		"usePAR, private_key_jwt": {false, true, func(c *oidcbroker.Config) {
+			c.TokenEndpointAuthMethod, c.PrivateKey = oidcbroker.PrivateKeyJWT, key.pem(t)
+		}},
+		"required, private_key_jwt": {true, false, func(c *oidcbroker.Config) {
+			c.TokenEndpointAuthMethod, c.PrivateKey = oidcbroker.PrivateKeyJWT, key.pem(t)
+		}},
+		"usePAR, client_secret_post": {false, true, func(c *oidcbroker.Config) {
+			c.TokenEndpointAuthMethod, c.ClientSecret = oidcbroker.ClientSecretPost, "s3cret"
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := oidctest.StartRogue(t, "rp")
+			r.EnablePAR(tt.require)
+			jwt := strings.Contains(name, "private_key_jwt")
+			if jwt {
+				r.RequireAssertion(key.public.Key, jose.ES256, r.Issuer+"/token")
+			}
+			b := rogueBroker(t, r, func(c *oidcbroker.Config) { tt.settings(c); c.UsePAR = tt.usePAR })
+			verifier := oauth2.GenerateVerifier()
+			authURL, back := rogueLogin(t, b, verifier)
+			u, _ := url.Parse(authURL)
+			if q := u.Query(); len(q) != 2 || q.Get("client_id") != "rp" || !strings.HasPrefix(q.Get("request_uri"), "urn:") {
+				t.Fatalf("authorization URL %s: client_id and request_uri only expected", authURL)
+			}
+			pushed := r.Pushed()
+			if len(pushed) != 1 {
+				t.Fatalf("pushed %d requests", len(pushed))
+			}
+			p := pushed[0]
+			for k, want := range map[string]string{"state": "st", "nonce": "n", "response_type": "code", "client_id": "rp",
+				"redirect_uri": "http://app.test/cb", "scope": "openid", "code_challenge_method": "S256",
+				"code_challenge": oauth2.S256ChallengeFromVerifier(verifier)} {
+				if p.Get(k) != want {
+					t.Errorf("pushed %s = %q, want %q", k, p.Get(k), want)
+				}
+			}
+			if jwt == (p.Get("client_assertion") == "") || !jwt && p.Get("client_secret") != "s3cret" {
+				t.Errorf("pushed request without the client's authentication: %v", p)
+			}
+			if back.Get("state") != "st" || back.Get("code") == "" {
+				t.Fatalf("callback %v", back)
+			}
+			if _, err := b.Exchange(context.Background(), back.Get("code"), verifier, "n"); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestPushedAuthorizationRequestFailures: usePAR at a provider without the
+// endpoint says so; a push the provider refuses is its error; without
+// usePAR nothing is pushed to a provider that offers but does not require
+// it.
+func TestPushedAuthorizationRequestFailures(t *testing.T) {
+	r := oidctest.StartRogue(t, "rp")
+	start := func(b *oidcbroker.Broker) (string, error) {
+		return b.AuthCodeURL(context.Background(), domain.AuthCodeRequest{State: "st", Nonce: "n", PKCEVerifier: oauth2.GenerateVerifier()})
+	}
+	_, err := start(rogueBroker(t, r, func(c *oidcbroker.Config) { c.UsePAR = true }))
+	if !errors.Is(err, oidcbroker.ErrNoPushEndpoint) || !strings.Contains(err.Error(), "remove usePAR") {
+		t.Fatalf("usePAR without endpoint: %v", err)
+	}
+	r.EnablePAR(false)
+	if authURL, err := start(rogueBroker(t, r, func(c *oidcbroker.Config) {})); err != nil || strings.Contains(authURL, "request_uri") || len(r.Pushed()) != 0 {
+		t.Fatalf("without usePAR: %s, %v, %d pushed", authURL, err, len(r.Pushed()))
+	}
+	r.RequireAssertion([]byte(longSecret), jose.HS256, r.Issuer+"/token")
+	_, err = start(rogueBroker(t, r, func(c *oidcbroker.Config) {
+		c.UsePAR, c.TokenEndpointAuthMethod, c.ClientSecret = true, oidcbroker.ClientSecretJWT, longSecret+"!"
+	}))
+	var pe *domain.ProviderError
+	if !errors.As(err, &pe) || pe.Code != "invalid_client" {
+		t.Fatalf("refused push: %v", err)
+	}
+}
