@@ -2,11 +2,22 @@ package oidcbroker_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
 	"errors"
+	"math/big"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
@@ -235,4 +246,59 @@ func TestPushedAuthorizationRequestFailures(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Code != "invalid_client" {
 		t.Fatalf("refused push: %v", err)
 	}
+}
+
+// TestAssertionNamesTheCertificate: a private key given with its
+// certificate (PEM blocks one after the other, or a JWK with x5c) signs
+// assertions whose header carries the certificate's thumbprints, x5t and
+// x5t#S256, by which Entra ID finds the key; a certificate of another key
+// is refused.
+func TestAssertionNamesTheCertificate(t *testing.T) {
+	key := newClientKey(t, "EC", "")
+	cert := selfSigned(t, key.private)
+	sum1, sum256 := sha1.Sum(cert.Raw), sha256.Sum256(cert.Raw)
+	jwk, err := json.Marshal(jose.JSONWebKey{Key: key.private, Certificates: []*x509.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))
+	for name, text := range map[string]string{"PEM": key.pem(t) + certPEM, "certificate first": certPEM + key.pem(t), "JWK": string(jwk)} {
+		t.Run(name, func(t *testing.T) {
+			r := oidctest.StartRogue(t, "rp")
+			r.RequireAssertion(key.public.Key, jose.ES256, r.Issuer+"/token")
+			b := rogueBroker(t, r, func(c *oidcbroker.Config) { c.TokenEndpointAuthMethod, c.PrivateKey = oidcbroker.PrivateKeyJWT, text })
+			if err := rogueExchangeAndRefresh(t, b); err != nil {
+				t.Fatal(err)
+			}
+			sig, err := jose.ParseSigned(r.TokenRequests()[0].Get("client_assertion"), []jose.SignatureAlgorithm{jose.ES256})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := sig.Signatures[0].Header.ExtraHeaders
+			if h["x5t"] != base64.RawURLEncoding.EncodeToString(sum1[:]) || h["x5t#S256"] != base64.RawURLEncoding.EncodeToString(sum256[:]) {
+				t.Fatalf("assertion header %v: want the certificate's thumbprints", h)
+			}
+		})
+	}
+	other := newClientKey(t, "EC", "")
+	_, err = oidcbroker.New(oidcbroker.Config{Broker: "b", Endpoint: "https://login.example", ClientID: "rp",
+		TokenEndpointAuthMethod: oidcbroker.PrivateKeyJWT, PrivateKey: other.pem(t) + certPEM})
+	if err == nil || !strings.Contains(err.Error(), "the certificate is not the private key's") {
+		t.Fatalf("another key's certificate: %v", err)
+	}
+}
+
+func selfSigned(t *testing.T, key crypto.Signer) *x509.Certificate {
+	t.Helper()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "rp"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert
 }

@@ -149,3 +149,46 @@ func TestPrivateKeyJWTRefusedByProvider(t *testing.T) {
 		})
 	}
 }
+
+// TestPrivateKeyFormats: the key formats a private_key_jwt configuration
+// may hold, and the refusals of keys that cannot sign well, each saying
+// what is wrong without quoting the key.
+func TestPrivateKeyFormats(t *testing.T) {
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
+	ec, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	p224, _ := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
+	sec1, _ := x509.MarshalECPrivateKey(ec)
+	pkcs8 := func(k any) []byte { der, _ := x509.MarshalPKCS8PrivateKey(k); return der }
+	pub, _ := x509.MarshalPKIXPublicKey(rsaKey.Public())
+	block := func(typ string, der []byte) string {
+		return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}))
+	}
+	for _, tc := range []struct {
+		name, key, err string
+	}{
+		{"PKCS #1", block("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey)), ""},
+		{"SEC 1 P-384", block("EC PRIVATE KEY", sec1), ""},
+		{"RSA of 1024 bits", block("PRIVATE KEY", pkcs8(weak)), "the RSA key has 1024 bits; use one of at least 2048"},
+		{"P-224", block("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(p224))), "the EC key's curve is not P-256, P-384 or P-521"},
+		{"public key", block("PUBLIC KEY", pub), `a PEM block of type "PUBLIC KEY" is not a private key`},
+		{"damaged", block("PRIVATE KEY", []byte("not DER")), `the PEM block of type "PRIVATE KEY" does not hold a valid key of that type`},
+		{"no key", "", "no private key"},
+		{"a path", "/etc/keys/rp.pem", "the private key is neither a PEM block"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := oidcbroker.New(oidcbroker.Config{Broker: "b", Endpoint: "https://login.example", ClientID: "rp",
+				TokenEndpointAuthMethod: oidcbroker.PrivateKeyJWT, PrivateKey: tc.key})
+			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+				t.Fatalf("New: %v, want %q", err, tc.err)
+			}
+		})
+	}
+}
+
+func must(der []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return der
+}

@@ -6,7 +6,10 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"crypto/sha1" // x5t is the SHA-1 thumbprint (RFC 7515, 4.1.7)
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -17,11 +20,14 @@ import (
 )
 
 // signingKey is the private key of private_key_jwt, with the algorithm its
-// type signs with and the key ID the provider knows it by.
+// type signs with and the key ID the provider knows it by: a kid, and the
+// thumbprints of its certificate, when it comes with one (Entra ID finds
+// the key by x5t).
 type signingKey struct {
-	key crypto.Signer
-	alg jose.SignatureAlgorithm
-	kid string
+	key          crypto.Signer
+	alg          jose.SignatureAlgorithm
+	kid          string
+	x5t, x5tS256 []byte // SHA-1 and SHA-256 of the certificate
 }
 
 // errKeyFormat says what a private key must look like; its messages never
@@ -37,33 +43,57 @@ func parsePrivateKey(text, kid string) (*signingKey, error) {
 	if text == "" {
 		return nil, errors.New("no private key")
 	}
-	var key any
-	if strings.HasPrefix(text, "{") {
-		var jwk jose.JSONWebKey
-		if err := json.Unmarshal([]byte(text), &jwk); err != nil || jwk.IsPublic() {
-			return nil, errKeyFormat
-		}
-		key = jwk.Key
-		if kid == "" {
-			kid = jwk.KeyID
-		}
-	} else {
-		var err error
-		if key, err = parsePEM(text); err != nil {
+	if !strings.HasPrefix(text, "{") {
+		key, cert, err := parsePEM(text)
+		if err != nil {
 			return nil, err
 		}
+		return newSigningKey(key, kid, cert)
 	}
-	return newSigningKey(key, kid)
+	var jwk jose.JSONWebKey
+	if err := json.Unmarshal([]byte(text), &jwk); err != nil || jwk.IsPublic() {
+		return nil, errKeyFormat
+	}
+	if kid == "" {
+		kid = jwk.KeyID
+	}
+	var cert *x509.Certificate
+	if len(jwk.Certificates) > 0 {
+		cert = jwk.Certificates[0]
+	}
+	return newSigningKey(jwk.Key, kid, cert)
 }
 
-func parsePEM(text string) (any, error) {
+// parsePEM reads the private key of PEM text and the certificate that may
+// follow or precede it.
+func parsePEM(text string) (key any, cert *x509.Certificate, err error) {
 	if !strings.Contains(text, "\n") {
 		text = strings.ReplaceAll(text, `\n`, "\n")
 	}
-	block, _ := pem.Decode([]byte(text))
-	if block == nil {
-		return nil, errKeyFormat
+	rest := []byte(text)
+	for {
+		var block *pem.Block
+		if block, rest = pem.Decode(rest); block == nil {
+			break
+		}
+		switch {
+		case block.Type == "CERTIFICATE" && cert == nil:
+			if cert, err = x509.ParseCertificate(block.Bytes); err != nil {
+				return nil, nil, errors.New("the PEM block of type \"CERTIFICATE\" does not hold a valid certificate")
+			}
+		case key == nil:
+			if key, err = parsePEMKey(block); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
+	if key == nil {
+		return nil, nil, errKeyFormat
+	}
+	return key, cert, nil
+}
+
+func parsePEMKey(block *pem.Block) (any, error) {
 	var key any
 	var err error
 	switch block.Type {
@@ -83,14 +113,31 @@ func parsePEM(text string) (any, error) {
 	return key, nil
 }
 
-// newSigningKey picks the algorithm of key's type.
-func newSigningKey(key any, kid string) (*signingKey, error) {
+// newSigningKey picks the algorithm of key's type; cert, when given, must
+// be the key's.
+func newSigningKey(key any, kid string, cert *x509.Certificate) (*signingKey, error) {
+	k, err := algorithm(key)
+	if err != nil {
+		return nil, err
+	}
+	k.kid = kid
+	if cert != nil {
+		if pub, ok := k.key.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !pub.Equal(cert.PublicKey) {
+			return nil, errors.New("the certificate is not the private key's")
+		}
+		x5t, x5tS256 := sha1.Sum(cert.Raw), sha256.Sum256(cert.Raw)
+		k.x5t, k.x5tS256 = x5t[:], x5tS256[:]
+	}
+	return k, nil
+}
+
+func algorithm(key any) (*signingKey, error) {
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
 		if k.N.BitLen() < 2048 {
 			return nil, fmt.Errorf("the RSA key has %d bits; use one of at least 2048", k.N.BitLen())
 		}
-		return &signingKey{key: k, alg: jose.RS256, kid: kid}, nil
+		return &signingKey{key: k, alg: jose.RS256}, nil
 	case *ecdsa.PrivateKey:
 		alg, ok := map[elliptic.Curve]jose.SignatureAlgorithm{
 			elliptic.P256(): jose.ES256, elliptic.P384(): jose.ES384, elliptic.P521(): jose.ES512,
@@ -98,9 +145,9 @@ func newSigningKey(key any, kid string) (*signingKey, error) {
 		if !ok {
 			return nil, errors.New("the EC key's curve is not P-256, P-384 or P-521")
 		}
-		return &signingKey{key: k, alg: alg, kid: kid}, nil
+		return &signingKey{key: k, alg: alg}, nil
 	case ed25519.PrivateKey:
-		return &signingKey{key: k, alg: jose.EdDSA, kid: kid}, nil
+		return &signingKey{key: k, alg: jose.EdDSA}, nil
 	}
 	return nil, fmt.Errorf("a %T cannot sign; use an RSA, EC or Ed25519 key", key)
 }
@@ -110,6 +157,10 @@ func (k *signingKey) signer() (jose.Signer, error) {
 	opts := (&jose.SignerOptions{}).WithType("JWT")
 	if k.kid != "" {
 		opts = opts.WithHeader("kid", k.kid)
+	}
+	if k.x5t != nil {
+		opts = opts.WithHeader("x5t", base64.RawURLEncoding.EncodeToString(k.x5t))
+		opts = opts.WithHeader("x5t#S256", base64.RawURLEncoding.EncodeToString(k.x5tS256))
 	}
 	return jose.NewSigner(jose.SigningKey{Algorithm: k.alg, Key: k.key}, opts)
 }
