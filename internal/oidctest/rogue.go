@@ -44,6 +44,7 @@ type Rogue struct {
 	par         bool                  // announce the pushed authorization request endpoint
 	parRequired bool                  // and require it
 	pushed      []url.Values          // bodies of pushed requests
+	pushedAuth  []string              // and their Authorization headers
 	requests    map[string]url.Values // request_uri → pushed parameters
 	tokenForms  []url.Values          // bodies of token requests
 }

@@ -55,6 +55,14 @@ func (r *Rogue) Pushed() []url.Values {
 	return slices.Clone(r.pushed)
 }
 
+// PushedAuthorization returns the Authorization headers of the pushed
+// requests, in order ("" for none).
+func (r *Rogue) PushedAuthorization() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.pushedAuth)
+}
+
 // TokenRequests returns the bodies the token endpoint received, in order.
 func (r *Rogue) TokenRequests() []url.Values {
 	r.mu.Lock()
@@ -107,6 +115,7 @@ func (r *Rogue) pushAuthorization(w http.ResponseWriter, req *http.Request) {
 	}
 	r.mu.Lock()
 	r.pushed = append(r.pushed, req.PostForm)
+	r.pushedAuth = append(r.pushedAuth, req.Header.Get("Authorization"))
 	r.mu.Unlock()
 	if err := r.checkClient(req.PostForm); err != nil {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client", "error_description": err.Error()})
