@@ -104,6 +104,9 @@ func TestPrivateKeyJWTAgainstProvider(t *testing.T) {
 			"pem in one line": func(c *oidcbroker.Config) {
 				c.PrivateKey, c.PrivateKeyID = strings.ReplaceAll(key.pem(t), "\n", `\n`), key.public.KeyID
 			},
+			"pem folded": func(c *oidcbroker.Config) {
+				c.PrivateKey, c.PrivateKeyID = strings.ReplaceAll(key.pem(t), "\n", " "), key.public.KeyID
+			},
 			"jwk": func(c *oidcbroker.Config) { c.PrivateKey = key.jwk(t) },
 		} {
 			t.Run(kind+" "+name, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/go-jose/go-jose/v4"
@@ -35,8 +36,8 @@ type signingKey struct {
 var errKeyFormat = errors.New("the private key is neither a PEM block (BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY, BEGIN EC PRIVATE KEY) nor a JWK with its private part (d)")
 
 // parsePrivateKey reads a PEM or JWK private key (RSA of at least 2048
-// bits, ECDSA P-256/P-384/P-521 or Ed25519). A PEM key held in one line
-// with \n escapes, as environment variables often carry it, is read too.
+// bits, ECDSA P-256/P-384/P-521 or Ed25519). A PEM key whose line breaks
+// became \n escapes or spaces is read too (see normalizePEM).
 // kid, when set, overrides a JWK's own key ID.
 func parsePrivateKey(text, kid string) (*signingKey, error) {
 	text = strings.TrimSpace(text)
@@ -64,13 +65,25 @@ func parsePrivateKey(text, kid string) (*signingKey, error) {
 	return newSigningKey(jwk.Key, kid, cert)
 }
 
+// pemBlock is a PEM block whatever became of its line breaks.
+var pemBlock = regexp.MustCompile(`-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----`)
+
+// normalizePEM restores the line breaks of PEM text that lost them on the
+// way: written with \n escapes in one line, or folded into spaces, as a
+// YAML string in quotes does to a multi-line value put in by Flamingo's
+// %%ENV:NAME%% placeholder.
+func normalizePEM(text string) string {
+	text = strings.ReplaceAll(text, `\n`, "\n")
+	return pemBlock.ReplaceAllStringFunc(text, func(block string) string {
+		m := pemBlock.FindStringSubmatch(block)
+		return "-----BEGIN " + m[1] + "-----\n" + strings.Join(strings.Fields(m[2]), "") + "\n-----END " + m[3] + "-----\n"
+	})
+}
+
 // parsePEM reads the private key of PEM text and the certificate that may
 // follow or precede it.
 func parsePEM(text string) (key any, cert *x509.Certificate, err error) {
-	if !strings.Contains(text, "\n") {
-		text = strings.ReplaceAll(text, `\n`, "\n")
-	}
-	rest := []byte(text)
+	rest := []byte(normalizePEM(text))
 	for {
 		var block *pem.Block
 		if block, rest = pem.Decode(rest); block == nil {

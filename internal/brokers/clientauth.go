@@ -9,7 +9,7 @@ import (
 )
 
 // privateKeyExample is how the messages say to write a private key.
-const privateKeyExample = `such as privateKey: "%%ENV:OIDC_PRIVATE_KEY%%" with the PEM text (BEGIN PRIVATE KEY) or a JWK with its private part in that variable`
+const privateKeyExample = `such as privateKey: '%%ENV:OIDC_PRIVATE_KEY%%' with the PEM text (BEGIN PRIVATE KEY) or a JWK with its private part in that variable`
 
 // ClientAuth reads how the client authenticates at the provider
 // (tokenEndpointAuthMethod, privateKey, privateKeyID, assertionAudience)
