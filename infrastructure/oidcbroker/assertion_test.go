@@ -302,3 +302,27 @@ func selfSigned(t *testing.T, key crypto.Signer) *x509.Certificate {
 	}
 	return cert
 }
+
+// TestSecretMethods: client_secret_post sends the secret in the body of
+// every token request and client_secret_basic never does; both log in and
+// refresh at zitadel's provider.
+func TestSecretMethods(t *testing.T) {
+	for _, method := range []string{oidcbroker.ClientSecretBasic, oidcbroker.ClientSecretPost} {
+		t.Run(method, func(t *testing.T) {
+			r := oidctest.StartRogue(t, "rp")
+			b := rogueBroker(t, r, func(c *oidcbroker.Config) { c.TokenEndpointAuthMethod, c.ClientSecret = method, "s3cret" })
+			if err := rogueExchangeAndRefresh(t, b); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range r.TokenRequests() {
+				if inBody := f.Get("client_secret") == "s3cret"; inBody != (method == oidcbroker.ClientSecretPost) {
+					t.Fatalf("%s: token request %v", method, f)
+				}
+			}
+			p := oidctest.Start(t, oidctest.Options{})
+			if err := jwtLoginAndRefresh(t, p, newBroker(t, p, func(c *oidcbroker.Config) { c.TokenEndpointAuthMethod = method })); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
