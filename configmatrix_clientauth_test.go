@@ -7,13 +7,18 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"flamingo.me/dingo"
 	"github.com/chromedp/chromedp"
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/sessionauth/sessionauth"
 	"github.com/sessionauth/sessionauth/internal/oidctest"
 )
 
@@ -96,4 +101,42 @@ func runPAR(t *testing.T, m *matrix, cfg map[string]any) {
 	if !strings.HasPrefix(location, app.URL+"/whoami") {
 		t.Errorf("the login ended at %s", location)
 	}
+}
+
+// TestUsePARWithoutEndpoint: usePAR at a provider whose discovery has no
+// pushed authorization request endpoint fails the login start with the
+// error page and logs what to do; the browser is not sent to the provider.
+func TestUsePARWithoutEndpoint(t *testing.T) {
+	r := oidctest.StartRogue(t, "shop")
+	logs := new(syncBuffer)
+	logger := dingo.ModuleFunc(func(i *dingo.Injector) {
+		i.Bind(new(slog.Logger)).ToInstance(slog.New(slog.NewTextHandler(logs, nil)))
+	})
+	sa, err := sessionauth.New(map[string]any{"flamingo.session.secret": "a session secret of 32 bytes or more",
+		"core.auth.web.broker": []any{map[string]any{"broker": "corp", "typ": "oidc", "endpoint": r.Issuer,
+			"clientID": "shop", "clientSecret": "s", "redirectURL": "http://app.test/auth/callback/corp", "usePAR": true}}}, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sa.Handler(http.NewServeMux()))
+	t.Cleanup(srv.Close)
+	resp, err := http.DefaultTransport.RoundTrip(mustRequest(t, srv.URL+"/auth/login/corp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	want := "usePAR is set but the provider's discovery announces no pushed_authorization_request_endpoint; " +
+		"enable pushed authorization requests at the provider, or remove usePAR from the broker's configuration"
+	if resp.StatusCode != http.StatusBadGateway || resp.Header.Get("Location") != "" || !strings.Contains(logs.String(), want) {
+		t.Fatalf("login start: %d to %q; logs:\n%s", resp.StatusCode, resp.Header.Get("Location"), logs)
+	}
+}
+
+func mustRequest(t *testing.T, u string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
 }
