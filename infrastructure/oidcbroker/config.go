@@ -1,7 +1,9 @@
 // Package oidcbroker is the OpenID Connect domain.IdentityProvider, on
 // go-oidc and golang.org/x/oauth2: authorization code flow with PKCE (S256)
 // and nonce, lazy discovery, ID token verification with asymmetric
-// algorithms only, refresh and RP-initiated logout.
+// algorithms only, refresh and RP-initiated logout; the client
+// authenticates with its secret or a JWT assertion (client_secret_jwt,
+// private_key_jwt) and may push its authorization requests (RFC 9126).
 package oidcbroker
 
 import (
