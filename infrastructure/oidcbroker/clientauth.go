@@ -140,7 +140,8 @@ func (a *clientAuth) apply(form url.Values, header http.Header) error {
 
 // assertion returns a new client assertion (RFC 7523, section 3): the
 // client as iss and sub, the audience, a random jti, iat now and exp
-// AssertionLifetime later.
+// AssertionLifetime later; no nbf, which a provider whose clock runs
+// behind could find in the future.
 func (a *clientAuth) assertion() (string, error) {
 	jti := make([]byte, 16)
 	if _, err := rand.Read(jti); err != nil {
@@ -150,7 +151,7 @@ func (a *clientAuth) assertion() (string, error) {
 	claims := jwt.Claims{
 		Issuer: a.clientID, Subject: a.clientID, Audience: jwt.Audience{a.audience},
 		ID: base64.RawURLEncoding.EncodeToString(jti), IssuedAt: jwt.NewNumericDate(now),
-		NotBefore: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(AssertionLifetime)),
+		Expiry: jwt.NewNumericDate(now.Add(AssertionLifetime)),
 	}
 	token, err := jwt.Signed(a.signer).Claims(claims).Serialize()
 	if err != nil {
