@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -45,7 +44,6 @@ func (t *assertionTransport) RoundTrip(req *http.Request) (*http.Response, error
 	body := form.Encode()
 	out := req.Clone(req.Context())
 	out.Body, out.ContentLength = io.NopCloser(strings.NewReader(body)), int64(len(body))
-	out.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
 	return t.base.RoundTrip(out)
 }
