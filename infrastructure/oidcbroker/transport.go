@@ -38,11 +38,11 @@ func (t *assertionTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if err != nil {
 		return nil, err
 	}
-	if err := t.auth.apply(form, req.Header); err != nil {
+	out := req.Clone(req.Context()) // a RoundTripper must not change req
+	if err := t.auth.apply(form, out.Header); err != nil {
 		return nil, err
 	}
 	body := form.Encode()
-	out := req.Clone(req.Context())
 	out.Body, out.ContentLength = io.NopCloser(strings.NewReader(body)), int64(len(body))
 	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
 	return t.base.RoundTrip(out)
