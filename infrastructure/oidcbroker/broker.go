@@ -153,7 +153,9 @@ func (b *Broker) AuthCodeURL(ctx context.Context, req domain.AuthCodeRequest) (s
 		return "", err
 	}
 	authURL := oc.AuthCodeURL(req.State, opts...)
-	if !b.cfg.UsePAR && !d.parRequired {
+	// A provider that requires pushed requests but names no endpoint for
+	// them gets the plain request: it says nothing that could be obeyed.
+	if !b.cfg.UsePAR && (!d.parRequired || d.par == "") {
 		return authURL, nil
 	}
 	return b.push(ctx, d, authURL)
