@@ -99,6 +99,24 @@ var placements = []placement{
 	}},
 	{"client secret", func(s string) map[string]any { return brokerCfg(map[string]any{"clientSecret": s}) }},
 	{"client secret list", func(s string) map[string]any { return brokerCfg(map[string]any{"clientSecret": []any{s}}) }},
+	{"client secret of client_secret_jwt", func(s string) map[string]any {
+		return brokerCfg(map[string]any{"tokenEndpointAuthMethod": "client_secret_jwt", "clientSecret": s})
+	}},
+	{"private key", func(s string) map[string]any {
+		return brokerCfg(map[string]any{"tokenEndpointAuthMethod": "private_key_jwt", "privateKey": s})
+	}},
+	{"private key in PEM", func(s string) map[string]any {
+		return brokerCfg(map[string]any{"tokenEndpointAuthMethod": "private_key_jwt",
+			"privateKey": "-----BEGIN PRIVATE KEY-----\n" + s + "\n-----END PRIVATE KEY-----\n"})
+	}},
+	{"private key in a JWK", func(s string) map[string]any {
+		return brokerCfg(map[string]any{"tokenEndpointAuthMethod": "private_key_jwt", "privateKey": `{"kty":"OKP","crv":"Ed25519","d":"` + s + `"}`})
+	}},
+	{"private key without private_key_jwt", func(s string) map[string]any { return brokerCfg(map[string]any{"privateKey": s}) }},
+	{"private key misspelt", func(s string) map[string]any { return brokerCfg(map[string]any{"privatkey": s}) }},
+	{"private key list", func(s string) map[string]any {
+		return brokerCfg(map[string]any{"tokenEndpointAuthMethod": "private_key_jwt", "privateKey": []any{s}})
+	}},
 	{"fake user password", func(s string) map[string]any { return fakeUserCfg(map[string]any{"password": s}) }},
 	{"fake user password number list", func(s string) map[string]any { return fakeUserCfg(map[string]any{"password": []any{s, 1}}) }},
 

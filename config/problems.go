@@ -143,14 +143,18 @@ func isRedisURL(key string) bool {
 
 // secretKey tells whether the values of key are secrets: a secret key of
 // the table or one of its list entries, or a field whose name speaks of a
-// secret (a broker's clientSecret, a fake user's password), misspelt too.
+// secret (a broker's clientSecret or privateKey, a fake user's password),
+// misspelt too.
 func secretKey(key string) bool {
 	base, _, _ := strings.Cut(key, "[")
 	if k, ok := byName[base]; ok && k.Secret && base == strings.TrimRight(key, "]0123456789[") {
 		return true
 	}
 	field := strings.ToLower(strings.TrimRight(key[strings.LastIndexByte(key, '.')+1:], "]0123456789["))
-	for _, name := range []string{"clientsecret", "password", "secret", "tokenkey", "previoustokenkeys", "previoussecrets"} {
+	if field == "privatekeyid" { // the key's name, not the key
+		return false
+	}
+	for _, name := range []string{"clientsecret", "password", "secret", "tokenkey", "previoustokenkeys", "previoussecrets", "privatekey"} {
 		if strings.Contains(field, name) || distance(field, name) <= len(name)/4 {
 			return true
 		}

@@ -75,3 +75,13 @@ func TestHasAndNested(t *testing.T) {
 		t.Errorf("Nested: %q, problems %v", got, ps.Err())
 	}
 }
+
+// A broker's privateKey is a secret, misspelt too; privateKeyID, the name
+// of the key, is shown.
+func TestPrivateKeyIsASecret(t *testing.T) {
+	for field, shown := range map[string]bool{"privateKey": false, "privatKey": false, "private_key": false, "privateKeyID": true} {
+		if got := config.Show("core.auth.web.broker[0]."+field, "hunter2"); (got == `"hunter2"`) != shown {
+			t.Errorf("Show(%s) = %s, want it shown: %v", field, got, shown)
+		}
+	}
+}

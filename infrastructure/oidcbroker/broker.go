@@ -33,13 +33,27 @@ type Broker struct {
 
 // discovery is what the provider's metadata yields.
 type discovery struct {
-	oauth      oauth2.Config
-	verifier   *oidc.IDTokenVerifier
-	provider   *oidc.Provider
-	endSession string
-	issParam   bool // authorization_response_iss_parameter_supported
-	issuer     string
-	fcSession  bool // frontchannel_logout_session_supported
+	oauth       oauth2.Config
+	verifier    *oidc.IDTokenVerifier
+	provider    *oidc.Provider
+	endSession  string
+	issParam    bool        // authorization_response_iss_parameter_supported
+	auth        *clientAuth // how the client authenticates
+	par         string      // pushed_authorization_request_endpoint
+	parRequired bool        // require_pushed_authorization_requests
+	issuer      string
+	fcSession   bool // frontchannel_logout_session_supported
+}
+
+// metadata is what the broker reads of the discovery document besides
+// what go-oidc reads.
+type metadata struct {
+	Issuer      string `json:"issuer"`
+	EndSession  string `json:"end_session_endpoint"`
+	IssParam    bool   `json:"authorization_response_iss_parameter_supported"`
+	PAR         string `json:"pushed_authorization_request_endpoint"`
+	PARRequired bool   `json:"require_pushed_authorization_requests"`
+	FCSession   bool   `json:"frontchannel_logout_session_supported"`
 }
 
 // New checks cfg and returns a broker. It does not contact the provider.
@@ -85,20 +99,26 @@ func (b *Broker) fetchDiscovery(ctx context.Context) (*discovery, error) {
 	if err != nil {
 		return nil, err
 	}
-	var meta struct {
-		EndSession string `json:"end_session_endpoint"`
-		IssParam   bool   `json:"authorization_response_iss_parameter_supported"`
-		Issuer     string `json:"issuer"`
-		FCSession  bool   `json:"frontchannel_logout_session_supported"`
-	}
+	var meta metadata
 	if err := p.Claims(&meta); err != nil {
 		return nil, err
 	}
+	audience := p.Endpoint().TokenURL
+	if b.cfg.AssertionAudience == AudienceIssuer {
+		audience = meta.Issuer
+	}
+	auth, err := newClientAuth(b.cfg, audience)
+	if err != nil {
+		return nil, err
+	}
+	endpoint := p.Endpoint()
+	endpoint.AuthStyle = b.cfg.authStyle()
 	return &discovery{
 		oauth: oauth2.Config{
-			ClientID: b.cfg.ClientID, ClientSecret: b.cfg.ClientSecret, RedirectURL: b.cfg.RedirectURL,
-			Endpoint: p.Endpoint(), Scopes: b.cfg.scopes(),
+			ClientID: b.cfg.ClientID, ClientSecret: b.cfg.oauthSecret(), RedirectURL: b.cfg.RedirectURL,
+			Endpoint: endpoint, Scopes: b.cfg.scopes(),
 		},
+		auth: auth, par: meta.PAR, parRequired: meta.PARRequired,
 		verifier: p.Verifier(&oidc.Config{
 			ClientID: b.cfg.ClientID, SupportedSigningAlgs: b.cfg.algorithms(), Now: b.cfg.now,
 		}),
@@ -141,7 +161,13 @@ func (b *Broker) AuthCodeURL(ctx context.Context, req domain.AuthCodeRequest) (s
 	if err != nil {
 		return "", err
 	}
-	return oc.AuthCodeURL(req.State, opts...), nil
+	authURL := oc.AuthCodeURL(req.State, opts...)
+	// A provider that requires pushed requests but names no endpoint for
+	// them gets the plain request: it says nothing that could be obeyed.
+	if !b.cfg.UsePAR && (!d.parRequired || d.par == "") {
+		return authURL, nil
+	}
+	return b.push(ctx, d, authURL)
 }
 
 // oauthConfig is the OAuth2 configuration of a request: the configured

@@ -1,7 +1,9 @@
 // Package oidcbroker is the OpenID Connect domain.IdentityProvider, on
 // go-oidc and golang.org/x/oauth2: authorization code flow with PKCE (S256)
 // and nonce, lazy discovery, ID token verification with asymmetric
-// algorithms only, refresh and RP-initiated logout.
+// algorithms only, refresh and RP-initiated logout; the client
+// authenticates with its secret or a JWT assertion (client_secret_jwt,
+// private_key_jwt) and may push its authorization requests (RFC 9126).
 package oidcbroker
 
 import (
@@ -71,6 +73,23 @@ type Config struct {
 	// ClockSkew is how far in the future an ID token's issue time may
 	// lie; zero means DefaultClockSkew.
 	ClockSkew time.Duration
+	// TokenEndpointAuthMethod is how the client authenticates at the token
+	// endpoint and the pushed authorization request endpoint: one of
+	// AuthMethods. Empty means client_secret_basic, with one more try in
+	// the body (client_secret_post) when the provider refuses the header.
+	TokenEndpointAuthMethod string
+	// PrivateKey is the PEM or JWK private key of private_key_jwt.
+	PrivateKey string
+	// PrivateKeyID is the kid of the assertions of private_key_jwt; empty
+	// means the JWK's kid, or none.
+	PrivateKeyID string
+	// AssertionAudience is the aud of client assertions: AudienceTokenEndpoint
+	// (the default when empty) or AudienceIssuer.
+	AssertionAudience string
+	// UsePAR makes every login push its authorization request (RFC 9126);
+	// the provider must announce pushed_authorization_request_endpoint.
+	// A provider that requires pushed requests gets them without it.
+	UsePAR bool
 }
 
 // ClaimMapping maps claims to User fields. Keys are User fields: "sub",
@@ -123,6 +142,9 @@ func (c Config) validate() error {
 	if !slices.Contains(ResponseModes, c.ResponseMode) {
 		return fmt.Errorf("oidc broker %q: %w: response mode %q is not one of query, form_post", c.Broker, errConfig, c.ResponseMode)
 	}
+	if err := c.validateClientAuth(); err != nil {
+		return err
+	}
 	for _, alg := range c.SigningAlgorithms {
 		if !slices.Contains(asymmetric, alg) {
 			return fmt.Errorf("oidc broker %q: %w: signing algorithm %q is not asymmetric", c.Broker, errConfig, alg)
@@ -130,6 +152,33 @@ func (c Config) validate() error {
 	}
 	return nil
 }
+
+// validateClientAuth checks the method of client authentication and what
+// it needs: a private key that signs, or a secret long enough for HS256.
+func (c Config) validateClientAuth() error {
+	if c.TokenEndpointAuthMethod != "" && !slices.Contains(AuthMethods, c.TokenEndpointAuthMethod) {
+		return fmt.Errorf("oidc broker %q: %w: token endpoint auth method %q is not one of %v", c.Broker, errConfig, c.TokenEndpointAuthMethod, AuthMethods)
+	}
+	if c.AssertionAudience != "" && c.AssertionAudience != AudienceTokenEndpoint && c.AssertionAudience != AudienceIssuer {
+		return fmt.Errorf("oidc broker %q: %w: assertion audience %q is neither %s nor %s", c.Broker, errConfig, c.AssertionAudience, AudienceTokenEndpoint, AudienceIssuer)
+	}
+	switch c.TokenEndpointAuthMethod {
+	case PrivateKeyJWT:
+		if _, err := parsePrivateKey(c.PrivateKey, c.PrivateKeyID); err != nil {
+			return fmt.Errorf("oidc broker %q: %w: private key: %v", c.Broker, errConfig, err)
+		}
+	case ClientSecretJWT:
+		if len(c.ClientSecret) < MinAssertionSecret {
+			return fmt.Errorf("oidc broker %q: %w: client_secret_jwt needs a client secret of at least %d bytes (HS256), it has %d",
+				c.Broker, errConfig, MinAssertionSecret, len(c.ClientSecret))
+		}
+	}
+	return nil
+}
+
+// MinAssertionSecret is the shortest client secret client_secret_jwt
+// signs with: HS256 needs a key as long as its hash (RFC 7518, 3.2).
+const MinAssertionSecret = 32
 
 // scopes returns the scopes to request: openid first, no duplicates.
 func (c Config) scopes() []string {

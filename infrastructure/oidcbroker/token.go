@@ -24,7 +24,7 @@ func (b *Broker) Exchange(ctx context.Context, code, pkceVerifier, nonce string)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := oc.Exchange(b.clientContext(ctx), code, oauth2.VerifierOption(pkceVerifier))
+	tok, err := oc.Exchange(b.tokenContext(ctx, d), code, oauth2.VerifierOption(pkceVerifier))
 	if err != nil {
 		return nil, fmt.Errorf("oidc broker %q: exchange: %w", b.cfg.Broker, providerError(err))
 	}
@@ -51,7 +51,7 @@ func (b *Broker) Refresh(ctx context.Context, identity *domain.Identity) (*domai
 	if err != nil {
 		return nil, err
 	}
-	tok, err := d.oauth.TokenSource(b.clientContext(ctx), &oauth2.Token{RefreshToken: identity.RefreshToken}).Token()
+	tok, err := d.oauth.TokenSource(b.tokenContext(ctx, d), &oauth2.Token{RefreshToken: identity.RefreshToken}).Token()
 	if err != nil {
 		return nil, fmt.Errorf("oidc broker %q: refresh: %w", b.cfg.Broker, refreshError(err))
 	}

@@ -22,17 +22,19 @@ import (
 // then only says that the broker was not built.
 func OIDC(b config.Broker) (domain.IdentityProvider, error) {
 	b.Only("endpoint", "clientID", "clientSecret", "scopes", "enableOfflineToken", "claims", "enableEndSessionEndpoint",
-		"frontChannelLogout", "responseMode", "postLogoutRedirectURIs")
+		"frontChannelLogout", "responseMode", "postLogoutRedirectURIs",
+		"tokenEndpointAuthMethod", "privateKey", "privateKeyID", "assertionAudience", "usePAR")
 	cfg := oidcbroker.Config{
 		Broker: b.Name, Endpoint: b.Required("endpoint", "write the issuer URL of the OpenID provider, such as "+exampleIssuer),
 		ClientID:     b.Required("clientID", "write the client ID the OpenID provider registered for this application"),
 		ClientSecret: b.String("clientSecret"), RedirectURL: b.RedirectURL, Scopes: Scopes(b),
 		EnableOfflineToken: b.Bool("enableOfflineToken"), EnableEndSessionEndpoint: b.Bool("enableEndSessionEndpoint"),
-		ClockSkew: b.ClockSkew, Claims: Claims(b),
+		ClockSkew: b.ClockSkew, Claims: Claims(b), UsePAR: b.Bool("usePAR"),
 		FrontChannelLogout: b.Bool("frontChannelLogout"), ResponseMode: ResponseMode(b),
 		PostLogoutRedirectURIs: PostLogoutRedirectURIs(b),
 	}
-	if !checkURLs(b, cfg) {
+	clientAuthOK := ClientAuth(b, &cfg)
+	if !checkURLs(b, cfg) || !clientAuthOK {
 		return nil, fmt.Errorf("oidc broker %q: invalid configuration", b.Name)
 	}
 	return oidcbroker.New(cfg)

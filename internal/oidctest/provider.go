@@ -2,7 +2,7 @@
 // its example storage) in process on a loopback httptest server, for
 // integration tests: a registered web client with PKCE, users with
 // passwords, configurable access token lifetime, refresh token rotation,
-// end_session, and a login helper that fills the provider's login form.
+// private_key_jwt clients, end_session, and a login helper that fills the provider's login form.
 package oidctest
 
 import (
@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/zitadel/oidc/v3/example/server/storage"
 	"github.com/zitadel/oidc/v3/pkg/op"
 	"golang.org/x/text/language"
@@ -50,6 +51,11 @@ type Options struct {
 	// well, as Keycloak, Auth0 and Google do; by default they are at the
 	// userinfo endpoint only, as zitadel issues them.
 	ClaimsInIDToken bool
+	// ClientKey, when set, registers the client for private_key_jwt with
+	// this public key (its KeyID is the kid assertions must name): the
+	// token and revocation endpoints then accept only client assertions
+	// signed with it, with the issuer as audience.
+	ClientKey *jose.JSONWebKey
 }
 
 // DefaultUser is the account a provider has when Options.Users is empty.
@@ -90,6 +96,7 @@ func Start(t testing.TB, opts Options) *Provider {
 		refreshed:  opts.RefreshedTokenLifetime,
 		postLogout: opts.PostLogoutRedirectURIs,
 		claimsInID: opts.ClaimsInIDToken,
+		clientKey:  opts.ClientKey,
 	}
 	provider, err := op.NewProvider(opConfig(), p.storage, op.StaticIssuer(p.Issuer), op.WithAllowInsecure())
 	if err != nil {
@@ -128,6 +135,7 @@ func opConfig() *op.Config {
 		CodeMethodS256:           true,
 		AuthMethodPost:           true,
 		GrantTypeRefreshToken:    true,
+		AuthMethodPrivateKeyJWT:  true,
 		SupportedUILocales:       []language.Tag{language.English},
 	}
 }

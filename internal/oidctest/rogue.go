@@ -23,8 +23,9 @@ const RogueSubject = "rogue-user"
 
 // Rogue is an OpenID provider whose tokens the test writes: discovery,
 // JWKS, an authorization endpoint that answers at once with a code, a
-// token endpoint (authorization code and refresh grants) and a userinfo
-// endpoint. It stands for the misbehaving providers a real one cannot be
+// token endpoint (authorization code and refresh grants), a userinfo
+// endpoint and, when enabled, a pushed authorization request endpoint and
+// a check of client assertions. It stands for the misbehaving providers a real one cannot be
 // made to be: tokens without sub or iat, issued in the future, about
 // another user, and logout tokens of every kind.
 type Rogue struct {
@@ -34,12 +35,20 @@ type Rogue struct {
 
 	key, stranger *rsa.PrivateKey
 
-	mu         sync.Mutex
-	edit       func(claims map[string]any)
-	infoSub    string
-	nonces     map[string]string // code → nonce of its login
-	sequence   int
-	fcOptional bool
+	mu       sync.Mutex
+	edit     func(claims map[string]any)
+	infoSub  string
+	nonces   map[string]string // code → nonce of its login
+	sequence int
+
+	assertion   *assertionCheck       // nil: client authentication is not checked
+	par         bool                  // announce the pushed authorization request endpoint
+	parRequired bool                  // and require it
+	pushed      []url.Values          // bodies of pushed requests
+	pushedAuth  []string              // and their Authorization headers
+	requests    map[string]url.Values // request_uri → pushed parameters
+	tokenForms  []url.Values          // bodies of token requests
+	fcOptional  bool
 }
 
 // FrontChannelSessionOptional makes the discovery document say that the
@@ -65,12 +74,13 @@ func StartRogue(t testing.TB, clientID string) *Rogue {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Rogue{ClientID: clientID, key: key, stranger: stranger, nonces: map[string]string{}}
+	r := &Rogue{ClientID: clientID, key: key, stranger: stranger, nonces: map[string]string{}, requests: map[string]url.Values{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", r.discovery)
 	mux.HandleFunc("GET /jwks", r.jwks)
 	mux.HandleFunc("GET /authorize", r.authorize)
 	mux.HandleFunc("POST /token", r.token)
+	mux.HandleFunc("POST /par", r.pushAuthorization)
 	mux.HandleFunc("GET /userinfo", r.userinfo)
 	mux.HandleFunc("GET /logout-frame", r.logoutFrame)
 	r.Server = httptest.NewServer(mux)
@@ -149,16 +159,21 @@ func signJWT(key *rsa.PrivateKey, typ string, claims map[string]any) (string, er
 }
 
 func (r *Rogue) discovery(w http.ResponseWriter, _ *http.Request) {
-	r.mu.Lock()
-	fcSession := !r.fcOptional
-	r.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{
+	meta := map[string]any{
 		"issuer": r.Issuer, "authorization_endpoint": r.Issuer + "/authorize", "token_endpoint": r.Issuer + "/token",
 		"jwks_uri": r.Issuer + "/jwks", "userinfo_endpoint": r.Issuer + "/userinfo",
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"backchannel_logout_supported":          true, "backchannel_logout_session_supported": true,
-		"frontchannel_logout_supported": true, "frontchannel_logout_session_supported": fcSession,
-	})
+		"frontchannel_logout_supported": true,
+	}
+	r.mu.Lock()
+	meta["frontchannel_logout_session_supported"] = !r.fcOptional
+	if r.par {
+		meta["pushed_authorization_request_endpoint"] = r.Issuer + "/par"
+		meta["require_pushed_authorization_requests"] = r.parRequired
+	}
+	r.mu.Unlock()
+	writeJSON(w, http.StatusOK, meta)
 }
 
 var logoutFramePage = template.Must(template.New("frame").Parse(`<!doctype html>
@@ -183,7 +198,11 @@ func (r *Rogue) jwks(w http.ResponseWriter, _ *http.Request) {
 // authorize logs the visitor in without asking and sends them back with
 // a code that remembers the login's nonce.
 func (r *Rogue) authorize(w http.ResponseWriter, req *http.Request) {
-	q := req.URL.Query()
+	q, err := r.authorizeParams(req.URL.Query())
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	back, err := url.Parse(q.Get("redirect_uri"))
 	if err != nil || !back.IsAbs() {
 		http.Error(w, "redirect_uri must be absolute", http.StatusBadRequest)
@@ -203,6 +222,13 @@ func (r *Rogue) authorize(w http.ResponseWriter, req *http.Request) {
 
 func (r *Rogue) token(w http.ResponseWriter, req *http.Request) {
 	_ = req.ParseForm()
+	r.mu.Lock()
+	r.tokenForms = append(r.tokenForms, req.PostForm)
+	r.mu.Unlock()
+	if err := r.checkClient(req.PostForm); err != nil {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client", "error_description": err.Error()})
+		return
+	}
 	r.mu.Lock()
 	nonce, known := r.nonces[req.PostForm.Get("code")]
 	delete(r.nonces, req.PostForm.Get("code"))

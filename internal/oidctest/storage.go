@@ -2,22 +2,26 @@ package oidctest
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/zitadel/oidc/v3/example/server/storage"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 	"golang.org/x/text/language"
 )
 
 // tokenStorage is zitadel's example storage (which rotates refresh tokens)
-// with a configurable access token lifetime and registered post-logout
-// redirect URIs.
+// with a configurable access token lifetime, registered post-logout
+// redirect URIs and the public key of a private_key_jwt client.
 type tokenStorage struct {
 	*storage.Storage
 	lifetime   time.Duration
 	refreshed  time.Duration
 	postLogout []string
 	claimsInID bool
+	clientKey  *jose.JSONWebKey
 }
 
 func (s *tokenStorage) expiry(exp time.Time) time.Time {
@@ -45,7 +49,16 @@ func (s *tokenStorage) GetClientByClientID(ctx context.Context, id string) (op.C
 	if err != nil {
 		return nil, err
 	}
-	return logoutClient{Client: c, postLogout: s.postLogout, claimsInID: s.claimsInID}, nil
+	return logoutClient{Client: c, postLogout: s.postLogout, claimsInID: s.claimsInID, jwt: s.clientKey != nil}, nil
+}
+
+// GetKeyByIDAndClientID serves the registered client's public key to the
+// provider's check of client assertions.
+func (s *tokenStorage) GetKeyByIDAndClientID(ctx context.Context, keyID, clientID string) (*jose.JSONWebKey, error) {
+	if _, err := s.Storage.GetClientByClientID(ctx, clientID); err != nil || s.clientKey == nil || keyID != s.clientKey.KeyID {
+		return nil, errors.New("oidctest: no such client key")
+	}
+	return s.clientKey, nil
 }
 
 // logoutClient adds post-logout redirect URIs to the example client, and
@@ -54,6 +67,14 @@ type logoutClient struct {
 	op.Client
 	postLogout []string
 	claimsInID bool
+	jwt        bool // registered for private_key_jwt
+}
+
+func (c logoutClient) AuthMethod() oidc.AuthMethod {
+	if c.jwt {
+		return oidc.AuthMethodPrivateKeyJWT
+	}
+	return c.Client.AuthMethod()
 }
 
 func (c logoutClient) PostLogoutRedirectURIs() []string { return c.postLogout }
