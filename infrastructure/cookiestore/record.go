@@ -1,0 +1,134 @@
+package cookiestore
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// A record is what a set of cookies seals: the session's ID, when it
+// expires (the earlier of its idle and its absolute end) and its encoded
+// values. Its plain form starts with a flags byte; with flagFlate the rest
+// is a raw DEFLATE stream of the record, written only when it is shorter.
+type record struct {
+	id      string
+	expires time.Time
+	values  map[string][]byte
+}
+
+const flagFlate byte = 1
+
+var errBadRecord = errors.New("malformed record")
+
+func (r *record) encode(compress bool) []byte {
+	body := make([]byte, 0, 64+r.size())
+	body = binary.AppendVarint(body, r.expires.Unix())
+	body = appendString(body, r.id)
+	body = binary.AppendUvarint(body, uint64(len(r.values)))
+	for k, v := range r.values {
+		body = appendString(body, k)
+		body = appendString(body, string(v))
+	}
+	if compress {
+		var buf bytes.Buffer
+		buf.WriteByte(flagFlate)
+		w, _ := flate.NewWriter(&buf, flate.BestCompression) // only an invalid level fails
+		_, _ = w.Write(body)                                 // a bytes.Buffer does not fail
+		_ = w.Close()
+		if buf.Len() < len(body)+1 {
+			return buf.Bytes()
+		}
+	}
+	return append([]byte{0}, body...)
+}
+
+func (r *record) size() int {
+	n := len(r.id)
+	for k, v := range r.values {
+		n += len(k) + len(v) + 4
+	}
+	return n
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// decodeRecord reads a plain record; limit bounds what it inflates.
+func decodeRecord(plain []byte, limit int) (*record, error) {
+	if len(plain) == 0 {
+		return nil, errBadRecord
+	}
+	body := plain[1:]
+	switch plain[0] {
+	case 0:
+	case flagFlate:
+		inflated, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(body)), int64(limit)+1))
+		if err != nil || len(inflated) > limit {
+			return nil, fmt.Errorf("%w: bad or oversize DEFLATE stream", errBadRecord)
+		}
+		body = inflated
+	default:
+		return nil, errBadRecord
+	}
+	return parseBody(body)
+}
+
+func parseBody(b []byte) (*record, error) {
+	d := decoder{b: b}
+	exp := d.varint()
+	r := &record{id: d.str(), expires: time.Unix(exp, 0)}
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(b)) {
+		return nil, errBadRecord
+	}
+	r.values = make(map[string][]byte, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		k := d.str()
+		r.values[k] = []byte(d.str())
+	}
+	if d.err != nil || len(d.b) != 0 {
+		return nil, errBadRecord
+	}
+	return r, nil
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err = errBadRecord
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errBadRecord
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) str() string {
+	l := d.uvarint()
+	if d.err != nil || l > uint64(len(d.b)) {
+		d.err = errBadRecord
+		return ""
+	}
+	s := string(d.b[:l])
+	d.b = d.b[l:]
+	return s
+}
