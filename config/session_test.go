@@ -89,7 +89,7 @@ func TestSessionKeyProblems(t *testing.T) {
 		{"not one of", map[string]any{"flamingo.session.cookie.sameSite": "sometimes"},
 			[]string{`flamingo.session.cookie.sameSite = "sometimes": is not one of lax, strict, none, default; write lax, strict, none or default`}, nil},
 		{"backend empty", map[string]any{"flamingo.session.backend": " "},
-			[]string{`flamingo.session.backend = " ": is empty; write memory, file, redis, custom`}, nil},
+			[]string{`flamingo.session.backend = " ": is empty; write memory, file, redis, cookie, custom`}, nil},
 		{"backend of the wrong type", map[string]any{"flamingo.session.backend": map[string]any{"redis": true}},
 			[]string{"flamingo.session.backend = (a map): is a map, not a string"}, nil},
 		{"cookie path", map[string]any{"flamingo.session.cookie.path": "app"},
