@@ -12,15 +12,20 @@ import (
 
 // A record is what a set of cookies seals: the session's ID, when it
 // expires (the earlier of its idle and its absolute end) and its encoded
-// values. Its plain form starts with a flags byte; with flagFlate the rest
-// is a raw DEFLATE stream of the record, written only when it is shorter.
+// values. Its plain form starts with a flags byte; the record is packed
+// (see pack) and DEFLATEd when that makes it shorter.
 type record struct {
 	id      string
 	expires time.Time
 	values  map[string][]byte
 }
 
-const flagFlate byte = 1
+// Flags of the plain form: flagFlate, the rest is a raw DEFLATE stream;
+// flagPacked, what it holds is packed (see pack).
+const (
+	flagFlate  byte = 1
+	flagPacked byte = 2
+)
 
 var errBadRecord = errors.New("malformed record")
 
@@ -35,9 +40,9 @@ func (r *record) encode(compress bool) []byte {
 	}
 	if compress {
 		var buf bytes.Buffer
-		buf.WriteByte(flagFlate)
+		buf.WriteByte(flagFlate | flagPacked)
 		w, _ := flate.NewWriter(&buf, flate.BestCompression) // only an invalid level fails
-		_, _ = w.Write(body)                                 // a bytes.Buffer does not fail
+		_, _ = w.Write(pack(body))                           // a bytes.Buffer does not fail
 		_ = w.Close()
 		if buf.Len() < len(body)+1 {
 			return buf.Bytes()
@@ -63,17 +68,22 @@ func decodeRecord(plain []byte, limit int) (*record, error) {
 	if len(plain) == 0 {
 		return nil, errBadRecord
 	}
-	body := plain[1:]
-	switch plain[0] {
-	case 0:
-	case flagFlate:
+	flags, body := plain[0], plain[1:]
+	if flags&^(flagFlate|flagPacked) != 0 {
+		return nil, errBadRecord
+	}
+	if flags&flagFlate != 0 {
 		inflated, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(body)), int64(limit)+1))
 		if err != nil || len(inflated) > limit {
 			return nil, fmt.Errorf("%w: bad or oversize DEFLATE stream", errBadRecord)
 		}
 		body = inflated
-	default:
-		return nil, errBadRecord
+	}
+	if flags&flagPacked != 0 {
+		var err error
+		if body, err = unpack(body, limit); err != nil {
+			return nil, err
+		}
 	}
 	return parseBody(body)
 }

@@ -1,0 +1,75 @@
+package sessionauth_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sessionauth/sessionauth/internal/oidctest"
+)
+
+// cookieBytes is what the visitor's cookies of the session named name add
+// to a request's Cookie header at base, and how many cookies they are.
+func cookieBytes(b *browser, base, name string) (int, int) {
+	u, _ := url.Parse(base)
+	n, count := 0, 0
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == name || strings.HasPrefix(c.Name, name+".") {
+			if count > 0 {
+				n += 2
+			}
+			n += len(c.Name) + 1 + len(c.Value)
+			count++
+		}
+	}
+	return n, count
+}
+
+// TestCookieBackendAcrossInstances runs two instances with the cookie
+// backend and no shared store, and zitadel's provider issuing an offline
+// token: a login on one instance is a login on the other, it fits under
+// the default cap, the sessions page and the back-channel logout say they
+// cannot end other sessions, and a logout clears the cookies.
+func TestCookieBackendAcrossInstances(t *testing.T) {
+	one, two := httptest.NewUnstartedServer(nil), httptest.NewUnstartedServer(nil)
+	base1, base2 := "http://"+one.Listener.Addr().String(), "http://"+two.Listener.Addr().String()
+	p := oidctest.Start(t, oidctest.Options{RedirectURI: base1 + "/auth/callback/oidc", ClaimsInIDToken: true})
+	cfg := map[string]any{
+		"flamingo.session.backend": "cookie",
+		"flamingo.session.secret":  "a shared secret of thirty-two bytes", "flamingo.session.cookie.secure": false,
+		"core.auth.web.baseURL": base1,
+		"core.auth.web.broker": []any{map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer,
+			"clientID": p.ClientID, "clientSecret": p.ClientSecret, "enableOfflineToken": true}},
+	}
+	instance(t, one, cfg)
+	instance(t, two, cfg)
+
+	b := newBrowser(t)
+	if code := b.account(base2); code == http.StatusOK {
+		t.Fatal("/account answers 200 before the login")
+	}
+	b.logIn(p, base1)
+	if code := b.account(base2); code != http.StatusOK {
+		t.Fatalf("/account at the other instance after the login: %d, want 200", code)
+	}
+	size, count := cookieBytes(b, base1, "flamingo")
+	t.Logf("a login with ID, access and refresh token: %d bytes of Cookie header in %d cookie(s)", size, count)
+	if size > 6144 || count == 0 {
+		t.Fatalf("the login takes %d bytes in %d cookies, over the default cap of 6144", size, count)
+	}
+	if code, _, body := b.send("GET", base2+"/auth/sessions", nil); code != http.StatusNotImplemented {
+		t.Errorf("GET /auth/sessions: %d %s, want 501", code, body)
+	}
+	if code, _, body := b.send("POST", base2+"/auth/backchannel/oidc", url.Values{"logout_token": {"x.y.z"}}); code == http.StatusOK {
+		t.Errorf("POST /auth/backchannel/oidc: %d %s, want a refusal", code, body)
+	}
+	b.send("POST", base2+"/auth/logout", url.Values{})
+	if size, count := cookieBytes(b, base1, "flamingo"); count != 0 {
+		t.Errorf("%d cookies (%d bytes) left after the logout", count, size)
+	}
+	if code := b.account(base1); code == http.StatusOK {
+		t.Fatal("/account answers 200 after the logout")
+	}
+}
