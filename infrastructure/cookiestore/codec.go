@@ -29,7 +29,7 @@ const DefaultMaxBytes = 6144
 
 const (
 	version    byte = 1
-	headerSize      = 1 + 8 // version, issue time
+	headerSize      = 1 + 8 // version, issue time (Unix milliseconds)
 	setCookie       = "Set-Cookie: "
 )
 
@@ -97,7 +97,7 @@ func (c *codec) seal(plain []byte, issued time.Time) ([]*http.Cookie, error) {
 	aead := c.keys[0]
 	header := make([]byte, headerSize, headerSize+aead.NonceSize()+len(plain)+aead.Overhead())
 	header[0] = version
-	binary.BigEndian.PutUint64(header[1:], uint64(issued.Unix()))
+	binary.BigEndian.PutUint64(header[1:], uint64(issued.UnixMilli()))
 	nonce := header[headerSize : headerSize+aead.NonceSize()]
 	_, _ = rand.Read(nonce) // never fails (crypto/rand)
 	sealed := aead.Seal(header[:headerSize+len(nonce)], nonce, plain, c.aad(header[:headerSize]))
@@ -245,7 +245,7 @@ func (c *codec) unseal(text string, o opened) (opened, error) {
 		plain, err := aead.Open(nil, nonce, sealed, aad)
 		if err == nil {
 			o.plain, o.oldKey = plain, i > 0
-			o.issued = time.Unix(int64(binary.BigEndian.Uint64(header[1:])), 0)
+			o.issued = time.UnixMilli(int64(binary.BigEndian.Uint64(header[1:])))
 			return o, nil
 		}
 	}

@@ -31,7 +31,7 @@ var errBadRecord = errors.New("malformed record")
 
 func (r *record) encode(compress bool) []byte {
 	body := make([]byte, 0, 64+r.size())
-	body = binary.AppendVarint(body, r.expires.Unix())
+	body = binary.AppendVarint(body, r.expires.UnixMilli())
 	body = appendString(body, r.id)
 	body = binary.AppendUvarint(body, uint64(len(r.values)))
 	for k, v := range r.values {
@@ -91,7 +91,7 @@ func decodeRecord(plain []byte, limit int) (*record, error) {
 func parseBody(b []byte) (*record, error) {
 	d := decoder{b: b}
 	exp := d.varint()
-	r := &record{id: d.str(), expires: time.Unix(exp, 0)}
+	r := &record{id: d.str(), expires: time.UnixMilli(exp)}
 	n := d.uvarint()
 	if d.err != nil || n > uint64(len(b)) {
 		return nil, errBadRecord

@@ -22,6 +22,9 @@ type Options struct {
 	// MaxAge is the idle lifetime: a set of cookies opens until MaxAge
 	// after it was sealed. 30 days by default.
 	MaxAge time.Duration
+	// MaxSize limits the encoded size of a session before compression, as
+	// on the other backends (flamingo.session.store.length); 0: none.
+	MaxSize int
 	// MaxBytes caps what the cookies add to a request's Cookie header;
 	// DefaultMaxBytes by default.
 	MaxBytes int
@@ -40,8 +43,9 @@ type Options struct {
 // Redis or a shared disk. See the package documentation for what that
 // gives and what it cannot give.
 type Repository struct {
-	c      codec
-	maxAge time.Duration
+	c       codec
+	maxAge  time.Duration
+	maxSize int
 }
 
 var (
@@ -76,7 +80,7 @@ func New(opts Options) (*Repository, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Repository{maxAge: opts.MaxAge, c: codec{name: opts.Name, keys: keys, maxBytes: opts.MaxBytes,
+	return &Repository{maxAge: opts.MaxAge, maxSize: opts.MaxSize, c: codec{name: opts.Name, keys: keys, maxBytes: opts.MaxBytes,
 		compress: !opts.NoCompression, cookie: opts.Cookie, now: opts.Now}}, nil
 }
 
@@ -110,7 +114,7 @@ func (r *Repository) LoadCookies(_ context.Context, cookies []*http.Cookie) (*do
 // last save of parallel requests wins) and returns its cookies, with
 // expired ones for the request's chunks no longer needed.
 func (r *Repository) SaveCookies(_ context.Context, s *domain.Session, cookies []*http.Cookie) ([]*http.Cookie, error) {
-	c, err := s.Changes(0)
+	c, err := s.Changes(r.maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("cookie session repository: save: %w", err)
 	}

@@ -139,7 +139,7 @@ func Cookie() Factory {
 		for _, p := range s.Previous {
 			secrets = append(secrets, []byte(p))
 		}
-		repo, err := cookiestore.New(cookiestore.Options{Name: s.Name, Secrets: secrets, MaxAge: s.MaxAge,
+		repo, err := cookiestore.New(cookiestore.Options{Name: s.Name, Secrets: secrets, MaxAge: s.MaxAge, MaxSize: s.MaxSize,
 			MaxBytes: s.CookieStore.MaxBytes, NoCompression: !s.CookieStore.Compress,
 			Cookie: cookiestore.CookieOptions{Path: s.Cookie.Path, Domain: s.Cookie.Domain, Secure: s.Cookie.Secure, SameSite: s.Cookie.SameSite}})
 		if err != nil {
