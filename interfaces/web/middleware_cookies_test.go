@@ -109,3 +109,38 @@ func TestCookieRepositoryTamperedIsNewSession(t *testing.T) {
 		t.Fatalf("status %d, user %v: want 200 and a new session", rec.Code, got)
 	}
 }
+
+// TestCookieRepositoryParallelWrites measures what two parallel requests
+// of one visitor, each writing another key, leave behind: the cookies of
+// the response the browser takes last, whole. A request that changes
+// nothing (an asset beside a login's callback) sends no cookie and so
+// cannot undo the other's save.
+func TestCookieRepositoryParallelWrites(t *testing.T) {
+	e := newCookieEnv(t)
+	e.serve(store("start", 1))
+	sentCookies := e.jar["flamingo"]
+	run := func(h http.HandlerFunc) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, "/page", nil)
+		req.AddCookie(sentCookies)
+		rec := httptest.NewRecorder()
+		e.mw.Handler(h).ServeHTTP(rec, req)
+		return rec
+	}
+	a, b := run(store("a", 1)), run(store("b", 2)) // both loaded the same cookies
+	asset := run(func(http.ResponseWriter, *http.Request) {})
+	if n := len(asset.Result().Cookies()); n != 0 {
+		t.Fatalf("a request that changes nothing sends %d cookies", n)
+	}
+	for key, last := range map[string]*httptest.ResponseRecorder{"a": a, "b": b} {
+		e.jar = map[string]*http.Cookie{}
+		for _, c := range last.Result().Cookies() {
+			e.jar[c.Name] = &http.Cookie{Name: c.Name, Value: c.Value}
+		}
+		var got []string
+		e.serve(func(w http.ResponseWriter, r *http.Request) { got = web.SessionFromContext(r.Context()).Keys() })
+		t.Logf("the browser keeps the cookies of the response that wrote %q: the session holds %v", key, got)
+		if len(got) != 2 || got[0] != key {
+			t.Errorf("keys %v: want start and the last writer's key only", got)
+		}
+	}
+}
