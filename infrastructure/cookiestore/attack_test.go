@@ -39,10 +39,10 @@ func TestAttacksAreUnknownCookies(t *testing.T) {
 		}
 		return v[:i] + string(c) + v[i+1:]
 	}
-	renamed := func(cs []*http.Cookie, name string) []*http.Cookie {
+	renamed := func(cs []*http.Cookie, from, to string) []*http.Cookie {
 		var out []*http.Cookie
 		for _, c := range cs {
-			out = append(out, &http.Cookie{Name: strings.Replace(c.Name, "flamingo", name, 1), Value: c.Value})
+			out = append(out, &http.Cookie{Name: strings.Replace(c.Name, from, to, 1), Value: c.Value})
 		}
 		return out
 	}
@@ -56,30 +56,34 @@ func TestAttacksAreUnknownCookies(t *testing.T) {
 	cases := []struct {
 		name    string
 		cookies []*http.Cookie
+		why     string // in the error: the check that refused
 	}{
-		{"tampered first chunk", with(a, 0, flip(a[0].Value, 40))},
-		{"tampered middle chunk", with(a, 1, flip(a[1].Value, 100))},
-		{"truncated: last chunk missing", a[:2]},
-		{"truncated value", with(a, 2, a[2].Value[:len(a[2].Value)-1])},
-		{"reordered", []*http.Cookie{a[0], {Name: a[1].Name, Value: a[2].Value}, {Name: a[2].Name, Value: a[1].Value}}},
-		{"duplicated chunk", with(a, 2, a[1].Value)},
-		{"mixed generations", []*http.Cookie{a[0], b[1], a[2]}},
-		{"count of 10000", with(a, 0, "10000."+strings.SplitN(a[0].Value, ".", 2)[1])},
-		{"count of 0", with(a, 0, "0."+strings.SplitN(a[0].Value, ".", 2)[1])},
-		{"count of -1", with(a, 0, "-1."+strings.SplitN(a[0].Value, ".", 2)[1])},
-		{"no count", with(a, 0, strings.SplitN(a[0].Value, ".", 2)[1])},
-		{"oversize chunks", with(a, 1, a[1].Value+random(20000))},
-		{"oversize Cookie header", huge},
-		{"another name", renamed(sent(save(t, other, map[string]any{"k": "v"})), "flamingo")},
-		{"rotated-out key", sent(save(t, rotatedOut, map[string]any{"k": "v"}))},
-		{"garbage", []*http.Cookie{{Name: "flamingo", Value: "1.%%%"}}},
-		{"empty", []*http.Cookie{{Name: "flamingo", Value: ""}}},
+		{"tampered first chunk", with(a, 0, flip(a[0].Value, 40)), "sealed with another key"},
+		{"tampered middle chunk", with(a, 1, flip(a[1].Value, 100)), "sealed with another key"},
+		{"truncated: last chunk missing", a[:2], "2 of 3 chunks"},
+		{"truncated value", with(a, 2, a[2].Value[:len(a[2].Value)-4]), "sealed with another key"},
+		{"reordered", []*http.Cookie{a[0], {Name: a[1].Name, Value: a[2].Value}, {Name: a[2].Name, Value: a[1].Value}}, "sealed with another key"},
+		{"duplicated chunk", with(a, 2, a[1].Value), "sealed with another key"},
+		{"mixed generations", []*http.Cookie{a[0], b[1], a[2]}, "sealed with another key"},
+		{"count of 10000", with(a, 0, "10000."+strings.SplitN(a[0].Value, ".", 2)[1]), "bad chunk count"},
+		{"count of 0", with(a, 0, "0."+strings.SplitN(a[0].Value, ".", 2)[1]), "bad chunk count"},
+		{"count of -1", with(a, 0, "-1."+strings.SplitN(a[0].Value, ".", 2)[1]), "bad chunk count"},
+		{"no count", with(a, 0, strings.SplitN(a[0].Value, ".", 2)[1]), "bad chunk count"},
+		{"oversize chunks", with(a, 1, a[1].Value+random(20000)), "over 16384 bytes"},
+		{"oversize Cookie header", huge, "bad chunk count"},
+		{"another name", renamed(sent(save(t, other, map[string]any{"k": "v"})), "shop", "flamingo"), "for another cookie name"},
+		{"rotated-out key", sent(save(t, rotatedOut, map[string]any{"k": "v"})), "sealed with another key"},
+		{"garbage", []*http.Cookie{{Name: "flamingo", Value: "1.%%%"}}, "malformed"},
+		{"empty", []*http.Cookie{{Name: "flamingo", Value: ""}}, "none"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := r.LoadCookies(context.Background(), tc.cookies)
 			if !errors.Is(err, domain.ErrSessionNotFound) || s != nil {
 				t.Fatalf("got a session %v and error %v, want ErrSessionNotFound", s != nil, err)
+			}
+			if !strings.Contains(err.Error(), tc.why) {
+				t.Fatalf("refused for %q, want %q", err, tc.why)
 			}
 		})
 	}
@@ -158,5 +162,26 @@ func TestLifetimes(t *testing.T) {
 	}
 	if _, err := load(32*time.Minute, cs); !errors.Is(err, domain.ErrSessionNotFound) {
 		t.Fatalf("after the absolute end the copy still opens: %v", err)
+	}
+}
+
+// TestIdleLifetimeFromSealTime: the idle lifetime counts from the time in
+// the cookie's header, so lowering flamingo.session.max.age takes effect
+// on the cookies out there, and a cookie sealed in the future is refused.
+func TestIdleLifetimeFromSealTime(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	long := newRepo(t, cookiestore.Options{MaxAge: time.Hour, Now: clk.now})
+	short := newRepo(t, cookiestore.Options{MaxAge: 10 * time.Minute, Now: clk.now})
+	cs := sent(save(t, long, map[string]any{"k": "v"}))
+	clk.t = clk.t.Add(11 * time.Minute)
+	if _, err := long.LoadCookies(context.Background(), cs); err != nil {
+		t.Fatalf("within an hour: %v", err)
+	}
+	if _, err := short.LoadCookies(context.Background(), cs); !errors.Is(err, domain.ErrSessionNotFound) {
+		t.Fatalf("11 minutes after the seal, with max.age lowered to 10: %v", err)
+	}
+	clk.t = clk.t.Add(-20 * time.Minute)
+	if _, err := long.LoadCookies(context.Background(), cs); !errors.Is(err, domain.ErrSessionNotFound) {
+		t.Fatalf("sealed 9 minutes in the future: %v", err)
 	}
 }
