@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -38,17 +39,50 @@ func (r *record) encode(compress bool) []byte {
 		body = appendString(body, k)
 		body = appendString(body, string(v))
 	}
-	if compress {
-		var buf bytes.Buffer
-		buf.WriteByte(flagFlate | flagPacked)
-		w, _ := flate.NewWriter(&buf, flate.BestCompression) // only an invalid level fails
-		_, _ = w.Write(pack(body))                           // a bytes.Buffer does not fail
-		_ = w.Close()
-		if buf.Len() < len(body)+1 {
-			return buf.Bytes()
+	if compress && len(body) >= minCompress {
+		if packed := deflate(pack(body), flagFlate|flagPacked); len(packed) < len(body)+1 {
+			return packed
 		}
 	}
 	return append([]byte{0}, body...)
+}
+
+// minCompress is the smallest record worth compressing: below it DEFLATE
+// saves a few bytes at best, and setting up its tables costs more than
+// the rest of a save.
+const minCompress = 512
+
+// Compressors and decompressors are reused: a DEFLATE writer holds
+// hundreds of kilobytes of tables.
+var (
+	writers = sync.Pool{New: func() any {
+		w, _ := flate.NewWriter(nil, flate.DefaultCompression) // only an invalid level fails
+		return w
+	}}
+	readers = sync.Pool{New: func() any { return flate.NewReader(nil) }}
+)
+
+// deflate returns flags followed by the DEFLATE stream of b.
+func deflate(b []byte, flags byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(b)/2 + 64)
+	buf.WriteByte(flags)
+	w := writers.Get().(*flate.Writer)
+	w.Reset(&buf)
+	_, _ = w.Write(b) // a bytes.Buffer does not fail
+	_ = w.Close()
+	writers.Put(w)
+	return buf.Bytes()
+}
+
+// inflate returns what the DEFLATE stream b holds, up to limit bytes.
+func inflate(b []byte, limit int) ([]byte, error) {
+	r := readers.Get().(io.ReadCloser)
+	defer readers.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
+		return nil, err
+	}
+	return io.ReadAll(io.LimitReader(r, int64(limit)+1))
 }
 
 func (r *record) size() int {
@@ -73,7 +107,7 @@ func decodeRecord(plain []byte, limit int) (*record, error) {
 		return nil, errBadRecord
 	}
 	if flags&flagFlate != 0 {
-		inflated, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(body)), int64(limit)+1))
+		inflated, err := inflate(body, limit)
 		if err != nil || len(inflated) > limit {
 			return nil, fmt.Errorf("%w: bad or oversize DEFLATE stream", errBadRecord)
 		}
