@@ -19,7 +19,7 @@ import (
 // of the text itself is written packMark, 0.
 const (
 	packMark   byte = 0xFE
-	minPackRun      = 32
+	minPackRun int  = 32
 )
 
 var (
