@@ -56,7 +56,7 @@ const minCompress = 512
 // hundreds of kilobytes of tables.
 var (
 	writers = sync.Pool{New: func() any {
-		w, _ := flate.NewWriter(nil, flate.DefaultCompression) // only an invalid level fails
+		w, _ := flate.NewWriter(nil, flate.BestSpeed) // only an invalid level fails
 		return w
 	}}
 	readers = sync.Pool{New: func() any { return flate.NewReader(nil) }}

@@ -64,6 +64,8 @@ var comparisons = []comparison{
 	{"Redis, write: sessionauth ÷ gorilla + redistore", "sessionauth-redis/write", "gorilla-redistore/write", "ns/op"},
 	{"cookies, read: sessionauth ÷ gorilla CookieStore, encrypted", "sessionauth-cookie/read", "gorilla-cookie-encrypted/read", "ns/op"},
 	{"cookies, write: sessionauth ÷ gorilla CookieStore, encrypted", "sessionauth-cookie/write", "gorilla-cookie-encrypted/write", "ns/op"},
+	{"cookies, logged in, read: sessionauth ÷ gorilla CookieStore, encrypted", "sessionauth-cookie-login/read", "gorilla-cookie-encrypted-login/read", "ns/op"},
+	{"cookies, logged in, write: sessionauth ÷ gorilla CookieStore, encrypted", "sessionauth-cookie-login/write", "gorilla-cookie-encrypted-login/write", "ns/op"},
 	{"cookies, read: sessionauth ÷ gorilla CookieStore, signed", "sessionauth-cookie/read", "gorilla-cookie-signed/read", "ns/op"},
 	{"cookies, write: sessionauth ÷ gorilla CookieStore, signed", "sessionauth-cookie/write", "gorilla-cookie-signed/write", "ns/op"},
 	{"Redis, write, server time: sessionauth ÷ go-redis floor", "sessionauth-redis/write", "floor-redis/write", "server-µs/op"},
