@@ -71,6 +71,9 @@ func TestKeycloakLoginFits(t *testing.T) {
 	if on > cookiestore.DefaultMaxBytes {
 		t.Fatalf("the login takes %d bytes, over the default cap of %d", on, cookiestore.DefaultMaxBytes)
 	}
+	if on > raw*3/4 {
+		t.Errorf("the login takes %d bytes, more than three quarters of its tokens' %d: the tokens are not packed", on, raw)
+	}
 	if !strings.HasPrefix(idToken, "eyJ") {
 		t.Fatal("not a JWT")
 	}
