@@ -1,6 +1,7 @@
 package sessionauth_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -74,5 +75,54 @@ func TestCookieBackendAcrossInstances(t *testing.T) {
 	}
 	if code := b.account(base1); code == http.StatusOK {
 		t.Fatal("/account answers 200 after the logout")
+	}
+}
+
+// TestCookieBackendTwoTabsLogIn starts two logins at once in one browser
+// on the cookie backend: both requests carry the same cookies, and the
+// browser keeps the cookies of the response that came last, which hold
+// only that login's state. The other tab's callback gets the "Login
+// expired or invalid" page (400) and no session; the last tab's callback
+// logs in. No callback ever completes with another login's state.
+func TestCookieBackendTwoTabsLogIn(t *testing.T) {
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	p := oidctest.Start(t, oidctest.Options{RedirectURI: base + "/auth/callback/oidc"})
+	instance(t, srv, map[string]any{
+		"flamingo.session.backend": "cookie",
+		"flamingo.session.secret":  "a shared secret of thirty-two bytes", "flamingo.session.cookie.secure": false,
+		"core.auth.web.baseURL": base,
+		"core.auth.web.broker": []any{map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer,
+			"clientID": p.ClientID, "clientSecret": p.ClientSecret}},
+	})
+	b := newBrowser(t)
+	// Both tabs send the same (no) cookies; the jar keeps what comes last.
+	tabA, tabB := newBrowser(t), b
+	_, authA, _ := tabA.send("GET", base+"/auth/login/oidc", nil)
+	_, authB, _ := tabB.send("GET", base+"/auth/login/oidc", nil)
+	for _, auth := range []string{authA, authB} {
+		if !strings.HasPrefix(auth, p.Issuer) {
+			t.Fatalf("a login start sent to %q", auth)
+		}
+	}
+	backA, err := p.Login(context.Background(), p.Browser(), authA, oidctest.DefaultUser.Username, oidctest.DefaultUser.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backB, err := p.Login(context.Background(), p.Browser(), authB, oidctest.DefaultUser.Username, oidctest.DefaultUser.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := b.send("GET", backA.String(), nil); code != http.StatusBadRequest {
+		t.Fatalf("tab A's callback with tab B's cookies: %d, want 400", code)
+	}
+	if code := b.account(base); code == http.StatusOK {
+		t.Fatal("tab A's refused callback logged in")
+	}
+	if code, _, body := b.send("GET", backB.String(), nil); code != http.StatusSeeOther {
+		t.Fatalf("tab B's callback: %d %s", code, body)
+	}
+	if code := b.account(base); code != http.StatusOK {
+		t.Fatalf("/account after tab B's login: %d", code)
 	}
 }
