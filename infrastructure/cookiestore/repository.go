@@ -34,6 +34,12 @@ type Options struct {
 	// Cookie holds the attributes every chunk is written with; MaxAge
 	// defaults to Options.MaxAge.
 	Cookie CookieOptions
+	// Revocation, when set, remembers the IDs of ended sessions (a logout,
+	// the old ID after a login) until their cookies would expire anyway,
+	// so that a copy of their cookies replayed later is refused: one
+	// lookup per request. Without it a copy opens until its lifetimes run
+	// out.
+	Revocation domain.SessionIndex
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 }
@@ -46,6 +52,7 @@ type Repository struct {
 	c       codec
 	maxAge  time.Duration
 	maxSize int
+	revoked domain.SessionIndex // nil: no revocation
 }
 
 var (
@@ -80,14 +87,14 @@ func New(opts Options) (*Repository, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Repository{maxAge: opts.MaxAge, maxSize: opts.MaxSize, c: codec{name: opts.Name, keys: keys, maxBytes: opts.MaxBytes,
+	return &Repository{maxAge: opts.MaxAge, maxSize: opts.MaxSize, revoked: opts.Revocation, c: codec{name: opts.Name, keys: keys, maxBytes: opts.MaxBytes,
 		compress: !opts.NoCompression, cookie: opts.Cookie, now: opts.Now}}, nil
 }
 
 // LoadCookies opens the session that cookies carry. A set sealed with a
 // previous key comes back with an expiry of now, so that the session
 // middleware saves it again, sealed with the current key.
-func (r *Repository) LoadCookies(_ context.Context, cookies []*http.Cookie) (*domain.Session, error) {
+func (r *Repository) LoadCookies(ctx context.Context, cookies []*http.Cookie) (*domain.Session, error) {
 	o, err := r.c.open(cookies)
 	if err != nil {
 		return nil, err
@@ -103,6 +110,12 @@ func (r *Repository) LoadCookies(_ context.Context, cookies []*http.Cookie) (*do
 	if !now.Before(rec.expires) {
 		return nil, fmt.Errorf("%w: expired", errUnknown)
 	}
+	if ended, err := r.ended(ctx, rec.id); err != nil || ended {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: ended", errUnknown)
+	}
 	expires := rec.expires
 	if o.oldKey {
 		expires = now
@@ -113,15 +126,23 @@ func (r *Repository) LoadCookies(_ context.Context, cookies []*http.Cookie) (*do
 // SaveCookies seals the whole session (a cookie holds all of it, so the
 // last save of parallel requests wins) and returns its cookies, with
 // expired ones for the request's chunks no longer needed.
-func (r *Repository) SaveCookies(_ context.Context, s *domain.Session, cookies []*http.Cookie) ([]*http.Cookie, error) {
+func (r *Repository) SaveCookies(ctx context.Context, s *domain.Session, cookies []*http.Cookie) ([]*http.Cookie, error) {
 	c, err := s.Changes(r.maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("cookie session repository: save: %w", err)
 	}
 	_, present := r.c.collect(cookies)
 	if c.Destroy {
+		if !s.IsNew() {
+			if err := r.end(ctx, c.ID); err != nil {
+				return nil, err
+			}
+		}
 		s.Saved(c, time.Time{})
 		return r.c.expire(0, max(present, 1)), nil
+	}
+	if err := r.end(ctx, c.PreviousID); err != nil {
+		return nil, err
 	}
 	now := r.c.now()
 	expires := c.ExpiresAt(now, r.maxAge)
@@ -145,8 +166,21 @@ func (r *Repository) Save(context.Context, *domain.Session) error {
 	return ErrNoServerState
 }
 
-// Delete fails with ErrNoServerState: ending a session by its ID would end
-// nothing, and saying it did would be a lie.
-func (r *Repository) Delete(context.Context, string) error {
-	return ErrNoServerState
+// Delete ends the session id with a revocation store: copies of its
+// cookies no longer open. Without one it fails with ErrNoServerState:
+// ending a session by its ID would end nothing, and saying it did would be
+// a lie.
+func (r *Repository) Delete(ctx context.Context, id string) error {
+	if r.revoked == nil {
+		return ErrNoServerState
+	}
+	return r.end(ctx, id)
+}
+
+// Close closes the revocation store when it holds resources.
+func (r *Repository) Close() error {
+	if c, ok := r.revoked.(domain.SessionRepositoryCloser); ok {
+		return c.Close()
+	}
+	return nil
 }
