@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sessionauth/sessionauth/internal/oidctest"
+	"github.com/sessionauth/sessionauth/internal/redistest"
 )
 
 // cookieBytes is what the visitor's cookies of the session named name add
@@ -124,5 +125,41 @@ func TestCookieBackendTwoTabsLogIn(t *testing.T) {
 	}
 	if code := b.account(base); code != http.StatusOK {
 		t.Fatalf("/account after tab B's login: %d", code)
+	}
+}
+
+// TestCookieBackendRevocation runs two instances on the cookie backend
+// with flamingo.session.cookie.revocation: redis: a copy of the cookies
+// taken while logged in is refused at either instance once the browser
+// logged out, and so is a copy taken before the login.
+func TestCookieBackendRevocation(t *testing.T) {
+	redisSrv := redistest.Standalone(t)
+	one, two := httptest.NewUnstartedServer(nil), httptest.NewUnstartedServer(nil)
+	base1, base2 := "http://"+one.Listener.Addr().String(), "http://"+two.Listener.Addr().String()
+	p := oidctest.Start(t, oidctest.Options{RedirectURI: base1 + "/auth/callback/oidc"})
+	cfg := map[string]any{
+		"flamingo.session.backend": "cookie", "flamingo.session.cookie.revocation": "redis",
+		"flamingo.session.redis.host": redisSrv.Addr,
+		"flamingo.session.secret":     "a shared secret of thirty-two bytes", "flamingo.session.cookie.secure": false,
+		"core.auth.web.baseURL": base1,
+		"core.auth.web.broker": []any{map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer,
+			"clientID": p.ClientID, "clientSecret": p.ClientSecret}},
+	}
+	instance(t, one, cfg)
+	instance(t, two, cfg)
+	b := newBrowser(t)
+	b.logIn(p, base1)
+	u, _ := url.Parse(base1)
+	loggedIn := b.client.Jar.Cookies(u)
+	if code := b.account(base2); code != http.StatusOK {
+		t.Fatalf("/account after the login: %d", code)
+	}
+	b.send("POST", base2+"/auth/logout", url.Values{})
+	thief := newBrowser(t)
+	thief.client.Jar.SetCookies(u, loggedIn)
+	for _, base := range []string{base1, base2} {
+		if code := thief.account(base); code == http.StatusOK {
+			t.Fatalf("a copy of the logged-in cookies still logs in at %s after the logout", base)
+		}
 	}
 }

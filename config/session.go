@@ -51,8 +51,9 @@ type Cookie struct {
 
 // CookieStore holds the cookie backend's keys.
 type CookieStore struct {
-	MaxBytes int  // cap on the cookies' share of the Cookie header
-	Compress bool // DEFLATE when shorter
+	MaxBytes   int    // cap on the cookies' share of the Cookie header
+	Compress   bool   // DEFLATE when shorter
+	Revocation string // backend that remembers ended sessions; "" for none
 }
 
 // Redis holds the Redis backend's keys.
@@ -91,8 +92,9 @@ func ReadSession(v Values) (Session, *Problems) {
 		MaxSize:     int(r.number("flamingo.session.store.length")),
 		Cookie: Cookie{Secure: r.bool("flamingo.session.cookie.secure"), Path: r.str("flamingo.session.cookie.path"),
 			Domain: r.str("flamingo.session.cookie.domain"), SameSite: sameSite(r.str("flamingo.session.cookie.sameSite"))},
-		CookieStore: CookieStore{MaxBytes: int(r.number("flamingo.session.cookie.maxBytes")), Compress: r.bool("flamingo.session.cookie.compression")},
-		File:        r.str("flamingo.session.file"), Healthcheck: r.bool("flamingo.session.healthcheck"),
+		CookieStore: CookieStore{MaxBytes: int(r.number("flamingo.session.cookie.maxBytes")), Compress: r.bool("flamingo.session.cookie.compression"),
+			Revocation: r.str("flamingo.session.cookie.revocation")},
+		File: r.str("flamingo.session.file"), Healthcheck: r.bool("flamingo.session.healthcheck"),
 		Continue:    r.str("flamingo.session.failureMode") == "continue",
 		MaxSessions: int(r.number("flamingo.session.memory.maxSessions")),
 		MaxBytes:    int(r.number("flamingo.session.memory.maxBytes")),

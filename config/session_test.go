@@ -99,6 +99,8 @@ func TestSessionKeyProblems(t *testing.T) {
 		{"cookie backend with Flamingo's published secret", map[string]any{"flamingo.session.backend": "cookie", "flamingo.session.secret": "flamingosecret"},
 			[]string{"flamingo.session.secret = (hidden)", "the cookie backend seals whole sessions", "set a secret of your own"}, []string{"flamingosecret"}},
 		{"cookie backend with a secret of its own", map[string]any{"flamingo.session.backend": "cookie", "flamingo.session.secret": "a secret of our own, 32 bytes long"}, nil, nil},
+		{"cookie revocation elsewhere", map[string]any{"flamingo.session.cookie.revocation": "mongodb"},
+			[]string{`flamingo.session.cookie.revocation = "mongodb": is not one of`}, nil},
 		{"cookie cap below 1024", map[string]any{"flamingo.session.cookie.maxBytes": 1000},
 			[]string{"flamingo.session.cookie.maxBytes = 1000"}, nil},
 		{"file directory without the file backend", map[string]any{"flamingo.session.file": " "}, nil, nil},

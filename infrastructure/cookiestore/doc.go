@@ -28,10 +28,12 @@
 // visitor gets a new session. The work a request can cause is bounded by
 // the cap.
 //
-// What a cookie cannot do: the server holds no copy, so it cannot end a
-// session in another browser (Delete answers ErrNoServerState, and the
-// repository has no domain.SessionIndex, so the back-channel logout and the
-// sessions page say they cannot end other sessions); a copy of the cookies
-// keeps working until its lifetimes run out; and of two parallel requests
-// that change the session, the last response's cookies win whole.
+// What a cookie cannot do alone: the server holds no copy, so a copy of
+// the cookies keeps working until its lifetimes run out, unless
+// Options.Revocation remembers the IDs of ended sessions (a logout, the
+// old ID at a login, Delete). The repository keeps no domain.SessionIndex
+// of a user's sessions, so the back-channel logout and the sessions page
+// say they cannot end other sessions; without revocation Delete answers
+// ErrNoServerState. Of two parallel requests that change the session, the
+// last response's cookies win whole.
 package cookiestore

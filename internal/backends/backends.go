@@ -126,8 +126,14 @@ func Custom(store func() sessions.Store) Factory {
 // Cookie builds repositories that keep each session sealed in the
 // visitor's cookies, with keys derived from the session secrets; without a
 // secret (the signer warns about it), from a random key of the process.
-func Cookie() Factory {
+// flamingo.session.cookie.revocation names the factory among revocation
+// whose repository's index remembers ended sessions.
+func Cookie(revocation map[string]Factory) Factory {
 	return func(s config.Session) (domain.SessionRepository, error) {
+		revoked, err := revocationIndex(revocation, s)
+		if err != nil {
+			return nil, err
+		}
 		secrets := make([][]byte, 0, 1+len(s.Previous))
 		if s.Secret == "" {
 			key := make([]byte, 32)
@@ -139,7 +145,7 @@ func Cookie() Factory {
 		for _, p := range s.Previous {
 			secrets = append(secrets, []byte(p))
 		}
-		repo, err := cookiestore.New(cookiestore.Options{Name: s.Name, Secrets: secrets, MaxAge: s.MaxAge, MaxSize: s.MaxSize,
+		repo, err := cookiestore.New(cookiestore.Options{Name: s.Name, Secrets: secrets, MaxAge: s.MaxAge, MaxSize: s.MaxSize, Revocation: revoked,
 			MaxBytes: s.CookieStore.MaxBytes, NoCompression: !s.CookieStore.Compress,
 			Cookie: cookiestore.CookieOptions{Path: s.Cookie.Path, Domain: s.Cookie.Domain, Secure: s.Cookie.Secure, SameSite: s.Cookie.SameSite}})
 		if err != nil {
@@ -147,4 +153,26 @@ func Cookie() Factory {
 		}
 		return repo, nil
 	}
+}
+
+// revocationIndex builds the repository that remembers ended sessions of
+// the cookie backend, and returns its index; nil for none.
+func revocationIndex(factories map[string]Factory, s config.Session) (domain.SessionIndex, error) {
+	name := s.CookieStore.Revocation
+	if name == "" {
+		return nil, nil
+	}
+	factory, ok := factories[name]
+	if !ok {
+		return nil, fmt.Errorf("flamingo.session.cookie.revocation = %q: no such backend; write memory, file or redis", name)
+	}
+	repo, err := factory(s)
+	if err != nil {
+		return nil, fmt.Errorf("flamingo.session.cookie.revocation = %q: %w", name, err)
+	}
+	idx, ok := repo.(domain.SessionIndex)
+	if !ok {
+		return nil, fmt.Errorf("flamingo.session.cookie.revocation = %q: the backend keeps no index (domain.SessionIndex)", name)
+	}
+	return idx, nil
 }

@@ -21,7 +21,7 @@ func TestCookie(t *testing.T) {
 	build := func(cfg map[string]any) domain.SessionCookies {
 		t.Helper()
 		cfg["flamingo.session.backend"] = "cookie"
-		repo, err := backends.Cookie()(session(t, cfg))
+		repo, err := backends.Cookie(nil)(session(t, cfg))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestCookie(t *testing.T) {
 	if _, err := small.SaveCookies(context.Background(), s, nil); !errors.Is(err, domain.ErrSessionTooLarge) {
 		t.Fatalf("1500 random bytes under a cap of 1024: %v", err)
 	}
-	_, err = backends.Cookie()(session(t, map[string]any{"flamingo.session.backend": "cookie", "flamingo.session.secret": "short one"}))
+	_, err = backends.Cookie(nil)(session(t, map[string]any{"flamingo.session.backend": "cookie", "flamingo.session.secret": "short one"}))
 	if err == nil || !strings.Contains(err.Error(), "flamingo.session.secret") || strings.Contains(err.Error(), "short one") {
 		t.Fatalf("a 9-byte secret: %v", err)
 	}
