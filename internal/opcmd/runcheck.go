@@ -125,9 +125,9 @@ func writeCheck(env Env, r checkReport, connect bool) {
 		}
 		fmt.Fprintf(env.Stdout, "%s %s: %s\n", status, res.Target, res.Detail)
 	}
-	summary := fmt.Sprintf("%d problems", len(r.Problems))
+	summary := plural(len(r.Problems), "problem")
 	if failed := countFailed(r.Connect); failed > 0 {
-		summary += fmt.Sprintf(", %d failed connection checks", failed)
+		summary += ", " + plural(failed, "failed connection check")
 	}
 	if r.OK {
 		summary = "the configuration is usable"
@@ -143,4 +143,11 @@ func countFailed(rs []Result) int {
 		}
 	}
 	return n
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
