@@ -41,6 +41,7 @@ Usage:
 Commands:
 
 	check     check configuration files; with --connect, Redis and the OpenID providers too
+	sessions  list, show and end the sessions of a user
 
 Run "sessionauth <command> -h" for a command's flags.
 `
@@ -58,6 +59,8 @@ func Main(args []string, env Env) int {
 		return ExitOK
 	case "check":
 		return runCheck(args[1:], env)
+	case "sessions":
+		return runSessions(args[1:], env)
 	}
 	fmt.Fprintf(env.Stderr, "sessionauth: unknown command %q\n\n%s", args[0], usage)
 	return ExitUsage
