@@ -35,7 +35,7 @@ func TestCheckConnect(t *testing.T) {
 	path := connectConfig(t, fmt.Sprintf("  redis.url: %q", srv.URL("", "", 0)), op.Issuer, "enableEndSessionEndpoint: true")
 	r := sessionauth(t, nil, "check", path, "--connect") // flags after the files, too
 	r.want(t, 0, r.stdout, "ok   redis: answers PING at "+srv.Addr,
-		"ok   broker corp: discovery of "+op.Issuer+" and its JWKS (1 keys) fetched; ID token algorithms RS256",
+		"ok   broker corp: discovery of "+op.Issuer+" and its JWKS (1 signing key) fetched; ID token algorithms RS256",
 		"the configuration is usable")
 }
 

@@ -57,7 +57,7 @@ func ConnectBroker(ctx context.Context, client *http.Client, b config.Broker) (R
 		return Result{Target: target, Detail: fmt.Sprintf("the provider's JWKS %s: %v; the library cannot verify ID tokens without it", config.RedactURL(d.JWKS), err)}, nil
 	}
 	algs := accepted(d.Algorithms)
-	detail := fmt.Sprintf("discovery of %s and its JWKS (%d keys) fetched; ID token algorithms %s", config.RedactURL(endpoint), keys, strings.Join(algs, ", "))
+	detail := fmt.Sprintf("discovery of %s and its JWKS (%s) fetched; ID token algorithms %s", config.RedactURL(endpoint), plural(keys, "signing key"), strings.Join(algs, ", "))
 	return Result{Target: target, OK: true, Detail: detail}, append(callbackWarnings(b), providerWarnings(b, d)...)
 }
 

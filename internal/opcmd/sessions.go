@@ -192,7 +192,7 @@ func endSessions(ctx context.Context, u *application.UserSessions, brokers []str
 				return fmt.Errorf("ended %d sessions of %q, then: %w", total, f.sub, err)
 			}
 		}
-		fmt.Fprintf(env.Stdout, "ended %d sessions of %q at %s\n", total, f.sub, strings.Join(brokers, ", "))
+		fmt.Fprintf(env.Stdout, "ended %s of %q at %s\n", plural(total, "session"), f.sub, strings.Join(brokers, ", "))
 		return nil
 	}
 	for _, b := range brokers {
