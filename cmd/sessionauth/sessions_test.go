@@ -33,6 +33,9 @@ func app(t *testing.T, path string) *httptest.Server {
 		web.SessionFromContext(r.Context()).AddFlash("welcome back")
 		fmt.Fprintln(w, "hello")
 	})))
+	mux.HandleFunc("GET /visit", func(w http.ResponseWriter, r *http.Request) {
+		web.SessionFromContext(r.Context()).Store("visits", 1)
+	})
 	srv := httptest.NewServer(sa.Handler(mux))
 	t.Cleanup(srv.Close)
 	return srv

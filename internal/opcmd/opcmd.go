@@ -42,6 +42,7 @@ Commands:
 
 	check     check configuration files; with --connect, Redis and the OpenID providers too
 	sessions  list, show and end the sessions of a user
+	stats     count the sessions by kind, bytes and expiry
 
 Run "sessionauth <command> -h" for a command's flags.
 `
@@ -61,6 +62,8 @@ func Main(args []string, env Env) int {
 		return runCheck(args[1:], env)
 	case "sessions":
 		return runSessions(args[1:], env)
+	case "stats":
+		return runStats(args[1:], env)
 	}
 	fmt.Fprintf(env.Stderr, "sessionauth: unknown command %q\n\n%s", args[0], usage)
 	return ExitUsage
