@@ -106,3 +106,11 @@ func TestCheckConnectSkippedWithProblems(t *testing.T) {
 	r.want(t, 1, r.stdout, "connect: skipped, the configuration has problems")
 	r.want(t, 1, r.stderr, "config key flamingo.session.max.age = 0: is less than 1")
 }
+
+func TestCheckConnectSentinel(t *testing.T) {
+	s := redistest.Sentinel(t)
+	op := oidctest.Start(t, oidctest.Options{})
+	path := connectConfig(t, fmt.Sprintf("  redis.sentinel.master: %q\n  redis.sentinel.addresses: %q", redistest.SentinelMaster, s.Addr), op.Issuer)
+	r := sessionauth(t, nil, "check", "--connect", path)
+	r.want(t, 0, r.stdout, `ok   redis: the master "sessions" that Sentinel names answers PING`)
+}
