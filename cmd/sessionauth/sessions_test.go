@@ -159,8 +159,8 @@ func testSessions(t *testing.T, path string) {
 	if loggedIn(t, srv, laptop) == loggedIn(t, srv, phone) {
 		t.Errorf("after ending one of two sessions: laptop logged in %v, phone %v", loggedIn(t, srv, laptop), loggedIn(t, srv, phone))
 	}
-	all := sessionauth(t, nil, "sessions", "end", "--config", path, "--sub", "alice", "--all-of-user")
-	all.want(t, 0, all.stdout, `ended 1 session of "alice" at dev`)
+	all := sessionauth(t, nil, "sessions", "end", "--config", path, "--sub", "alice", "--all-of-user", "--json")
+	all.want(t, 0, all.stdout, `"ended": 1,`, `"sub": "alice",`)
 	if loggedIn(t, srv, laptop) || loggedIn(t, srv, phone) || !loggedIn(t, srv, bob) {
 		t.Errorf("after --all-of-user: alice's laptop %v, phone %v (want false), bob %v (want true)", loggedIn(t, srv, laptop), loggedIn(t, srv, phone), loggedIn(t, srv, bob))
 	}

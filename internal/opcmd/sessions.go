@@ -192,13 +192,13 @@ func endSessions(ctx context.Context, u *application.UserSessions, brokers []str
 				return fmt.Errorf("ended %d sessions of %q, then: %w", total, f.sub, err)
 			}
 		}
-		fmt.Fprintf(env.Stdout, "ended %s of %q at %s\n", plural(total, "session"), f.sub, strings.Join(brokers, ", "))
+		reportEnded(env, f, total, strings.Join(brokers, ", "))
 		return nil
 	}
 	for _, b := range brokers {
 		err := u.EndSubjectSession(ctx, b, f.sub, f.id)
 		if err == nil {
-			fmt.Fprintf(env.Stdout, "ended the session %s of %q at %s\n", f.id, f.sub, b)
+			reportEnded(env, f, 1, b)
 			return nil
 		}
 		if !errors.Is(err, application.ErrUnknownSession) {
@@ -206,6 +206,22 @@ func endSessions(ctx context.Context, u *application.UserSessions, brokers []str
 		}
 	}
 	return unknownHandle(f)
+}
+
+// reportEnded says how many sessions of the user end ended at brokers.
+func reportEnded(env Env, f sessionsFlags, n int, brokers string) {
+	switch {
+	case f.asJSON:
+		writeJSON(env.Stdout, struct {
+			Ended  int    `json:"ended"`
+			Sub    string `json:"sub"`
+			Broker string `json:"broker"`
+		}{n, f.sub, brokers})
+	case f.id != "":
+		fmt.Fprintf(env.Stdout, "ended the session %s of %q at %s\n", f.id, f.sub, brokers)
+	default:
+		fmt.Fprintf(env.Stdout, "ended %s of %q at %s\n", plural(n, "session"), f.sub, brokers)
+	}
 }
 
 func unknownHandle(f sessionsFlags) error {
