@@ -43,6 +43,7 @@ Commands:
 	check     check configuration files; with --connect, Redis and the OpenID providers too
 	sessions  list, show and end the sessions of a user
 	stats     count the sessions by kind, bytes and expiry
+	migrate   move the sessions of Flamingo's Redis backend ahead of their visitors' return
 
 Run "sessionauth <command> -h" for a command's flags.
 `
@@ -64,6 +65,8 @@ func Main(args []string, env Env) int {
 		return runSessions(args[1:], env)
 	case "stats":
 		return runStats(args[1:], env)
+	case "migrate":
+		return runMigrate(args[1:], env)
 	}
 	fmt.Fprintf(env.Stderr, "sessionauth: unknown command %q\n\n%s", args[0], usage)
 	return ExitUsage

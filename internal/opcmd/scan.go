@@ -73,7 +73,7 @@ func redisStore(s config.Session) (store, error) {
 		ids: func(ctx context.Context, visit func(string) error) error {
 			var mu sync.Mutex // a cluster's masters are scanned at once
 			_, err := eachNode(ctx, client, func(ctx context.Context, node *redis.Client) (int, error) {
-				return 0, scanNode(ctx, node, r.KeyPrefix, func(id string) error {
+				return 0, scanNode(ctx, node, r.KeyPrefix, domain.ValidSessionID, func(id string) error {
 					mu.Lock()
 					defer mu.Unlock()
 					return visit(id)
@@ -111,7 +111,9 @@ func dbSize(ctx context.Context, node *redis.Client) (int, error) {
 // scanBatch is SCAN's COUNT: a hint of how many keys one call looks at.
 const scanBatch = 100
 
-func scanNode(ctx context.Context, node *redis.Client, prefix string, visit func(string) error) error {
+// scanNode calls visit with each key's ID (the key less prefix) that valid
+// accepts, and "" for the other keys.
+func scanNode(ctx context.Context, node *redis.Client, prefix string, valid func(string) bool, visit func(string) error) error {
 	match := globEscape(prefix) + "*"
 	var cursor uint64
 	for {
@@ -121,7 +123,7 @@ func scanNode(ctx context.Context, node *redis.Client, prefix string, visit func
 		}
 		for _, k := range keys {
 			id := strings.TrimPrefix(k, prefix)
-			if !domain.ValidSessionID(id) {
+			if !valid(id) {
 				id = ""
 			}
 			if err := visit(id); err != nil {
