@@ -1,6 +1,9 @@
 // Command sessionauth is the operator's command of the sessionauth
-// library: it checks a configuration before a deploy, with --connect
-// against the Redis and the OpenID providers it names.
+// library, reading the application's configuration files: check finds
+// every configuration problem (with --connect, of the Redis and the OpenID
+// providers it names too), sessions lists, shows and ends a user's
+// sessions, stats counts the sessions of the store, and migrate moves the
+// sessions of Flamingo's Redis backend ahead of their visitors' return.
 //
 //	go run github.com/sessionauth/sessionauth/cmd/sessionauth@latest check config.yml --connect
 //
