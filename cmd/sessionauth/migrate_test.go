@@ -136,3 +136,21 @@ func TestMigrateFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateRedisCluster: the old sessions spread over the masters of a
+// cluster all move into the cluster's new backend.
+func TestMigrateRedisCluster(t *testing.T) {
+	c := redistest.Cluster(t, false)
+	hosts := strings.Join(c.Addrs(), ",")
+	path := sessionsConfig(t, fmt.Sprintf("  backend: redis\n  redis.host: %q\n  redis.clusterMode: true\n  redis.keyPrefix: \"new:\"\n  migrate.from: redis\n  migrate.keyPrefix: \"session:\"", hosts))
+	old := c.Client(t)
+	for range 30 {
+		if err := old.Set(context.Background(), "session:"+legacyID(), legacyRecord(t, map[any]any{"cart": "3 books"}), 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := sessionauth(t, nil, "migrate", "--config", path, "--from", "redis", "--rate", "0")
+	r.want(t, 0, r.stdout, "moved: 30\n", "skipped: 0\n", "failed: 0\n")
+	stats := sessionauth(t, nil, "stats", "--config", path)
+	stats.want(t, 0, stats.stdout, "  anonymous            30  ")
+}
