@@ -76,3 +76,14 @@ func TestProgressLines(t *testing.T) {
 		t.Errorf("progress wrote %q", buf.String())
 	}
 }
+
+func TestProgressBar(t *testing.T) {
+	var buf bytes.Buffer
+	p := &progress{w: &buf, terminal: true, total: 10}
+	p.step(5, false)
+	p.step(12, true) // more keys than counted at the start
+	want := "\r[###############               ] 5/10 keys\r[##############################] 12/12 keys\n"
+	if buf.String() != want {
+		t.Errorf("progress wrote %q, want %q", buf.String(), want)
+	}
+}
