@@ -33,6 +33,9 @@ type discovery struct {
 	CodeChallengeMethods  []string `json:"code_challenge_methods_supported"`
 	BackChannelLogout     bool     `json:"backchannel_logout_supported"`
 	BackChannelLogoutSess bool     `json:"backchannel_logout_session_supported"`
+	FrontChannelLogout    bool     `json:"frontchannel_logout_supported"`
+	PAR                   string   `json:"pushed_authorization_request_endpoint"`
+	AuthMethods           []string `json:"token_endpoint_auth_methods_supported"`
 }
 
 // ConnectBroker fetches the discovery document and the JWKS of the OpenID
@@ -74,8 +77,22 @@ func discoveryProblem(b config.Broker, endpoint string, d discovery) string {
 			strings.Join(d.Algorithms, ", "), strings.Join(oidcbroker.Algorithms(), ", "))
 	case b.Bool("enableEndSessionEndpoint") && d.EndSession == "":
 		return fmt.Sprintf("config key %s.enableEndSessionEndpoint = true: the provider announces no end_session_endpoint; set it to false, or enable RP-initiated logout at the provider", b.Key)
+	case b.Bool("usePAR") && d.PAR == "":
+		return fmt.Sprintf("config key %s.usePAR = true: the provider announces no pushed_authorization_request_endpoint; set it to false, or enable pushed authorization requests at the provider", b.Key)
+	}
+	// A provider that names no methods accepts client_secret_basic
+	// (OpenID Connect Discovery 1.0).
+	if m := b.String("tokenEndpointAuthMethod"); m != "" && (len(d.AuthMethods) > 0 && !slices.Contains(d.AuthMethods, m) || len(d.AuthMethods) == 0 && m != "client_secret_basic") {
+		return fmt.Sprintf("config key %s.tokenEndpointAuthMethod = %q: the provider accepts %s; write one of them", b.Key, m, strings.Join(orBasic(d.AuthMethods), ", "))
 	}
 	return ""
+}
+
+func orBasic(methods []string) []string {
+	if len(methods) == 0 {
+		return []string{"client_secret_basic"}
+	}
+	return methods
 }
 
 // accepted are the algorithms of algs that the library accepts; a
@@ -181,6 +198,9 @@ func providerWarnings(b config.Broker, d discovery) []string {
 	var out []string
 	if len(d.CodeChallengeMethods) > 0 && !slices.Contains(d.CodeChallengeMethods, "S256") {
 		out = append(out, fmt.Sprintf("broker %s: the provider does not announce PKCE with S256 (code_challenge_methods_supported); the library sends it, a provider that ignores it still works", b.Name))
+	}
+	if b.Bool("frontChannelLogout") && !d.FrontChannelLogout {
+		out = append(out, fmt.Sprintf("broker %s: frontChannelLogout is set, but the provider does not announce front-channel logout (frontchannel_logout_supported); it may never call it", b.Name))
 	}
 	if !d.BackChannelLogout {
 		out = append(out, fmt.Sprintf("broker %s: the provider does not announce back-channel logout (backchannel_logout_supported); a logout at the provider does not end the sessions here", b.Name))

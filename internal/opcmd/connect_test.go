@@ -75,8 +75,10 @@ func TestCallbackWarnings(t *testing.T) {
 }
 
 func TestDiscoveryProblem(t *testing.T) {
-	b := broker(t, map[string]any{"broker": "corp", "typ": "oidc", "endpoint": "https://op.example", "enableEndSessionEndpoint": true}, nil)
-	good := discovery{Issuer: "https://op.example", Authorization: "a", Token: "t", JWKS: "j", EndSession: "e"}
+	b := broker(t, map[string]any{"broker": "corp", "typ": "oidc", "endpoint": "https://op.example", "enableEndSessionEndpoint": true,
+		"usePAR": true, "tokenEndpointAuthMethod": "private_key_jwt"}, nil)
+	good := discovery{Issuer: "https://op.example", Authorization: "a", Token: "t", JWKS: "j", EndSession: "e", PAR: "p",
+		AuthMethods: []string{"client_secret_basic", "private_key_jwt"}}
 	for _, c := range []struct {
 		name string
 		edit func(*discovery)
@@ -88,6 +90,9 @@ func TestDiscoveryProblem(t *testing.T) {
 		{"no token endpoint", func(d *discovery) { d.Token = "" }, "lacks authorization_endpoint, token_endpoint or jwks_uri"},
 		{"HS256 only", func(d *discovery) { d.Algorithms = []string{"HS256", "none"} }, "signs ID tokens with HS256, none only"},
 		{"no end session", func(d *discovery) { d.EndSession = "" }, "enableEndSessionEndpoint = true: the provider announces no end_session_endpoint"},
+		{"no PAR endpoint", func(d *discovery) { d.PAR = "" }, "usePAR = true: the provider announces no pushed_authorization_request_endpoint"},
+		{"auth method not offered", func(d *discovery) { d.AuthMethods = []string{"client_secret_basic"} }, `tokenEndpointAuthMethod = "private_key_jwt": the provider accepts client_secret_basic`},
+		{"no auth methods named: basic only", func(d *discovery) { d.AuthMethods = nil }, `the provider accepts client_secret_basic`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := good
@@ -108,5 +113,9 @@ func TestProviderWarnings(t *testing.T) {
 	got := providerWarnings(b, discovery{CodeChallengeMethods: []string{"plain"}})
 	if len(got) != 2 || !strings.Contains(got[0], "PKCE with S256") || !strings.Contains(got[1], "back-channel logout") {
 		t.Errorf("warnings %q, want PKCE and back-channel", got)
+	}
+	fc := broker(t, map[string]any{"broker": "corp", "typ": "oidc", "frontChannelLogout": true}, nil)
+	if got := providerWarnings(fc, discovery{BackChannelLogout: true}); len(got) != 1 || !strings.Contains(got[0], "frontchannel_logout_supported") {
+		t.Errorf("warnings %q, want front-channel", got)
 	}
 }
