@@ -177,3 +177,10 @@ func typeName(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// Secret tells whether the values of key are secrets, as Show hides them:
+// a secret key of the table, or a field whose name speaks of a secret
+// (core.auth.web.broker[0].clientSecret, a fake user's password).
+func Secret(key string) bool {
+	return secretKey(key)
+}

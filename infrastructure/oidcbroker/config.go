@@ -214,3 +214,9 @@ func (c Config) clockSkew() time.Duration {
 	}
 	return DefaultClockSkew
 }
+
+// Algorithms are the ID token signing algorithms a broker accepts when
+// SigningAlgorithms does not restrict them: the asymmetric ones.
+func Algorithms() []string {
+	return slices.Clone(asymmetric)
+}

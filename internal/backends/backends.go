@@ -60,7 +60,35 @@ func Redis(log *slog.Logger, bound redis.UniversalClient) Factory {
 
 func newRedis(s config.Session) (domain.SessionRepository, error) {
 	r := s.Redis
-	client, err := redisstore.NewClient(redisstore.ClientOptions{
+	client, err := redisstore.NewClient(ClientOptions(r))
+	if err != nil {
+		return nil, err
+	}
+	client.AddHook(telemetry.RoundTrips{})
+	if err := Ping(context.Background(), client, r); err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	return redisstore.New(client, redisstore.Options{KeyPrefix: r.KeyPrefix, MaxAge: s.MaxAge, MaxSize: s.MaxSize,
+		WaitReplicas: r.WaitReplicas, WaitTimeout: r.WaitTimeout}), nil
+}
+
+// Ping checks that the Redis of r answers client's PING within r.Timeout;
+// the error names the key that says where Redis is, its value with the
+// credentials hidden, and what to check.
+func Ping(ctx context.Context, client redis.UniversalClient, r config.Redis) error {
+	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("config key %s: Redis does not answer within %v (flamingo.session.redis.timeout): %v; "+
+			"check the address, credentials and TLS settings, and that Redis is running", redisAddress(r), r.Timeout, err)
+	}
+	return nil
+}
+
+// ClientOptions are the options of redisstore.NewClient for r.
+func ClientOptions(r config.Redis) redisstore.ClientOptions {
+	return redisstore.ClientOptions{
 		URL: r.URL, Host: r.Host, Username: r.Username, Password: r.Password, Database: r.Database,
 		IdleConnections: r.IdleConnections, TLS: r.TLS, TLSCAFile: r.TLSCAFile, TLSServerName: r.TLSServerName,
 		ClusterMode: r.ClusterMode, Timeout: r.Timeout,
@@ -69,20 +97,7 @@ func newRedis(s config.Session) (domain.SessionRepository, error) {
 			Master: r.Sentinel.Master, Addresses: r.Sentinel.Addresses, Username: r.Sentinel.Username, Password: r.Sentinel.Password,
 		},
 		ClusterReloadInterval: r.ClusterReloadInterval,
-	})
-	if err != nil {
-		return nil, err
 	}
-	client.AddHook(telemetry.RoundTrips{})
-	ctx, cancel := context.WithTimeout(context.Background(), r.Timeout)
-	defer cancel()
-	if err := client.Ping(ctx).Err(); err != nil {
-		_ = client.Close()
-		return nil, fmt.Errorf("config key %s: Redis does not answer within %v (flamingo.session.redis.timeout): %v; "+
-			"check the address, credentials and TLS settings, and that Redis is running", redisAddress(r), r.Timeout, err)
-	}
-	return redisstore.New(client, redisstore.Options{KeyPrefix: r.KeyPrefix, MaxAge: s.MaxAge, MaxSize: s.MaxSize,
-		WaitReplicas: r.WaitReplicas, WaitTimeout: r.WaitTimeout}), nil
 }
 
 // redisAddress names the key that says where Redis is, and its value as an
