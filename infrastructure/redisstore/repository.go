@@ -65,6 +65,11 @@ type Options struct {
 	// save fail with ErrReplicas. See replicas.go.
 	WaitReplicas int
 	WaitTimeout  time.Duration
+	// ClientCache keeps the sessions this process loaded in its memory
+	// while Redis reports no change to them; see clientcache.go. It works
+	// with the clients ClientCacheSupported accepts and stays off with
+	// others.
+	ClientCache ClientCacheOptions
 }
 
 // Repository is a domain.SessionRepository on Redis. It is safe for
@@ -72,7 +77,9 @@ type Options struct {
 type Repository struct {
 	client redis.UniversalClient
 	cfg    Options
-	fo     *failover // nil outside cluster mode
+	fo     *failover    // nil outside cluster mode
+	cache  *clientCache // nil without Options.ClientCache
+	track  *tracker     // nil without Options.ClientCache
 }
 
 var _ domain.SessionRepository = (*Repository)(nil)
@@ -86,7 +93,9 @@ func New(client redis.UniversalClient, cfg Options) *Repository {
 	if cfg.WaitReplicas > 0 && cfg.WaitTimeout <= 0 {
 		cfg.WaitTimeout = defaultWaitTimeout
 	}
-	return &Repository{client: client, cfg: cfg, fo: newFailover(client)}
+	r := &Repository{client: client, cfg: cfg, fo: newFailover(client)}
+	r.cache, r.track = newCache(client, cfg)
+	return r
 }
 
 func (r *Repository) key(id string) string { return r.cfg.KeyPrefix + id }
@@ -100,6 +109,10 @@ func (r *Repository) Load(ctx context.Context, id string) (*domain.Session, erro
 	if !domain.ValidSessionID(id) {
 		return nil, fmt.Errorf("redis session repository: load: %w: %w", domain.ErrSessionNotFound, domain.ErrInvalidSessionID)
 	}
+	if s, ok := r.cachedLoad(id); ok {
+		return s, nil
+	}
+	t := r.cache.begin(id)
 	key := r.key(id)
 	var fields map[string]string
 	err := r.fo.do(ctx, key, always, func() (err error) {
@@ -116,9 +129,15 @@ func (r *Repository) Load(ctx context.Context, id string) (*domain.Session, erro
 	if !ok {
 		return nil, fmt.Errorf("redis session repository: load: %w", domain.ErrSessionNotFound)
 	}
+	r.cache.fill(t, id, fields, expires, time.Now())
+	return restore(id, fields, expires), nil
+}
+
+// restore makes the session from the fields of its hash.
+func restore(id string, fields map[string]string, expires time.Time) *domain.Session {
 	// Every field but the meta field may be a value (the size fields, when
 	// there are, are not).
-	return domain.RestoreSessionShared(id, len(fields)-1, storedValues(fields), expires), nil
+	return domain.RestoreSessionShared(id, len(fields)-1, storedValues(fields), expires)
 }
 
 // storedValues yields the session's keys and values from the hash's
@@ -144,7 +163,9 @@ func (r *Repository) Delete(ctx context.Context, id string) error {
 	if !domain.ValidSessionID(id) {
 		return nil
 	}
-	if err := r.del(ctx, r.key(id)); err != nil {
+	err := r.del(ctx, r.key(id))
+	r.cache.invalidate(id)
+	if err != nil {
 		return fmt.Errorf("redis session repository: delete: %w", err)
 	}
 	return nil

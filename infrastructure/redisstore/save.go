@@ -50,6 +50,7 @@ func (r *Repository) Save(ctx context.Context, s *domain.Session) error {
 	default:
 		err = r.write(ctx, c, expires)
 	}
+	r.written(c)
 	if err != nil {
 		return err
 	}
