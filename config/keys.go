@@ -176,6 +176,18 @@ var Keys = []Key{
 		Doc:  "how long a write waits for `waitReplicas`; must be shorter than `timeout`",
 		Want: `a positive duration shorter than flamingo.session.redis.timeout, such as "500ms"`},
 
+	{Name: "flamingo.session.redis.clientCache", Kind: Bool, Default: false, Section: sectionRedis,
+		Doc: "keep the sessions this instance loaded in its memory while Redis reports no change to them (`CLIENT TRACKING`); a single server or Sentinel only, not `clusterMode` (see backends.md)"},
+	{Name: "flamingo.session.redis.clientCacheMaxEntries", Kind: Number, Default: float64(10000), Min: 1, Section: sectionRedis,
+		Doc:  "the most sessions `clientCache` holds; the least recently used of the lowest rank go first, anonymous ones never push out logged-in ones",
+		Want: "a whole number of sessions such as 10000"},
+	{Name: "flamingo.session.redis.clientCacheMaxBytes", Kind: Number, Default: float64(64 << 20), Min: 1, Section: sectionRedis,
+		Doc:  "the most bytes `clientCache` holds (keys, values and a fixed overhead per session)",
+		Want: "a whole number of bytes such as 67108864 (64 MiB)"},
+	{Name: "flamingo.session.redis.clientCacheMaxStale", Kind: Duration, Default: "5s", Section: sectionRedis,
+		Doc:  "how long `clientCache` serves a session without reading it again, even when Redis reported no change: the bound should an invalidation be lost",
+		Want: `a positive duration such as "5s"`},
+
 	{Name: "core.auth.web.broker", Kind: Brokers, Default: []any{}, Section: sectionAuth,
 		Doc:  "the identity brokers: a list of `{broker, typ, …}` maps (see auth.md)",
 		Want: "a list of maps, one per broker, such as [{broker: main, typ: oidc, endpoint: …, clientID: …, clientSecret: …}]", CUE: `[...{broker: string, typ: string}] | *[]`},

@@ -71,6 +71,14 @@ type Redis struct {
 	WaitReplicas                  int           // waitReplicas; 0 = do not wait
 	WaitTimeout                   time.Duration // waitTimeout
 	Sentinel                      RedisSentinel
+	ClientCache                   RedisClientCache
+}
+
+// RedisClientCache holds the keys of the client-side cache.
+type RedisClientCache struct {
+	Enabled              bool          // clientCache
+	MaxEntries, MaxBytes int           // clientCacheMaxEntries, clientCacheMaxBytes
+	MaxStale             time.Duration // clientCacheMaxStale
 }
 
 // RedisSentinel holds the keys of Redis Sentinel; Master empty means no
@@ -192,6 +200,13 @@ func readRedis(r reader) Redis {
 	red.ClusterReloadInterval = r.duration("flamingo.session.redis.clusterReloadInterval")
 	red.WaitReplicas = int(r.number("flamingo.session.redis.waitReplicas"))
 	red.WaitTimeout = r.duration("flamingo.session.redis.waitTimeout")
+	red.ClientCache = RedisClientCache{Enabled: r.bool("flamingo.session.redis.clientCache"),
+		MaxEntries: int(r.number("flamingo.session.redis.clientCacheMaxEntries")), MaxBytes: int(r.number("flamingo.session.redis.clientCacheMaxBytes")),
+		MaxStale: r.duration("flamingo.session.redis.clientCacheMaxStale")}
+	if red.ClientCache.Enabled && red.ClusterMode {
+		r.ps.Add("flamingo.session.redis.clientCache", "true",
+			"does not work with flamingo.session.redis.clusterMode: each cluster node reports only the changes of its own slots, and a slot that moves or fails over takes its changes to a node the cache does not listen to, so sessions could be served stale; set clientCache to false or use a single Redis server (or Sentinel)")
+	}
 	if red.WaitReplicas > 0 && red.WaitTimeout >= red.Timeout {
 		r.ps.Add("flamingo.session.redis.waitTimeout", red.WaitTimeout.String(),
 			fmt.Sprintf("is not shorter than flamingo.session.redis.timeout (%v), which would end the wait first; write a shorter duration such as \"500ms\"", red.Timeout))

@@ -70,7 +70,13 @@ func newRedis(s config.Session) (domain.SessionRepository, error) {
 		return nil, err
 	}
 	return redisstore.New(client, redisstore.Options{KeyPrefix: r.KeyPrefix, MaxAge: s.MaxAge, MaxSize: s.MaxSize,
-		WaitReplicas: r.WaitReplicas, WaitTimeout: r.WaitTimeout}), nil
+		WaitReplicas: r.WaitReplicas, WaitTimeout: r.WaitTimeout, ClientCache: clientCache(r)}), nil
+}
+
+// clientCache is the client-side cache's part of the repository's options.
+func clientCache(r config.Redis) redisstore.ClientCacheOptions {
+	c := r.ClientCache
+	return redisstore.ClientCacheOptions{Enabled: c.Enabled, MaxEntries: c.MaxEntries, MaxBytes: c.MaxBytes, MaxStale: c.MaxStale}
 }
 
 // Ping checks that the Redis of r answers client's PING within r.Timeout;
@@ -122,8 +128,14 @@ func boundRedis(client redis.UniversalClient, s config.Session) (domain.SessionR
 		return nil, fmt.Errorf("the bound redis.UniversalClient does not answer within %v (flamingo.session.redis.timeout): %v; "+
 			"check the client's options, and that Redis is running", s.Redis.Timeout, err)
 	}
+	if s.Redis.ClientCache.Enabled {
+		if err := redisstore.ClientCacheSupported(client); err != nil {
+			return nil, fmt.Errorf("config key flamingo.session.redis.clientCache = true: %v; set it to false, or bind a client of a single Redis server (or of Sentinel)", err)
+		}
+	}
 	client.AddHook(telemetry.RoundTrips{})
-	return redisstore.New(client, redisstore.Options{KeyPrefix: s.Redis.KeyPrefix, MaxAge: s.MaxAge, MaxSize: s.MaxSize}), nil
+	return redisstore.New(client, redisstore.Options{KeyPrefix: s.Redis.KeyPrefix, MaxAge: s.MaxAge, MaxSize: s.MaxSize,
+		ClientCache: clientCache(s.Redis)}), nil
 }
 
 // Custom serves the gorilla store that store returns as the repository;
