@@ -94,9 +94,16 @@ var (
 
 func newTwoInstances(t testing.TB, srv *redistest.Server, opts redisstore.Options) *twoInstances {
 	t.Helper()
-	two := &twoInstances{t: t, admin: srv.Client(t), prefix: opts.KeyPrefix}
+	return twoOn(t, srv.Client(t), func() *redis.Client { return srv.Client(t) }, opts)
+}
+
+// twoOn builds two instances on clients from newClient; admin writes the
+// markers of settle.
+func twoOn(t testing.TB, admin *redis.Client, newClient func() *redis.Client, opts redisstore.Options) *twoInstances {
+	t.Helper()
+	two := &twoInstances{t: t, admin: admin, prefix: opts.KeyPrefix}
 	for i := range two.in {
-		two.in[i] = newCacheInstance(t, srv.Client(t), opts)
+		two.in[i] = newCacheInstance(t, newClient(), opts)
 	}
 	return two
 }
