@@ -121,7 +121,7 @@ bench-flamingo: deps
 ## server time of one write (bare commands, scripts, the save script); prints the
 ## medians and the ratios paired within a pass (docs/performance.md)
 PASSES   ?= 6
-BENCH_ROWS ?= floor-memory sessionauth-memory scs-memory floor-redis sessionauth-redis scs-redis \
+BENCH_ROWS ?= floor-memory sessionauth-memory scs-memory floor-redis sessionauth-redis sessionauth-redis-cached scs-redis \
 	gorilla-redistore sessionauth-cookie gorilla-cookie-signed gorilla-cookie-encrypted \
 	sessionauth-cookie-login gorilla-cookie-encrypted-login flamingo-always flamingo-onwrite flamingo-sessionauth flamingo-floor
 bench-compare: deps

@@ -121,6 +121,16 @@ func sessionauthRedis(b *testing.B, e *redisEnv) *served {
 	return &served{handler: sessionauthMiddleware(b, repo), cookie: "flamingo", trips: trips.Total}
 }
 
+// sessionauthRedisCached is sessionauth-redis with the client-side cache
+// on (flamingo.session.redis.clientCache).
+func sessionauthRedisCached(b *testing.B, e *redisEnv) *served {
+	trips := new(redistest.RoundTrips)
+	repo := sessionauthredis.New(e.goRedis(b, trips), sessionauthredis.Options{MaxAge: maxAge * time.Second, MaxSize: maxSize,
+		ClientCache: sessionauthredis.ClientCacheOptions{Enabled: true}})
+	b.Cleanup(func() { _ = repo.Close() })
+	return &served{handler: sessionauthMiddleware(b, repo), cookie: "flamingo", trips: trips.Total}
+}
+
 func scsRedis(b *testing.B, e *redisEnv) *served {
 	trips := new(atomic.Int64)
 	m := newSCS(redisstore.New(e.redigoPool(b, trips)))

@@ -30,6 +30,7 @@ var variants = []variant{
 	{"scs-memory", false, scsMemory},
 	{"floor-redis", true, floorRedis},
 	{"sessionauth-redis", true, sessionauthRedis},
+	{"sessionauth-redis-cached", true, sessionauthRedisCached},
 	{"scs-redis", true, scsRedis},
 	{"gorilla-redistore", true, gorillaRedis},
 	{"sessionauth-cookie", false, sessionauthCookie},

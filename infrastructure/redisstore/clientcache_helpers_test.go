@@ -26,6 +26,8 @@ type cacheInstance struct {
 	pause sync.RWMutex
 	mu    sync.Mutex
 	heard map[string]time.Time
+	// onHeard, when set, is called with each key heard of and the time.
+	onHeard atomic.Pointer[func(key string, at time.Time)]
 }
 
 // newCacheInstance builds an instance on client and waits until its
@@ -38,8 +40,12 @@ func newCacheInstance(t testing.TB, client *redis.Client, opts redisstore.Option
 	redisstore.SetInvalidationHook(in.repo, func(key string) {
 		in.pause.RLock()
 		in.pause.RUnlock() //nolint:staticcheck // an empty critical section: it waits for the test's pause
+		at := time.Now()
+		if f := in.onHeard.Load(); f != nil {
+			(*f)(key, at)
+		}
 		in.mu.Lock()
-		in.heard[key] = time.Now()
+		in.heard[key] = at
 		in.mu.Unlock()
 	})
 	_, _ = in.repo.Load(context.Background(), domain.NewSessionID()) // starts the connection

@@ -57,6 +57,8 @@ var comparisons = []comparison{
 	{"memory, write: sessionauth ÷ scs", "sessionauth-memory/write", "scs-memory/write", "ns/op"},
 	{"Redis, read: sessionauth ÷ go-redis floor", "sessionauth-redis/read", "floor-redis/read", "ns/op"},
 	{"Redis, write: sessionauth ÷ go-redis floor", "sessionauth-redis/write", "floor-redis/write", "ns/op"},
+	{"Redis, read: sessionauth with clientCache ÷ go-redis floor", "sessionauth-redis-cached/read", "floor-redis/read", "ns/op"},
+	{"Redis, write: sessionauth with clientCache ÷ go-redis floor", "sessionauth-redis-cached/write", "floor-redis/write", "ns/op"},
 	{"Redis, read: sessionauth ÷ scs", "sessionauth-redis/read", "scs-redis/read", "ns/op"},
 	{"Redis, write: sessionauth ÷ scs", "sessionauth-redis/write", "scs-redis/write", "ns/op"},
 	{"Redis, write: go-redis floor ÷ scs (the least the same round trips cost)", "floor-redis/write", "scs-redis/write", "ns/op"},
