@@ -263,6 +263,13 @@ func (c *clientCache) setUp() {
 	c.ups++
 }
 
+// isUp reports whether the invalidations' connection is up.
+func (c *clientCache) isUp() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.up
+}
+
 // stats returns the number of cached sessions and their bytes.
 func (c *clientCache) stats() (entries, bytes int) {
 	c.mu.Lock()

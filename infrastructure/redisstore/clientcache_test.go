@@ -54,6 +54,12 @@ func TestClientCacheServesFromMemory(t *testing.T) {
 	if got := mustLoad(t, a.repo, id).Try("user"); got != "bob" {
 		t.Fatalf("after another instance's save, user = %v; want bob", got)
 	}
+	// A back-channel logout or "log out everywhere" at the other instance
+	// deletes the session.
+	mustLoad(t, a.repo, id)
+	must(t, b.repo.Delete(context.Background(), id))
+	two.settle()
+	wantGone(t, a.repo, id)
 }
 
 // A process reads its own writes even before Redis reports them: the save

@@ -85,7 +85,10 @@ type Repository struct {
 var _ domain.SessionRepository = (*Repository)(nil)
 
 // New returns a repository on client, a *redis.Client or a
-// *redis.ClusterClient. It does not contact Redis.
+// *redis.ClusterClient. It does not contact Redis. With
+// Options.ClientCache, call it before the client is in use by other
+// goroutines (go-redis changes the client's options as it connects, and
+// New copies them).
 func New(client redis.UniversalClient, cfg Options) *Repository {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = defaultMaxAge

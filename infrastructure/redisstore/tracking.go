@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
 // The client-side cache learns of changes through Redis's server-assisted
@@ -31,15 +32,17 @@ import (
 // the cache, and it needs RESP3 and a standalone client of a fixed user.
 //
 // Tracking lives and dies with the connection: when the connection
-// breaks, or stays silent for longer than two health periods, the cache
-// is emptied at once and serves nothing until the connection is back and
-// subscribed again (tracking is turned on before the subscription).
+// breaks, or does not report a heartbeat written to the master within two
+// health periods (a silent network fault, or a Sentinel switchover that
+// left it on the old master, now a replica, which reports nothing), the
+// cache is emptied at once and serves nothing until the connection is back
+// and subscribed again (tracking is turned on before the subscription).
 const (
 	invalidateChannel = "__redis__:invalidate"
 	// trackingName is the connection's name in CLIENT LIST.
 	trackingName = "sessionauth-invalidations"
-	// healthPeriod is how long the connection may be silent before a PING
-	// is sent; a second silent period ends the connection.
+	// healthPeriod is how often a heartbeat is written; a heartbeat not
+	// heard of two periods later ends the connection.
 	healthPeriod = 500 * time.Millisecond
 	// retryPause is the wait before the connection is made again.
 	retryPause = 100 * time.Millisecond
@@ -67,53 +70,69 @@ func ClientCacheSupported(client redis.UniversalClient) error {
 // to the cache. It starts with the first load, once.
 type tracker struct {
 	cache  *clientCache
-	source *redis.Client
+	opt    *redis.Options // of the invalidations' connection
 	prefix string
+	// heartbeat is the key the tracker writes to check that it hears the
+	// master's writes: under the prefix, never a session's key ("~" is
+	// no character of session IDs), one per repository.
+	heartbeat string
 	// heard, when set (by tests), is called with each key before its
 	// invalidation is applied.
 	heard func(key string)
 
 	once   sync.Once
-	client *redis.Client
 	cancel context.CancelFunc
 	done   chan struct{}
+}
+
+// trackingOptions are the options of the invalidations' connection: those
+// of source, in RESP2, named, with tracking turned on in broadcast mode
+// for prefix, redirected to the connection itself, before it subscribes.
+// Call it before source runs commands: go-redis changes its options while
+// it makes a connection.
+func trackingOptions(source *redis.Client, prefix string) *redis.Options {
+	opt := *source.Options()
+	opt.Protocol, opt.PoolSize, opt.MinIdleConns, opt.MaxIdleConns = 2, 2, 0, 1
+	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	opt.ClientName = trackingName
+	opt.ReadTimeout = -1 // ReceiveTimeout sets the read deadline
+	onConnect := opt.OnConnect
+	opt.OnConnect = func(ctx context.Context, cn *redis.Conn) error {
+		if onConnect != nil {
+			if err := onConnect(ctx, cn); err != nil {
+				return err
+			}
+		}
+		id, err := cn.ClientID(ctx).Result()
+		if err != nil {
+			return err
+		}
+		return cn.Do(ctx, "CLIENT", "TRACKING", "ON", "REDIRECT", id, "BCAST", "PREFIX", prefix).Err()
+	}
+	return &opt
 }
 
 // start makes the connection, in the background, the first time.
 func (t *tracker) start() {
 	t.once.Do(func() {
-		opt := *t.source.Options()
-		opt.Protocol, opt.PoolSize, opt.MinIdleConns, opt.MaxIdleConns = 2, 1, 0, 1
-		opt.ClientName = trackingName
-		opt.ReadTimeout = -1 // ReceiveTimeout sets the read deadline
-		onConnect, prefix := opt.OnConnect, t.prefix
-		opt.OnConnect = func(ctx context.Context, cn *redis.Conn) error {
-			if onConnect != nil {
-				if err := onConnect(ctx, cn); err != nil {
-					return err
-				}
-			}
-			id, err := cn.ClientID(ctx).Result()
-			if err != nil {
-				return err
-			}
-			return cn.Do(ctx, "CLIENT", "TRACKING", "ON", "REDIRECT", id, "BCAST", "PREFIX", prefix).Err()
-		}
-		t.client = redis.NewClient(&opt)
 		ctx, cancel := context.WithCancel(context.Background())
 		t.cancel, t.done = cancel, make(chan struct{})
 		go t.run(ctx)
 	})
 }
 
-// run keeps a subscription until ctx ends.
+// run keeps a subscription until ctx ends, each on a client of its own,
+// so that no connection of a lost one is used again (with Sentinel, a new
+// client dials the master the Sentinels name now).
 func (t *tracker) run(ctx context.Context) {
 	defer close(t.done)
 	for ctx.Err() == nil {
-		ps := t.client.Subscribe(ctx, invalidateChannel)
-		t.listen(ctx, ps)
+		client := redis.NewClient(t.opt)
+		ps := client.Subscribe(ctx, invalidateChannel)
+		t.listen(ctx, client, ps)
 		t.cache.flush(true)
 		_ = ps.Close()
+		_ = client.Close()
 		select {
 		case <-ctx.Done():
 		case <-time.After(retryPause):
@@ -121,25 +140,32 @@ func (t *tracker) run(ctx context.Context) {
 	}
 }
 
-// listen applies invalidations until the connection fails or stays
-// silent after a PING.
-func (t *tracker) listen(ctx context.Context, ps *redis.PubSub) {
-	pinged := false
+// listen applies invalidations until the connection fails or stops
+// reporting. Every healthPeriod it writes a heartbeat key under the
+// prefix through the repository's client, which reaches the master; when
+// its report has not come back two periods later, the connection no
+// longer hears the master's writes (it broke silently, or it stayed on a
+// server that a Sentinel switchover made a replica) and is given up.
+func (t *tracker) listen(ctx context.Context, client *redis.Client, ps *redis.PubSub) {
+	var sent time.Time
+	awaiting := false
 	for {
+		if now := time.Now(); awaiting && now.Sub(sent) > 2*healthPeriod {
+			return
+		} else if !awaiting && now.Sub(sent) >= healthPeriod && t.cache.isUp() {
+			if t.beat(ctx, client) != nil {
+				return
+			}
+			sent, awaiting = now, true
+		}
 		msg, err := ps.ReceiveTimeout(ctx, healthPeriod)
 		switch {
 		case err == nil:
-			pinged = false
-		case isTimeout(err) && !pinged && ctx.Err() == nil:
-			if ps.Ping(ctx) != nil {
-				return
-			}
-			pinged = true
+		case isTimeout(err) && ctx.Err() == nil:
 			continue
 		case strings.Contains(err.Error(), "unsupported pubsub message payload"):
 			// The message without keys of FLUSHDB or FLUSHALL.
 			t.cache.flush(false)
-			pinged = false
 			continue
 		default:
 			return
@@ -150,41 +176,58 @@ func (t *tracker) listen(ctx context.Context, ps *redis.PubSub) {
 				t.cache.setUp()
 			}
 		case *redis.Message:
-			t.invalidate(m)
+			if t.invalidate(m) {
+				awaiting = false
+			}
 		}
 	}
 }
 
-// invalidate drops the sessions whose keys m names.
-func (t *tracker) invalidate(m *redis.Message) {
+// beat writes the heartbeat key through client, the tracker's own, so
+// that the repository's client counts only its own round trips.
+func (t *tracker) beat(ctx context.Context, client *redis.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*healthPeriod)
+	defer cancel()
+	_, err := client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, t.heartbeat, "at", time.Now().UnixMilli())
+		p.PExpire(ctx, t.heartbeat, 10*healthPeriod)
+		return nil
+	})
+	return err
+}
+
+// invalidate drops the sessions whose keys m names, and reports whether
+// the heartbeat key was among them.
+func (t *tracker) invalidate(m *redis.Message) (beat bool) {
 	keys := m.PayloadSlice
 	if m.Payload != "" {
 		keys = append(keys, m.Payload)
 	}
 	if len(keys) == 0 {
 		t.cache.flush(false)
-		return
+		return false
 	}
 	for _, k := range keys {
 		if t.heard != nil {
 			t.heard(k)
 		}
-		if id, ok := strings.CutPrefix(k, t.prefix); ok {
+		if k == t.heartbeat {
+			beat = true
+		} else if id, ok := strings.CutPrefix(k, t.prefix); ok {
 			t.cache.invalidate(id)
 		}
 	}
+	return beat
 }
 
 // close ends the connection, if it was made.
 func (t *tracker) close() error {
-	var err error
 	t.once.Do(func() {}) // no start after close
 	if t.cancel != nil {
 		t.cancel()
 		<-t.done
-		err = t.client.Close()
 	}
-	return err
+	return nil
 }
 
 func isTimeout(err error) bool {
