@@ -17,7 +17,8 @@ func TestClientCacheSentinelSwitchover(t *testing.T) {
 	s := redistest.Sentinel(t)
 	opts := redisstore.ClientOptions{Sentinel: redisstore.SentinelOptions{Master: redistest.SentinelMaster, Addresses: s.Addr}}
 	admin := newClient(t, opts).(*redis.Client)
-	in := newCacheInstance(t, newClient(t, opts).(*redis.Client), redisstore.Options{KeyPrefix: "sw:", MaxAge: time.Hour})
+	in := newCacheInstance(t, newClient(t, opts).(*redis.Client), redisstore.Options{KeyPrefix: "sw:", MaxAge: time.Hour,
+		ClientCache: redisstore.ClientCacheOptions{MaxStale: time.Hour}}) // only the heartbeat may end the copy
 	writer := redisstore.New(admin, redisstore.Options{KeyPrefix: "sw:", MaxAge: time.Hour})
 	ctx := context.Background()
 	id := saveNew(t, writer, tenValues()).ID()
