@@ -3,7 +3,6 @@ package redisstore_test
 import (
 	"context"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -22,15 +21,15 @@ func BenchmarkClientCacheInvalidationDelay(b *testing.B) {
 	srv := redistest.Standalone(b)
 	a := newCacheInstance(b, srv.Client(b), redisstore.Options{KeyPrefix: "d:", MaxAge: time.Hour})
 	writer := redisstore.New(srv.Client(b), redisstore.Options{KeyPrefix: "d:", MaxAge: time.Hour})
+	id := saveNew(b, writer, tenValues()).ID()
+	settle(b, srv.Client(b), "d:", a) // the first save's report is in
 	heard := make(chan time.Time, 16)
 	f := func(key string, at time.Time) {
-		if strings.HasPrefix(key, "d:") { // the session's key, the only one under d:
+		if key == "d:"+id {
 			heard <- at
 		}
 	}
 	a.onHeard.Store(&f)
-	id := saveNew(b, writer, tenValues()).ID()
-	<-heard // the first save's
 	s := mustLoad(b, writer, id)
 	mustLoad(b, a.repo, id)
 	var afterReturn, afterStart []time.Duration
