@@ -38,8 +38,8 @@ func newCacheInstance(t testing.TB, client *redis.Client, opts redisstore.Option
 	in := &cacheInstance{repo: redisstore.New(client, opts), trips: redistest.CountRoundTrips(client), heard: map[string]time.Time{}}
 	t.Cleanup(func() { _ = in.repo.Close() })
 	redisstore.SetInvalidationHook(in.repo, func(key string) {
-		in.pause.RLock()
-		in.pause.RUnlock() //nolint:staticcheck // an empty critical section: it waits for the test's pause
+		in.pause.RLock() // waits while a test pauses the connection
+		defer in.pause.RUnlock()
 		at := time.Now()
 		if f := in.onHeard.Load(); f != nil {
 			(*f)(key, at)
