@@ -16,7 +16,8 @@ func newCache(client redis.UniversalClient, cfg Options) (*clientCache, *tracker
 		return nil, nil
 	}
 	c := newClientCache(cfg.ClientCache)
-	return c, &tracker{cache: c, opt: trackingOptions(single, cfg.KeyPrefix), prefix: cfg.KeyPrefix, heartbeat: cfg.KeyPrefix + "~tracking:" + domain.NewSessionID()[:16]}
+	opt, beat := trackingOptions(single, cfg.KeyPrefix)
+	return c, &tracker{cache: c, opt: opt, beatOpt: beat, prefix: cfg.KeyPrefix, heartbeat: cfg.KeyPrefix + "~tracking:" + domain.NewSessionID()[:16]}
 }
 
 // cachedLoad serves id from the client-side cache when it holds it; the

@@ -69,9 +69,10 @@ func ClientCacheSupported(client redis.UniversalClient) error {
 // tracker keeps the invalidations' connection and applies what it hears
 // to the cache. It starts with the first load, once.
 type tracker struct {
-	cache  *clientCache
-	opt    *redis.Options // of the invalidations' connection
-	prefix string
+	cache   *clientCache
+	opt     *redis.Options // of the invalidations' connection
+	beatOpt *redis.Options // of the heartbeat's connections
+	prefix  string
 	// heartbeat is the key the tracker writes to check that it hears the
 	// master's writes: under the prefix, never a session's key ("~" is
 	// no character of session IDs), one per repository.
@@ -90,10 +91,15 @@ type tracker struct {
 // for prefix, redirected to the connection itself, before it subscribes.
 // Call it before source runs commands: go-redis changes its options while
 // it makes a connection.
-func trackingOptions(source *redis.Client, prefix string) *redis.Options {
+func trackingOptions(source *redis.Client, prefix string) (tracking, heartbeat *redis.Options) {
 	opt := *source.Options()
-	opt.Protocol, opt.PoolSize, opt.MinIdleConns, opt.MaxIdleConns = 2, 2, 0, 1
+	opt.Protocol, opt.PoolSize, opt.MinIdleConns, opt.MaxIdleConns = 2, 1, 0, 1
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	beat := opt
+	// Every heartbeat dials anew, so that it reaches the master the
+	// client's dialer names now (with Sentinel, the new one after a
+	// switchover), not the server an idle connection still holds.
+	beat.ConnMaxIdleTime, beat.ClientName = healthPeriod/5, trackingName+"-heartbeat"
 	opt.ClientName = trackingName
 	opt.ReadTimeout = -1 // ReceiveTimeout sets the read deadline
 	onConnect := opt.OnConnect
@@ -109,7 +115,7 @@ func trackingOptions(source *redis.Client, prefix string) *redis.Options {
 		}
 		return cn.Do(ctx, "CLIENT", "TRACKING", "ON", "REDIRECT", id, "BCAST", "PREFIX", prefix).Err()
 	}
-	return &opt
+	return &opt, &beat
 }
 
 // start makes the connection, in the background, the first time.
@@ -127,12 +133,13 @@ func (t *tracker) start() {
 func (t *tracker) run(ctx context.Context) {
 	defer close(t.done)
 	for ctx.Err() == nil {
-		client := redis.NewClient(t.opt)
+		client, beat := redis.NewClient(t.opt), redis.NewClient(t.beatOpt)
 		ps := client.Subscribe(ctx, invalidateChannel)
-		t.listen(ctx, client, ps)
+		t.listen(ctx, beat, ps)
 		t.cache.flush(true)
 		_ = ps.Close()
 		_ = client.Close()
+		_ = beat.Close()
 		select {
 		case <-ctx.Done():
 		case <-time.After(retryPause):
@@ -183,8 +190,8 @@ func (t *tracker) listen(ctx context.Context, client *redis.Client, ps *redis.Pu
 	}
 }
 
-// beat writes the heartbeat key through client, the tracker's own, so
-// that the repository's client counts only its own round trips.
+// beat writes the heartbeat key through client, the tracker's own (so
+// that the repository's client counts only its own round trips).
 func (t *tracker) beat(ctx context.Context, client *redis.Client) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*healthPeriod)
 	defer cancel()
