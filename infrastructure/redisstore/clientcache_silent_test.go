@@ -28,6 +28,7 @@ func newFreezer(t *testing.T, target string) *freezer {
 	must(t, err)
 	f := &freezer{ln: ln}
 	t.Cleanup(func() { _ = ln.Close() })
+	t.Cleanup(f.thaw) // runs first: the pipes forward again and end with their connections
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -71,6 +72,12 @@ func (f *freezer) pipe(dst, src net.Conn) {
 func (f *freezer) freeze() {
 	f.mu.Lock()
 	f.frozen = true
+	f.mu.Unlock()
+}
+
+func (f *freezer) thaw() {
+	f.mu.Lock()
+	f.frozen = false
 	f.mu.Unlock()
 }
 
