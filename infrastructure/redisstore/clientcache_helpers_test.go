@@ -127,11 +127,14 @@ func (two *twoInstances) settle() {
 // every instance heard of it, and so of every change made before.
 func settle(t testing.TB, admin *redis.Client, prefix string, ins ...*cacheInstance) {
 	key := prefix + "~settle:" + strconv.FormatUint(settles.Add(1), 10)
-	if err := admin.Set(context.Background(), key, 1, time.Minute).Err(); err != nil {
-		t.Errorf("writing the marker: %v", err)
-		return
-	}
 	deadline := time.Now().Add(5 * time.Second)
+	for err := admin.Set(context.Background(), key, 1, time.Minute).Err(); err != nil; err = admin.Set(context.Background(), key, 1, time.Minute).Err() {
+		if time.Now().After(deadline) { // a connection a failover closed is dropped; the next one may work
+			t.Errorf("writing the marker: %v", err)
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	for _, in := range ins {
 		for {
 			if _, ok := in.heardAt(key); ok {
