@@ -26,6 +26,10 @@ type pendingLogin struct {
 	// CallbackURL is the callback URL the login's request carried
 	// (domain.ContextWithCallbackURL); the code is redeemed with it.
 	CallbackURL string
+	// Requirement is what the authorization request asked of the
+	// authentication (max_age, acr_values, prompt=login); the callback
+	// refuses a login that does not meet it.
+	Requirement loginRequirement
 }
 
 var errNoCode = errors.New("the callback carries neither code nor error")
@@ -51,9 +55,14 @@ func (m *AuthManager) loginStart(ctx context.Context, s *domain.Session, broker,
 	if err != nil {
 		return "", err
 	}
+	q, err := requirementOf(params)
+	if err != nil {
+		return "", fmt.Errorf("auth manager: login with %q: %w", broker, err)
+	}
 	p := pendingLogin{
 		Broker: broker, State: random(), Nonce: random(), Verifier: random(),
 		ReturnPath: SanitizeReturnPath(returnPath), Created: m.opts.Clock(), CallbackURL: domain.CallbackURLFromContext(ctx),
+		Requirement: q,
 	}
 	authURL, err := b.AuthCodeURL(ctx, domain.AuthCodeRequest{State: p.State, Nonce: p.Nonce, PKCEVerifier: p.Verifier, Params: params})
 	if err != nil {
@@ -133,6 +142,10 @@ func (m *AuthManager) callback(ctx context.Context, s *domain.Session, broker st
 	id, err := b.Exchange(ctx, query.Get("code"), p.Verifier, p.Nonce)
 	if err != nil {
 		return "", fmt.Errorf("auth manager: callback of %q: %w", broker, err)
+	}
+	if err := p.Requirement.check(id, p.Created, m.opts.Clock()); err != nil {
+		// The login the session had stays as it was.
+		return "", fmt.Errorf("auth manager: callback of %q: the provider did not meet the login's requirement: %w", broker, err)
 	}
 	m.storeIdentity(s, id)
 	s.Regenerate()

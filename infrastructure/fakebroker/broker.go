@@ -68,6 +68,8 @@ type grant struct {
 	nonce     string
 	challenge string
 	expires   time.Time
+	// authTime is when the user logged in at the form.
+	authTime time.Time
 }
 
 // New returns a fake broker with a fresh signing key.

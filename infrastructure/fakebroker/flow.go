@@ -37,7 +37,7 @@ func (b *Broker) Authorize(username, password string, query url.Values) (string,
 	}
 	code := random()
 	b.mu.Lock()
-	b.codes[code] = grant{user: u, nonce: query.Get("nonce"), challenge: query.Get("code_challenge"), expires: b.cfg.Now().Add(codeLifetime)}
+	b.codes[code] = grant{user: u, nonce: query.Get("nonce"), challenge: query.Get("code_challenge"), expires: b.cfg.Now().Add(codeLifetime), authTime: b.cfg.Now()}
 	b.mu.Unlock()
 	return b.callback(url.Values{"code": {code}, "state": {query.Get("state")}}), nil
 }
@@ -117,7 +117,7 @@ func (b *Broker) issue(ctx context.Context, g grant) (*domain.Identity, error) {
 	u.Type = domain.UserTypeUser
 	return &domain.Identity{
 		Broker: b.cfg.Broker, Subject: u.Sub, AccessToken: access, TokenType: "Bearer", RefreshToken: refresh,
-		Expiry: now.Add(b.cfg.TokenLifetime), IDToken: *tok, User: u,
+		Expiry: now.Add(b.cfg.TokenLifetime), IDToken: *tok, User: u, AuthTime: g.authTime,
 	}, nil
 }
 

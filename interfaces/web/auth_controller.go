@@ -88,7 +88,8 @@ func NewAuthController(auth *application.AuthManager, opts AuthControllerOptions
 // Register adds the routes to mux:
 //
 //	GET  /auth/login              login with the default broker (or a list of brokers)
-//	GET  /auth/login/{broker}     login; ?redirecturl= is the path to return to
+//	GET  /auth/login/{broker}     login; ?redirecturl= is the path to return to,
+//	                              ?prompt=login|none, ?max_age=, ?acr_values= go to the provider
 //	GET  /auth/callback/{broker}  the provider's redirect back
 //	POST /auth/callback/{broker}  the same, with response_mode=form_post
 //	POST /auth/logout             logout (also /auth/logout/{broker})
@@ -174,9 +175,10 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 		c.chooseBroker(w, returnPath)
 		return
 	}
-	var params url.Values
-	if c.opts.AuthCodeParams != nil {
-		params = c.opts.AuthCodeParams.AuthCodeParams(r, broker)
+	params, err := c.loginParams(r, broker)
+	if err != nil {
+		c.fail(w, r, fmt.Errorf("auth controller: login of %q: %w", broker, err))
+		return
 	}
 	ctx := domain.ContextWithCallbackURL(r.Context(), c.callbackURL(r, broker))
 	target, err := c.auth.LoginStartWithParams(ctx, s, broker, returnPath, params)
@@ -185,6 +187,29 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// loginParams are the authorization parameters of a login request: those
+// of AuthCodeParams, and over them prompt, max_age and acr_values of the
+// request's query (application.LoginQueryParams bounds them).
+func (c *AuthController) loginParams(r *http.Request, broker string) (url.Values, error) {
+	asked, err := application.LoginQueryParams(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	params := url.Values{}
+	if c.opts.AuthCodeParams != nil {
+		for k, v := range c.opts.AuthCodeParams.AuthCodeParams(r, broker) {
+			params[k] = v
+		}
+	}
+	for k, v := range asked {
+		params[k] = v
+	}
+	if len(params) == 0 {
+		return nil, nil
+	}
+	return params, nil
 }
 
 // head answers a HEAD of a login or a callback (a link checker, a

@@ -3,8 +3,10 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/sessionauth/sessionauth/application"
+	"github.com/sessionauth/sessionauth/domain"
 )
 
 // RequireLogin lets logged-in users through to next. Anonymous GET and
@@ -14,26 +16,82 @@ import (
 // application.UserService.IsLoggedIn says of the request's session; a
 // request without one (not behind SessionMiddleware) is anonymous.
 func RequireLogin(next http.Handler) http.Handler {
-	return RequireLoginWith("", next)
+	return RequireLoginWithOptions(RequireLoginOptions{}, next)
 }
 
 // RequireLoginWith is RequireLogin with the login of the named broker.
 func RequireLoginWith(broker string, next http.Handler) http.Handler {
+	return RequireLoginWithOptions(RequireLoginOptions{Broker: broker}, next)
+}
+
+// RequireLoginOptions is what a route asks of the login: the broker to
+// log in with, and for a step-up an authentication that is recent enough
+// (MaxAge) or strong enough (ACRValues).
+type RequireLoginOptions struct {
+	// Broker is the broker of the login; "" means the default broker for
+	// anonymous users and the broker they logged in with for a step-up.
+	Broker string
+	// MaxAge, when positive, is how long ago the user may have
+	// authenticated at the provider (the login's auth_time). An older
+	// login is sent to the provider again with max_age.
+	MaxAge time.Duration
+	// ACRValues, when not empty, are the authentication context classes
+	// that satisfy the route (the login's acr must be one of them); a
+	// login without one is sent to the provider again with acr_values.
+	ACRValues []string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// RequireLoginWithOptions is RequireLogin with what opts asks of the
+// login. A logged-in user whose login is too old or too weak is sent, for
+// GET and HEAD, to the broker's login with max_age and acr_values and the
+// current path as return path (303): the callback refuses an answer of the
+// provider that does not meet them, and on success replaces the session's
+// identity and keeps its other keys. Other requests of such a user get
+// 401.
+func RequireLoginWithOptions(opts RequireLoginOptions, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target, status := opts.Check(r)
+		switch {
+		case status == 0:
+			next.ServeHTTP(w, r)
+		case target == "":
+			http.Error(w, http.StatusText(status), status)
+		default:
+			http.Redirect(w, r, target, status)
+		}
+	})
+}
+
+// Check decides a request as RequireLoginWithOptions does, for routers
+// that wrap handlers their own way: status 0 lets it through; 303 sends
+// it to target, the login; 401 refuses it (target is "").
+func (opts RequireLoginOptions) Check(r *http.Request) (target string, status int) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	q := domain.AuthRequirement{MaxAge: opts.MaxAge, ACRValues: opts.ACRValues}
+	var users application.UserService
+	broker, err := "", domain.ErrNotLoggedIn
+	if s := SessionFromContext(r.Context()); s != nil {
+		broker, err = users.Satisfies(r.Context(), s, q, now())
+	}
+	if err == nil {
+		return "", 0
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return "", http.StatusUnauthorized
+	}
+	if opts.Broker != "" {
+		broker = opts.Broker
+	}
 	login := "/auth/login"
 	if broker != "" {
 		login += "/" + url.PathEscape(broker)
 	}
-	var users application.UserService
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s := SessionFromContext(r.Context())
-		if s != nil && users.IsLoggedIn(r.Context(), s) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			http.Error(w, "login required", http.StatusUnauthorized)
-			return
-		}
-		http.Redirect(w, r, login+"?redirecturl="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	})
+	params := q.Params() // anonymous users too: one trip to the provider
+	params.Set("redirecturl", r.URL.RequestURI())
+	return login + "?" + params.Encode(), http.StatusSeeOther
 }
