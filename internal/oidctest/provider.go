@@ -56,6 +56,15 @@ type Options struct {
 	// token and revocation endpoints then accept only client assertions
 	// signed with it, with the issuer as audience.
 	ClientKey *jose.JSONWebKey
+	// ACR, when set, chooses the acr claim of the ID token from the
+	// acr_values its authorization request asked for; zitadel's example
+	// storage issues none. A test makes a provider that honours the
+	// request (the first value) or one that ignores it.
+	ACR func(requested []string) string
+	// AuthTime, when set, changes the auth_time of ID tokens from when the
+	// user logged in at the form, as a provider that ignores max_age and
+	// reports an old authentication would.
+	AuthTime func(loggedIn time.Time) time.Time
 }
 
 // DefaultUser is the account a provider has when Options.Users is empty.
@@ -97,6 +106,7 @@ func Start(t testing.TB, opts Options) *Provider {
 		postLogout: opts.PostLogoutRedirectURIs,
 		claimsInID: opts.ClaimsInIDToken,
 		clientKey:  opts.ClientKey,
+		auths:      authentications{acr: opts.ACR, authTime: opts.AuthTime},
 	}
 	provider, err := op.NewProvider(opConfig(), p.storage, op.StaticIssuer(p.Issuer), op.WithAllowInsecure())
 	if err != nil {
