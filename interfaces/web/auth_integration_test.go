@@ -41,7 +41,7 @@ func startApp(t *testing.T) *app {
 // GET /account behind RequireLogin showing the user, GET /recent (a login
 // at most a minute old) and GET /strong (acr "gold") behind
 // RequireLoginWithOptions showing the user and the session's "note",
-// POST /note storing the form's note in the session, and GET /userinfo,
+// /note storing the note of the form or query in the session, and GET /userinfo,
 // which calls the provider's userinfo endpoint through
 // AuthManager.HTTPClient and answers with its status.
 func startAppWith(t *testing.T, po oidctest.Options, mo application.Options, brokerOpts ...func(*oidcbroker.Config)) *app {
@@ -124,7 +124,7 @@ func mustParseURL(t *testing.T, raw string) *url.URL {
 	return u
 }
 
-// stepUpRoutes serves GET /recent, GET /strong and POST /note.
+// stepUpRoutes serves GET /recent, GET /strong and /note.
 func stepUpRoutes(mux *http.ServeMux) {
 	show := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := web.SessionFromContext(r.Context())
@@ -133,7 +133,7 @@ func stepUpRoutes(mux *http.ServeMux) {
 	})
 	mux.Handle("GET /recent", web.RequireLoginWithOptions(web.RequireLoginOptions{MaxAge: time.Minute}, show))
 	mux.Handle("GET /strong", web.RequireLoginWithOptions(web.RequireLoginOptions{ACRValues: []string{"gold"}}, show))
-	mux.HandleFunc("POST /note", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/note", func(w http.ResponseWriter, r *http.Request) {
 		web.SessionFromContext(r.Context()).Store("note", r.FormValue("note"))
 	})
 }
