@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -39,6 +40,12 @@ type RequireLoginOptions struct {
 	// that satisfy the route (the login's acr must be one of them); a
 	// login without one is sent to the provider again with acr_values.
 	ACRValues []string
+	// PromptLogin adds prompt=login to a step-up, for providers that
+	// ignore max_age or keep a stronger sign-in of their own session
+	// (Microsoft Entra ID, Keycloak): the provider asks for the
+	// credentials again, and the callback wants an auth_time from after
+	// the login started.
+	PromptLogin bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -92,6 +99,9 @@ func (opts RequireLoginOptions) Check(r *http.Request) (target string, status in
 		login += "/" + url.PathEscape(broker)
 	}
 	params := q.Params() // anonymous users too: one trip to the provider
+	if opts.PromptLogin && !errors.Is(err, domain.ErrNotLoggedIn) {
+		params.Set("prompt", "login")
+	}
 	params.Set("redirecturl", r.URL.RequestURI())
 	return login + "?" + params.Encode(), http.StatusSeeOther
 }
