@@ -23,6 +23,9 @@ func idClaims(issuer, audience string, g grant, now, exp time.Time) map[string]a
 	if g.nonce != "" {
 		c["nonce"] = g.nonce
 	}
+	if g.acr != "" {
+		c["acr"] = g.acr
+	}
 	if len(u.Groups) > 0 {
 		c["groups"] = u.Groups
 	}
