@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/sessionauth/sessionauth/application"
@@ -71,6 +72,18 @@ func RequireLoginWithOptions(opts RequireLoginOptions, next http.Handler) http.H
 	})
 }
 
+// requirement is what opts asks, read as the callback reads the
+// parameters it sends: MaxAge in whole seconds (rounded up), ACRValues
+// split at spaces. A route therefore never asks more than the callback
+// checks, and a login the callback accepts passes the route.
+func (opts RequireLoginOptions) requirement() domain.AuthRequirement {
+	q := domain.AuthRequirement{ACRValues: strings.Fields(strings.Join(opts.ACRValues, " "))}
+	if opts.MaxAge > 0 {
+		q.MaxAge = (opts.MaxAge + time.Second - 1).Truncate(time.Second)
+	}
+	return q
+}
+
 // Check decides a request as RequireLoginWithOptions does, for routers
 // that wrap handlers their own way: status 0 lets it through; 303 sends
 // it to target, the login; 401 refuses it (target is "").
@@ -79,7 +92,7 @@ func (opts RequireLoginOptions) Check(r *http.Request) (target string, status in
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	q := domain.AuthRequirement{MaxAge: opts.MaxAge, ACRValues: opts.ACRValues}
+	q := opts.requirement()
 	var users application.UserService
 	broker, err := "", domain.ErrNotLoggedIn
 	if s := SessionFromContext(r.Context()); s != nil {

@@ -81,6 +81,9 @@ func TestRequireLoginOptions(t *testing.T) {
 		{"too weak", gold, &domain.Identity{Broker: "corp", ACR: "silver"}, "GET", 303, "/auth/login/corp?acr_values=gold+platinum&redirecturl=%2Fpay%3Fx%3D1"},
 		{"step-up with prompt=login", forced, &domain.Identity{Broker: "corp", AuthTime: now.Add(-time.Hour)}, "GET", 303, "/auth/login/corp?max_age=300&prompt=login&redirecturl=%2Fpay%3Fx%3D1"},
 		{"anonymous: no prompt=login", forced, nil, "GET", 303, "/auth/login?max_age=300&redirecturl=%2Fpay%3Fx%3D1"},
+		{"values with spaces are several values", web.RequireLoginOptions{ACRValues: []string{"gold platinum"}, Now: recent.Now}, &domain.Identity{Broker: "corp", ACR: "gold"}, "GET", 200, ""},
+		{"max age in whole seconds", web.RequireLoginOptions{MaxAge: 1500 * time.Millisecond, Now: recent.Now}, &domain.Identity{Broker: "corp"}, "GET", 303, "/auth/login/corp?max_age=2&redirecturl=%2Fpay%3Fx%3D1"},
+		{"max age rounded up as sent", web.RequireLoginOptions{MaxAge: 1500 * time.Millisecond, Now: recent.Now}, &domain.Identity{Broker: "corp", AuthTime: now.Add(-2*time.Second - domain.AuthTimeLeeway)}, "GET", 200, ""},
 		{"the route's broker", web.RequireLoginOptions{Broker: "other", MaxAge: time.Minute, Now: recent.Now}, &domain.Identity{Broker: "corp"}, "GET", 303, "/auth/login/other?max_age=60&redirecturl=%2Fpay%3Fx%3D1"},
 	}
 	for _, tc := range tests {
