@@ -34,12 +34,15 @@ type RequireLoginOptions struct {
 	// anonymous users and the broker they logged in with for a step-up.
 	Broker string
 	// MaxAge, when positive, is how long ago the user may have
-	// authenticated at the provider (the login's auth_time). An older
+	// authenticated at the provider (the login's auth_time), in whole
+	// seconds (rounded up), at most application.MaxLoginMaxAge. An older
 	// login is sent to the provider again with max_age.
 	MaxAge time.Duration
 	// ACRValues, when not empty, are the authentication context classes
 	// that satisfy the route (the login's acr must be one of them); a
 	// login without one is sent to the provider again with acr_values.
+	// A value with spaces is several values; at most
+	// application.MaxACRValues of visible ASCII.
 	ACRValues []string
 	// PromptLogin adds prompt=login to a step-up, for providers that
 	// ignore max_age or keep a stronger sign-in of their own session
