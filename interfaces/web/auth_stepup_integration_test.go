@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/sessionauth/sessionauth/application"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiesigner"
+	"github.com/sessionauth/sessionauth/interfaces/web"
 	"github.com/sessionauth/sessionauth/internal/oidctest"
 )
 
@@ -69,6 +72,26 @@ func TestStepUpMaxAgeComesBackToThePageWithTheSession(t *testing.T) {
 	if v.cookie(a) == before {
 		t.Fatal("the step-up login kept the session ID; want a new one, as at every login")
 	}
+	// After a restart the page needs no new step-up: auth_time is stored
+	// with the identity.
+	if code, _, body := v.do("GET", restarted(t, a).URL+"/recent?x=1", nil); code != http.StatusOK || body != "hello user-1 at /recent?x=1, note kept" {
+		t.Fatalf("after a restart: %d %q; want the page", code, body)
+	}
+}
+
+// restarted is a new server of a's pages over a's repository and cookie
+// secret: nothing of a's process but what the sessions store.
+func restarted(t *testing.T, a *app) *httptest.Server {
+	t.Helper()
+	signer, err := cookiesigner.New("app", []string{"secret"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	stepUpRoutes(mux)
+	srv := httptest.NewServer(web.NewSessionMiddleware(a.repo, signer, web.SessionOptions{Name: "app", MaxAge: time.Hour}).Handler(mux))
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 func TestStepUpACR(t *testing.T) {
@@ -87,6 +110,9 @@ func TestStepUpACR(t *testing.T) {
 	}
 	if code, _, body := v.do("GET", a.srv.URL+"/strong", nil); code != http.StatusOK || body != "hello user-1 at /strong, note kept" {
 		t.Fatalf("after the step-up: %d %q", code, body)
+	}
+	if code, _, body := v.do("GET", restarted(t, a).URL+"/strong", nil); code != http.StatusOK || body != "hello user-1 at /strong, note kept" {
+		t.Fatalf("after a restart: %d %q; want the page, acr being stored with the identity", code, body)
 	}
 }
 
