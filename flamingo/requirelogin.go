@@ -24,14 +24,14 @@ import (
 func RequireLogin(opts sessionauthweb.RequireLoginOptions, action web.Action) web.Action {
 	return func(ctx context.Context, req *web.Request) web.Result {
 		r := req.Request().WithContext(sessionauthweb.ContextWithSession(ctx, Session(ctx)))
-		target, status := opts.Check(r)
+		login, err := opts.Check(r)
 		switch {
-		case status == 0:
+		case err == nil:
 			return action(ctx, req)
-		case target == "":
-			return &web.Response{Status: uint(status), Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}},
-				Body: strings.NewReader(http.StatusText(status) + "\n")}
+		case login == "":
+			return &web.Response{Status: http.StatusUnauthorized, Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}},
+				Body: strings.NewReader(sessionauthweb.LoginRequiredText(err) + "\n")}
 		}
-		return &web.Response{Status: uint(status), Header: http.Header{"Location": {target}, "Cache-Control": {"no-store"}}}
+		return &web.Response{Status: http.StatusSeeOther, Header: http.Header{"Location": {login}, "Cache-Control": {"no-store"}}}
 	}
 }

@@ -63,16 +63,26 @@ type RequireLoginOptions struct {
 // 401.
 func RequireLoginWithOptions(opts RequireLoginOptions, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		target, status := opts.Check(r)
+		login, err := opts.Check(r)
 		switch {
-		case status == 0:
+		case err == nil:
 			next.ServeHTTP(w, r)
-		case target == "":
-			http.Error(w, http.StatusText(status), status)
+		case login != "":
+			http.Redirect(w, r, login, http.StatusSeeOther)
 		default:
-			http.Redirect(w, r, target, status)
+			http.Error(w, LoginRequiredText(err), http.StatusUnauthorized)
 		}
 	})
+}
+
+// LoginRequiredText is the text of the 401 answer to a request that Check
+// refused with err: "login required", or for a logged-in user whose login
+// is too old or too weak "a more recent or stronger login is required".
+func LoginRequiredText(err error) string {
+	if errors.Is(err, domain.ErrInsufficientAuthentication) {
+		return "a more recent or stronger login is required"
+	}
+	return "login required"
 }
 
 // requirement is what opts asks, read as the callback reads the
@@ -88,9 +98,10 @@ func (opts RequireLoginOptions) requirement() domain.AuthRequirement {
 }
 
 // Check decides a request as RequireLoginWithOptions does, for routers
-// that wrap handlers their own way: status 0 lets it through; 303 sends
-// it to target, the login; 401 refuses it (target is "").
-func (opts RequireLoginOptions) Check(r *http.Request) (target string, status int) {
+// that wrap handlers their own way: nil lets it through; otherwise err
+// wraps domain.ErrNotLoggedIn or domain.ErrInsufficientAuthentication, and
+// login is where to send a GET or HEAD (303), "" for other methods (401).
+func (opts RequireLoginOptions) Check(r *http.Request) (login string, err error) {
 	now := time.Now
 	if opts.Now != nil {
 		now = opts.Now
@@ -101,16 +112,13 @@ func (opts RequireLoginOptions) Check(r *http.Request) (target string, status in
 	if s := SessionFromContext(r.Context()); s != nil {
 		broker, err = users.Satisfies(r.Context(), s, q, now())
 	}
-	if err == nil {
-		return "", 0
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return "", http.StatusUnauthorized
+	if err == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return "", err
 	}
 	if opts.Broker != "" {
 		broker = opts.Broker
 	}
-	login := "/auth/login"
+	login = "/auth/login"
 	if broker != "" {
 		login += "/" + url.PathEscape(broker)
 	}
@@ -119,5 +127,5 @@ func (opts RequireLoginOptions) Check(r *http.Request) (target string, status in
 		params.Set("prompt", "login")
 	}
 	params.Set("redirecturl", r.URL.RequestURI())
-	return login + "?" + params.Encode(), http.StatusSeeOther
+	return login + "?" + params.Encode(), err
 }

@@ -103,3 +103,27 @@ func TestRequireLoginOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestRequireLoginRefusalText: a POST says whether a login or a better
+// one is missing.
+func TestRequireLoginRefusalText(t *testing.T) {
+	opts := web.RequireLoginOptions{MaxAge: time.Minute}
+	for _, tc := range []struct {
+		identity *domain.Identity
+		want     string
+	}{
+		{nil, "login required\n"},
+		{&domain.Identity{Broker: "corp"}, "a more recent or stronger login is required\n"},
+	} {
+		s := domain.NewSession()
+		if tc.identity != nil {
+			s.Store(domain.IdentityKey, *tc.identity)
+		}
+		req := httptest.NewRequest("POST", "/pay", nil)
+		rec := httptest.NewRecorder()
+		web.RequireLoginWithOptions(opts, http.NotFoundHandler()).ServeHTTP(rec, req.WithContext(web.ContextWithSession(req.Context(), s)))
+		if rec.Code != http.StatusUnauthorized || rec.Body.String() != tc.want {
+			t.Errorf("POST with identity %v: %d %q; want 401 %q", tc.identity, rec.Code, rec.Body.String(), tc.want)
+		}
+	}
+}
