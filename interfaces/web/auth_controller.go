@@ -171,15 +171,16 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 	}
 	broker := c.broker(r)
 	returnPath := application.SanitizeReturnPath(r.URL.Query().Get("redirecturl"))
-	if broker == "" && len(c.auth.BrokerNames()) > 1 {
-		c.chooseBroker(w, returnPath)
-		return
-	}
-	params, err := c.loginParams(r, broker)
+	asked, err := application.LoginQueryParams(r.URL.Query())
 	if err != nil {
 		c.fail(w, r, fmt.Errorf("auth controller: login of %q: %w", broker, err))
 		return
 	}
+	if broker == "" && len(c.auth.BrokerNames()) > 1 {
+		c.chooseBroker(w, returnPath, asked)
+		return
+	}
+	params := c.loginParams(r, broker, asked)
 	ctx := domain.ContextWithCallbackURL(r.Context(), c.callbackURL(r, broker))
 	target, err := c.auth.LoginStartWithParams(ctx, s, broker, returnPath, params)
 	if err != nil {
@@ -190,13 +191,9 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // loginParams are the authorization parameters of a login request: those
-// of AuthCodeParams, and over them prompt, max_age and acr_values of the
-// request's query (application.LoginQueryParams bounds them).
-func (c *AuthController) loginParams(r *http.Request, broker string) (url.Values, error) {
-	asked, err := application.LoginQueryParams(r.URL.Query())
-	if err != nil {
-		return nil, err
-	}
+// of AuthCodeParams, and over them asked, the prompt, max_age and
+// acr_values of the request's query (application.LoginQueryParams).
+func (c *AuthController) loginParams(r *http.Request, broker string, asked url.Values) url.Values {
 	params := url.Values{}
 	if c.opts.AuthCodeParams != nil {
 		for k, v := range c.opts.AuthCodeParams.AuthCodeParams(r, broker) {
@@ -207,9 +204,9 @@ func (c *AuthController) loginParams(r *http.Request, broker string) (url.Values
 		params[k] = v
 	}
 	if len(params) == 0 {
-		return nil, nil
+		return nil
 	}
-	return params, nil
+	return params
 }
 
 // head answers a HEAD of a login or a callback (a link checker, a
