@@ -46,3 +46,18 @@ func TestExchangeRecordsAuthentication(t *testing.T) {
 		})
 	}
 }
+
+// TestRefreshKeepsAuthentication: a refreshed ID token is no new
+// authentication; the identity keeps the login's auth_time and acr.
+func TestRefreshKeepsAuthentication(t *testing.T) {
+	ts := startTokenServer(t)
+	b := tokenServerBroker(t, ts)
+	now := time.Now()
+	login := now.Add(-time.Hour).Truncate(time.Second)
+	ts.respond(ts.keys.sign(t, "RS256", map[string]any{"iss": ts.URL, "sub": "u1", "aud": "client",
+		"exp": now.Add(time.Hour).Unix(), "iat": now.Unix(), "auth_time": now.Unix(), "acr": "gold"}, ""), nil)
+	id, err := b.Refresh(context.Background(), &domain.Identity{Broker: "test", Subject: "u1", RefreshToken: "old", AuthTime: login, ACR: "silver"})
+	if err != nil || !id.AuthTime.Equal(login) || id.ACR != "silver" {
+		t.Fatalf("refreshed identity: auth time %v, acr %q, %v; want the login's %v and silver", id.AuthTime, id.ACR, err, login)
+	}
+}
