@@ -56,7 +56,7 @@ func TestStepUpMaxAgeComesBackToThePageWithTheSession(t *testing.T) {
 	v := newBrowserVisitor(t)
 	login := stepUp(t, a, v, "/recent?x=1")
 	stale.Store(false) // zitadel shows its form again and the login is fresh
-	before := v.cookie(a)
+	before := sessionID(t, a, v)
 	callback := v.atProvider(a, v.startLoginAt(a, login))
 	if got := a.provider.LastAuthRequest().MaxAge; got != "60" {
 		t.Fatalf("max_age sent to the provider: %q; want 60", got)
@@ -69,7 +69,7 @@ func TestStepUpMaxAgeComesBackToThePageWithTheSession(t *testing.T) {
 	if code != http.StatusOK || body != "hello user-1 at /recent?x=1, note kept" {
 		t.Fatalf("after the step-up: %d %q; want the page with the session's note", code, body)
 	}
-	if v.cookie(a) == before {
+	if sessionID(t, a, v) == before {
 		t.Fatal("the step-up login kept the session ID; want a new one, as at every login")
 	}
 	// After a restart the page needs no new step-up: auth_time is stored
@@ -77,6 +77,22 @@ func TestStepUpMaxAgeComesBackToThePageWithTheSession(t *testing.T) {
 	if code, _, body := v.do("GET", restarted(t, a).URL+"/recent?x=1", nil); code != http.StatusOK || body != "hello user-1 at /recent?x=1, note kept" {
 		t.Fatalf("after a restart: %d %q; want the page", code, body)
 	}
+}
+
+// sessionID is the ID of the session whose cookie v holds for a. The
+// cookie's value changes with its timestamp when the cookie is set again;
+// the ID only at a login.
+func sessionID(t *testing.T, a *app, v *browserVisitor) string {
+	t.Helper()
+	signer, err := cookiesigner.New("app", []string{"secret"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := signer.Verify(v.cookie(a))
+	if err != nil {
+		t.Fatalf("session cookie: %v", err)
+	}
+	return id
 }
 
 // restarted is a new server of a's pages over a's repository and cookie
@@ -145,12 +161,12 @@ func TestStepUpRefusesAProviderThatIgnoresIt(t *testing.T) {
 				v.post(a, a.srv.URL+"/note", url.Values{"note": {"kept"}})
 				login = tc.login("")
 			}
-			before := v.cookie(a)
+			before := sessionID(t, a, v)
 			code, _, body := v.do("GET", v.atProvider(a, v.startLoginAt(a, login)), nil)
 			if code != http.StatusForbidden || !strings.Contains(body, "Sign-in not confirmed") || !strings.Contains(body, "you still are") {
 				t.Fatalf("callback with an answer that ignores the request: %d %s; want 403 and the page that says so", code, body)
 			}
-			if v.cookie(a) != before {
+			if sessionID(t, a, v) != before {
 				t.Fatal("the refused login changed the session ID")
 			}
 			if code, _, body := v.do("GET", a.srv.URL+"/account", nil); code != http.StatusOK || !strings.Contains(body, "(user-1)") {
