@@ -122,7 +122,8 @@ bench-flamingo: deps
 ## medians and the ratios paired within a pass (docs/performance.md)
 PASSES   ?= 6
 BENCH_ROWS ?= floor-memory sessionauth-memory scs-memory floor-redis sessionauth-redis scs-redis \
-	gorilla-redistore flamingo-always flamingo-onwrite flamingo-sessionauth flamingo-floor
+	gorilla-redistore sessionauth-cookie gorilla-cookie-signed gorilla-cookie-encrypted \
+	sessionauth-cookie-login gorilla-cookie-encrypted-login flamingo-always flamingo-onwrite flamingo-sessionauth flamingo-floor
 bench-compare: deps
 	cd bench && $(GO) test -c -o $${TMPDIR:-/tmp}/sessionauth-bench.test .
 	@for i in $$(seq $(PASSES)); do \

@@ -42,7 +42,8 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 	st := startupOf(injector)
 	a, problems := config.ReadAuth(readValues(injector))
 	st.add(problems)
-	parts := &authParts{settings: a, startup: st}
+	session, _ := config.ReadSession(readValues(injector)) // SessionModule reports its problems
+	parts := &authParts{settings: a, startup: st, sealedSessions: session.Backend == "cookie"}
 	st.later(parts.build)
 	scoped := guard(problems)
 
@@ -67,7 +68,7 @@ func (*AuthModule) Configure(injector *dingo.Injector) {
 	var manager *application.AuthManager
 	scoped(injector.Bind(new(application.AuthManager)).ToProvider(func(h *authHooks, b *loggerBinding, t *telemetryBinding, repo domain.SessionRepository) *application.AuthManager {
 		once.Do(func() {
-			if len(a.TokenKeys) == 0 {
+			if len(a.TokenKeys) == 0 && !parts.sealedSessions {
 				orDefault(b.Logger).Warn("auth: no core.auth.web.tokenKey configured: the identity's tokens are sealed with a random key of this process; logins do not survive a restart or reach another instance (set core.auth.web.tokenKey to at least 32 random characters)")
 			}
 			manager = application.NewAuthManager(parts.providers(), application.Options{
@@ -106,6 +107,9 @@ type authHooks struct {
 type authParts struct {
 	settings config.Auth
 	startup  *startup
+	// sealedSessions: the session backend seals whole sessions (cookie),
+	// so tokens need no sealing of their own unless a token key is set.
+	sealedSessions bool
 
 	once    sync.Once
 	brokers map[string]domain.IdentityProvider
@@ -185,9 +189,10 @@ func (p *authParts) health() healthcheck.Status {
 	})
 }
 
-// tokens returns the sealer of the configured token keys, or the
-// process's when none is configured (or they are bad, which the start-up
-// check reports).
+// tokens returns the sealer of the configured token keys; when none is
+// configured, none for a session backend that seals whole sessions, else
+// the process's (also when the keys are bad, which the start-up check
+// reports).
 func (p *authParts) tokens() *application.TokenSealer {
 	keys := make([][]byte, len(p.settings.TokenKeys))
 	for i, k := range p.settings.TokenKeys {
@@ -195,6 +200,9 @@ func (p *authParts) tokens() *application.TokenSealer {
 	}
 	if t, err := application.NewTokenSealer(keys...); err == nil {
 		return t
+	}
+	if len(keys) == 0 && p.sealedSessions {
+		return application.UnsealedTokens()
 	}
 	return application.ProcessTokenSealer()
 }

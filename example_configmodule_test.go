@@ -18,7 +18,7 @@ func ExampleConfigModule() {
 	// snippet start
 	injector, err := dingo.NewInjector(
 		sessionauth.ConfigModule(map[string]any{
-			"flamingo.session.backend": "memory", // or file, redis (see docs/backends.md)
+			"flamingo.session.backend": "memory", // or file, redis, cookie (see docs/backends.md)
 			"flamingo.session.secret":  os.Getenv("SESSION_SECRET"),
 		}),
 		new(sessionauth.SessionModule),

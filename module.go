@@ -65,6 +65,10 @@ func (*SessionModule) Configure(injector *dingo.Injector) {
 	injector.BindMap(new(BackendFactory), "redis").ToProvider(func(b *loggerBinding, c *redisClientBinding) BackendFactory {
 		return backends.Redis(orDefault(b.Logger), c.Client)
 	})
+	injector.BindMap(new(BackendFactory), "cookie").ToProvider(func(b *loggerBinding, c *redisClientBinding) BackendFactory {
+		return backends.Cookie(map[string]backends.Factory{"memory": backends.Memory(nil), "file": backends.File(nil),
+			"redis": backends.Redis(orDefault(b.Logger), c.Client)})
+	})
 	injector.BindMap(new(BackendFactory), "custom").ToProvider(func(c *customStore) BackendFactory {
 		if c.Store == nil {
 			return backends.Custom(nil)

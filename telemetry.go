@@ -28,6 +28,9 @@ func (b *telemetryBinding) wrap(repo domain.SessionRepository, backend string) d
 	if repo == nil {
 		return nil
 	}
+	if cookies, ok := repo.(telemetry.CookieSessionRepository); ok {
+		return telemetry.NewCookieRepository(cookies, backend, b.options())
+	}
 	return telemetry.NewRepository(repo, backend, b.options())
 }
 

@@ -79,6 +79,12 @@ func ProcessTokenSealer() *TokenSealer {
 	return t
 }
 
+// UnsealedTokens returns a sealer that stores tokens as they are and
+// opens only those: for a session backend that seals the whole session
+// itself, such as the cookie backend, where sealing them again would
+// only make the session larger.
+func UnsealedTokens() *TokenSealer { return &TokenSealer{} }
+
 func newSealKey(secret []byte) (sealKey, error) {
 	key, err := hkdf.Key(sha256.New, secret, nil, "sessionauth identity tokens", 32)
 	if err != nil {
@@ -98,8 +104,8 @@ func newSealKey(secret []byte) (sealKey, error) {
 
 // seal returns the sealed form of token, bound to field; "" stays "".
 func (t *TokenSealer) seal(field, token string) string {
-	if token == "" {
-		return ""
+	if token == "" || len(t.keys) == 0 {
+		return token
 	}
 	k := t.keys[0]
 	nonce := make([]byte, k.aead.NonceSize(), k.aead.NonceSize()+len(token)+k.aead.Overhead())

@@ -36,6 +36,11 @@ type access interface {
 // save, when not nil, is called before the response is written (gorilla
 // stores are saved by the handler).
 func app(a access, save func(w http.ResponseWriter, r *http.Request)) http.Handler {
+	return appWith(a, save, nil)
+}
+
+// appWith is app whose /init stores extra besides the ten values.
+func appWith(a access, save func(w http.ResponseWriter, r *http.Request), extra map[string]any) http.Handler {
 	mux := http.NewServeMux()
 	respond := func(w http.ResponseWriter, r *http.Request, body string) {
 		if save != nil {
@@ -45,6 +50,9 @@ func app(a access, save func(w http.ResponseWriter, r *http.Request)) http.Handl
 	}
 	mux.HandleFunc("/init", func(w http.ResponseWriter, r *http.Request) {
 		for k, v := range tenValues() {
+			a.put(r, k, v)
+		}
+		for k, v := range extra {
 			a.put(r, k, v)
 		}
 		respond(w, r, "ok")

@@ -17,6 +17,7 @@ type Session struct {
 	MaxLifetime time.Duration // absolute lifetime; 0 = none
 	MaxSize     int           // bytes of one encoded session; 0 = no limit
 	Cookie      Cookie        // cookie attributes
+	CookieStore CookieStore   // the cookie backend
 	File        string        // directory of the file backend
 	FileMax     int           // cap on session files of the file backend; 0 = no cap
 	Healthcheck bool          // bind the "session" health check
@@ -46,6 +47,13 @@ type Cookie struct {
 	Path     string
 	Domain   string
 	SameSite http.SameSite
+}
+
+// CookieStore holds the cookie backend's keys.
+type CookieStore struct {
+	MaxBytes   int    // cap on the cookies' share of the Cookie header
+	Compress   bool   // DEFLATE when shorter
+	Revocation string // backend that remembers ended sessions; "" for none
 }
 
 // Redis holds the Redis backend's keys.
@@ -84,6 +92,8 @@ func ReadSession(v Values) (Session, *Problems) {
 		MaxSize:     int(r.number("flamingo.session.store.length")),
 		Cookie: Cookie{Secure: r.bool("flamingo.session.cookie.secure"), Path: r.str("flamingo.session.cookie.path"),
 			Domain: r.str("flamingo.session.cookie.domain"), SameSite: sameSite(r.str("flamingo.session.cookie.sameSite"))},
+		CookieStore: CookieStore{MaxBytes: int(r.number("flamingo.session.cookie.maxBytes")), Compress: r.bool("flamingo.session.cookie.compression"),
+			Revocation: r.str("flamingo.session.cookie.revocation")},
 		File: r.str("flamingo.session.file"), Healthcheck: r.bool("flamingo.session.healthcheck"),
 		Continue:    r.str("flamingo.session.failureMode") == "continue",
 		MaxSessions: int(r.number("flamingo.session.memory.maxSessions")),
@@ -100,6 +110,10 @@ func ReadSession(v Values) (Session, *Problems) {
 	s.Secret, s.Previous = secrets(r)
 	if s.Backend == "file" && strings.TrimSpace(s.File) == "" {
 		ps.Add("flamingo.session.file", s.File, "the file backend needs a directory; write one such as /var/lib/myapp/sessions")
+	}
+	if s.Backend == "cookie" && s.Secret == FlamingoDefaultSecret {
+		ps.Add("flamingo.session.secret", s.Secret, "the cookie backend seals whole sessions with keys derived from the secret, and this one is Flamingo's published default: "+
+			"anyone could forge a logged-in session; set a secret of your own (make one with `openssl rand -base64 32`)")
 	}
 	s.Redis = readRedis(r)
 	s.Migrate = readMigrate(r, s)

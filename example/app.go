@@ -10,7 +10,8 @@ import (
 )
 
 // DevelopmentConfig runs on plain http at baseURL: the cookie is not marked
-// Secure, sessions live in memory, and a fake broker "dev" logs in the
+// Secure, sessions live in memory (SESSION_BACKEND=cookie: sealed in the
+// browser's cookies instead), and a fake broker "dev" logs in the
 // users alice and bob (password "secret"). With OIDC_ISSUER,
 // OIDC_CLIENT_ID and OIDC_CLIENT_SECRET set, a broker "oidc" logs in at
 // that OpenID provider too (its callback is baseURL/auth/callback/oidc).
@@ -28,8 +29,12 @@ func DevelopmentConfig(baseURL string) map[string]any {
 			"enableOfflineToken": true, "enableEndSessionEndpoint": true,
 		})
 	}
+	backend := os.Getenv("SESSION_BACKEND")
+	if backend == "" {
+		backend = "memory"
+	}
 	return map[string]any{
-		"flamingo.session.backend":       "memory",
+		"flamingo.session.backend":       backend,
 		"flamingo.session.cookie.secure": false,
 		"flamingo.session.secret":        "example-only-secret-replace-with-32-random-bytes",
 		"core.auth.web.broker":           brokers,

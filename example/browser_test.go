@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/sessionauth/sessionauth/internal/browsertest"
@@ -18,20 +19,28 @@ import (
 // application as make run starts it: click login, fill the provider's
 // form, land back logged in and see the user's name and email, log out.
 // Once at zitadel's OpenID provider (in process) and once for each of the
-// fake broker's users README names (alice and bob, password secret).
+// fake broker's users README names (alice and bob, password secret);
+// and at zitadel's provider once more with SESSION_BACKEND=cookie, the
+// whole session sealed in Chromium's cookies.
 func TestBrowserLogin(t *testing.T) {
 	tests := []struct {
 		broker, username, password, name, email string
 		form                                    [3]string // username field, password field, submit button
 		shots                                   bool      // save the screenshots README shows
+		backend                                 string    // SESSION_BACKEND; empty: the default
 	}{
 		{"oidc", oidctest.DefaultUser.Username, oidctest.DefaultUser.Password, oidctest.DefaultUser.FirstName + " " + oidctest.DefaultUser.LastName, oidctest.DefaultUser.Email,
-			[3]string{`input[name="username"]`, `input[name="password"]`, `button[type="submit"]`}, true},
-		{"dev", "alice", "secret", "Alice Example", "alice@example.test", [3]string{"#username", "#password", "#login"}, true},
-		{"dev", "bob", "secret", "Bob Example", "bob@example.test", [3]string{"#username", "#password", "#login"}, false},
+			[3]string{`input[name="username"]`, `input[name="password"]`, `button[type="submit"]`}, true, ""},
+		{"dev", "alice", "secret", "Alice Example", "alice@example.test", [3]string{"#username", "#password", "#login"}, true, ""},
+		{"dev", "bob", "secret", "Bob Example", "bob@example.test", [3]string{"#username", "#password", "#login"}, false, ""},
+		{"oidc", oidctest.DefaultUser.Username, oidctest.DefaultUser.Password, oidctest.DefaultUser.FirstName + " " + oidctest.DefaultUser.LastName, oidctest.DefaultUser.Email,
+			[3]string{`input[name="username"]`, `input[name="password"]`, `button[type="submit"]`}, false, "cookie"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.broker+"/"+tc.username, func(t *testing.T) {
+		t.Run(tc.broker+"/"+tc.username+tc.backend, func(t *testing.T) {
+			if tc.backend != "" {
+				t.Setenv("SESSION_BACKEND", tc.backend)
+			}
 			screenshot := func(name string) chromedp.Action {
 				if !tc.shots {
 					return chromedp.ActionFunc(func(context.Context) error { return nil })
@@ -41,6 +50,7 @@ func TestBrowserLogin(t *testing.T) {
 			srv := startExample(t, func(base string) { oidcEnvironment(t, base) })
 			ctx := browsertest.New(t, 60*time.Second)
 			var who, name, email, claims, api, after, demo string
+			var jar []*network.Cookie
 			err := chromedp.Run(ctx,
 				chromedp.Navigate(srv.URL+"/"),
 				screenshot("home"),
@@ -57,6 +67,11 @@ func TestBrowserLogin(t *testing.T) {
 				chromedp.Text("#claims", &claims, chromedp.ByQuery),
 				chromedp.Text("#api", &api, chromedp.ByQuery),
 				screenshot("account-"+tc.broker),
+				chromedp.ActionFunc(func(ctx context.Context) error {
+					var err error
+					jar, err = network.GetCookies().WithURLs([]string{srv.URL}).Do(ctx)
+					return err
+				}),
 				chromedp.Click("#logout", chromedp.ByQuery),
 				chromedp.WaitVisible(`a.login`, chromedp.ByQuery),
 				chromedp.Text("#user", &after, chromedp.ByQuery),
@@ -78,11 +93,25 @@ func TestBrowserLogin(t *testing.T) {
 			if tc.broker == "dev" && !strings.HasPrefix(api, "200 OK") {
 				t.Fatalf("the call with the access token answered %q", api)
 			}
+			if tc.backend == "cookie" && !sealedSession(jar) {
+				t.Fatalf("the logged-in browser holds no sealed session cookie: %d cookies", len(jar))
+			}
 			if !strings.Contains(demo, "alice / secret") {
 				t.Fatalf("the fake login form shows %q, want the demo account alice / secret", demo)
 			}
 		})
 	}
+}
+
+// sealedSession reports whether jar holds the cookie backend's session: a
+// cookie "flamingo" whose value starts with its chunk count.
+func sealedSession(jar []*network.Cookie) bool {
+	for _, c := range jar {
+		if c.Name == "flamingo" && strings.HasPrefix(c.Value, "1.") && len(c.Value) > 1000 {
+			return true
+		}
+	}
+	return false
 }
 
 // screenshot saves the page as SCREENSHOT_DIR/name.png when SCREENSHOT_DIR

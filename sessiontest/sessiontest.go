@@ -56,9 +56,26 @@ func init() {
 	gob.Register(&Basket{})
 }
 
+// WithInapplicable leaves out the named cases, which cannot apply to the
+// repository for reason (such as a repository that keeps each session in
+// the visitor's cookies, with no server copy to merge concurrent saves
+// into); Run logs each with the reason. Name every case you leave out in
+// your repository's documentation.
+func WithInapplicable(reason string, names ...string) Option {
+	return func(s *suite) {
+		if s.inapplicable == nil {
+			s.inapplicable = map[string]string{}
+		}
+		for _, n := range names {
+			s.inapplicable[n] = reason
+		}
+	}
+}
+
 type suite struct {
-	newRepo Factory
-	corrupt func(t *testing.T, repo domain.SessionRepository, id string)
+	newRepo      Factory
+	corrupt      func(t *testing.T, repo domain.SessionRepository, id string)
+	inapplicable map[string]string // case name: why it cannot apply
 }
 
 // defaultConfig is long enough that nothing expires during a subtest.
@@ -98,6 +115,10 @@ func Run(t *testing.T, newRepo Factory, opts ...Option) {
 		{"Index", s.testIndex},
 	}
 	for _, tc := range tests {
+		if reason, ok := s.inapplicable[tc.name]; ok {
+			t.Logf("%s: left out, it cannot apply: %s", tc.name, reason)
+			continue
+		}
 		t.Run(tc.name, tc.run)
 	}
 }

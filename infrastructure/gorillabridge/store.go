@@ -1,7 +1,6 @@
 package gorillabridge
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -117,6 +116,9 @@ func (s *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 // value, or a new session when there is none; migrated reports a session
 // that the migrator brought under a new cookie value.
 func (s *Store) load(r *http.Request, name string) (ds *domain.Session, cookie string, migrated bool, err error) {
+	if sc, ok := s.repo.(domain.SessionCookies); ok {
+		return loadCookies(r, sc)
+	}
 	c, err := r.Cookie(name)
 	if err != nil {
 		return domain.NewSession(), "", false, nil
@@ -135,6 +137,33 @@ func (s *Store) load(r *http.Request, name string) (ds *domain.Session, cookie s
 	return ds, c.Value, false, nil
 }
 
+// loadCookies returns the session a repository that keeps sessions in
+// cookies finds in the request's cookies; the session's ID stands for the
+// cookie value.
+func loadCookies(r *http.Request, sc domain.SessionCookies) (*domain.Session, string, bool, error) {
+	ds, err := sc.LoadCookies(r.Context(), r.Cookies())
+	switch {
+	case errors.Is(err, domain.ErrSessionNotFound):
+		return domain.NewSession(), "", false, nil
+	case err != nil:
+		return domain.NewSession(), "", false, err
+	}
+	return ds, ds.ID(), false, nil
+}
+
+// saveCookies saves ds through a repository that keeps sessions in
+// cookies and sets the cookies it returns.
+func saveCookies(r *http.Request, w http.ResponseWriter, sc domain.SessionCookies, ds *domain.Session) error {
+	cookies, err := sc.SaveCookies(r.Context(), ds, r.Cookies())
+	if err != nil {
+		return fmt.Errorf("gorilla store: save: %w", err)
+	}
+	for _, c := range cookies {
+		http.SetCookie(w, c)
+	}
+	return nil
+}
+
 // Save writes what changed in gs since it was loaded and sets the cookie;
 // see Store.
 func (s *Store) Save(r *http.Request, w http.ResponseWriter, gs *sessions.Session) error {
@@ -149,14 +178,14 @@ func (s *Store) Save(r *http.Request, w http.ResponseWriter, gs *sessions.Sessio
 		gs.Options = &opts
 	}
 	if gs.Options.MaxAge < 0 {
-		return s.destroy(r.Context(), w, gs, t)
+		return s.destroy(r, w, gs, t)
 	}
-	return s.write(r.Context(), w, gs, t)
+	return s.write(r, w, gs, t)
 }
 
 // write saves the changes of gs, if there are any to save, and sets the
 // cookie when it did.
-func (s *Store) write(ctx context.Context, w http.ResponseWriter, gs *sessions.Session, t *gorillaTracked) error {
+func (s *Store) write(r *http.Request, w http.ResponseWriter, gs *sessions.Session, t *gorillaTracked) error {
 	if t.session.Values == nil { // a migrator's session may come without a map
 		t.session.Values = make(map[string]any, len(gs.Values))
 	}
@@ -171,7 +200,14 @@ func (s *Store) write(ctx context.Context, w http.ResponseWriter, gs *sessions.S
 	if !modified && (t.session.IsNew() || t.saved || !s.refreshDue(t.session)) {
 		return nil
 	}
-	if err := s.repo.Save(ctx, t.session); err != nil {
+	if sc, ok := s.repo.(domain.SessionCookies); ok {
+		if err := saveCookies(r, w, sc, t.session); err != nil {
+			return err
+		}
+		t.saved, gs.ID, gs.IsNew = true, t.session.ID(), false
+		return nil
+	}
+	if err := s.repo.Save(r.Context(), t.session); err != nil {
 		return fmt.Errorf("gorilla store: save: %w", err)
 	}
 	t.saved, t.cookieDue = true, false
@@ -187,9 +223,18 @@ func (s *Store) refreshDue(ds *domain.Session) bool {
 
 // destroy deletes the stored session, expires the cookie and leaves gs a
 // new session.
-func (s *Store) destroy(ctx context.Context, w http.ResponseWriter, gs *sessions.Session, t *gorillaTracked) error {
+func (s *Store) destroy(r *http.Request, w http.ResponseWriter, gs *sessions.Session, t *gorillaTracked) error {
+	if sc, ok := s.repo.(domain.SessionCookies); ok {
+		t.session.Destroy()
+		if err := saveCookies(r, w, sc, t.session); err != nil {
+			return err
+		}
+		t.session, t.saved = domain.NewSession(), false
+		gs.ID, gs.IsNew = "", true
+		return nil
+	}
 	if !t.session.IsNew() {
-		if err := s.repo.Delete(ctx, t.session.ID()); err != nil {
+		if err := s.repo.Delete(r.Context(), t.session.ID()); err != nil {
 			return fmt.Errorf("gorilla store: save: %w", err)
 		}
 	}

@@ -78,6 +78,7 @@ type SessionOptions struct {
 // hijacker to send.
 type SessionMiddleware struct {
 	repo         domain.SessionRepository
+	cookies      domain.SessionCookies // repo, when it keeps sessions in cookies
 	signer       domain.CookieSigner
 	opts         SessionOptions
 	log          *slog.Logger
@@ -91,7 +92,9 @@ type SessionMiddleware struct {
 var ErrSessionSaveFailed = errors.New("session middleware: the session could not be saved; the response was replaced by an error")
 
 // NewSessionMiddleware returns a middleware that loads sessions from repo,
-// naming them in cookies signed by signer.
+// naming them in cookies signed by signer. A repo that keeps sessions in
+// the visitor's cookies (domain.SessionCookies) is handed the request's
+// cookies instead and its cookies are sent; signer is then not used.
 func NewSessionMiddleware(repo domain.SessionRepository, signer domain.CookieSigner, opts SessionOptions) *SessionMiddleware {
 	if opts.Name == "" {
 		opts.Name = "flamingo"
@@ -108,8 +111,9 @@ func NewSessionMiddleware(repo domain.SessionRepository, signer domain.CookieSig
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	cookies, _ := repo.(domain.SessionCookies)
 	return &SessionMiddleware{
-		repo: repo, signer: signer, opts: opts, log: opts.Logger,
+		repo: repo, cookies: cookies, signer: signer, opts: opts, log: opts.Logger,
 		refreshBelow: opts.MaxAge * 9 / 10, cookieMaxAge: int(opts.MaxAge / time.Second),
 	}
 }
@@ -134,11 +138,15 @@ func (m *SessionMiddleware) Handler(next http.Handler) http.Handler {
 // session after a backend failure in ContinueFresh mode; err is set after a
 // backend failure in FailClosed mode.
 func (m *SessionMiddleware) load(r *http.Request) (s *Session, transient bool, err error) {
-	id, ok := m.cookieID(r)
-	if !ok {
-		return domain.NewSession(), false, nil
+	if m.cookies != nil {
+		s, err = m.cookies.LoadCookies(r.Context(), r.Cookies())
+	} else {
+		id, ok := m.cookieID(r)
+		if !ok {
+			return domain.NewSession(), false, nil
+		}
+		s, err = m.repo.Load(r.Context(), id)
 	}
-	s, err = m.repo.Load(r.Context(), id)
 	switch {
 	case err == nil:
 		return s, false, nil
@@ -166,7 +174,7 @@ func (m *SessionMiddleware) cookieID(r *http.Request) (string, bool) {
 
 // save stores s if needed and sets or expires the cookie in h. On error it
 // also returns the status to answer with, or 0 when the response may go on.
-func (m *SessionMiddleware) save(ctx context.Context, h http.Header, s *Session) (int, error) {
+func (m *SessionMiddleware) save(ctx context.Context, h http.Header, s *Session, r *http.Request) (int, error) {
 	if m.opts.MaxLifetime > 0 && s.EndsAt().IsZero() && (!s.IsNew() || len(s.Keys()) > 0) {
 		s.EndBy(time.Now().Add(m.opts.MaxLifetime))
 	}
@@ -183,6 +191,9 @@ func (m *SessionMiddleware) save(ctx context.Context, h http.Header, s *Session)
 	}
 	// A client that hangs up does not cancel the save: the handler's other
 	// effects happened, so its session changes must persist too.
+	if m.cookies != nil {
+		return m.saveCookies(context.WithoutCancel(ctx), h, s, r)
+	}
 	if err := m.repo.Save(context.WithoutCancel(ctx), s); err != nil {
 		return saveFailureStatus(err), fmt.Errorf("session middleware: save: %w", err)
 	}
@@ -204,6 +215,19 @@ func saveFailureStatus(err error) int {
 		return http.StatusInternalServerError
 	}
 	return http.StatusServiceUnavailable
+}
+
+// saveCookies saves s through a repository that keeps it in cookies and
+// adds them to h.
+func (m *SessionMiddleware) saveCookies(ctx context.Context, h http.Header, s *Session, r *http.Request) (int, error) {
+	cookies, err := m.cookies.SaveCookies(ctx, s, r.Cookies())
+	if err != nil {
+		return saveFailureStatus(err), fmt.Errorf("session middleware: save: %w", err)
+	}
+	for _, c := range cookies {
+		h.Add("Set-Cookie", c.String())
+	}
+	return 0, nil
 }
 
 func (m *SessionMiddleware) setCookie(h http.Header, id string) (int, error) {

@@ -50,7 +50,7 @@ func (sw *sessionWriter) save() writerState {
 		return stateDropped
 	}
 	sw.destroyed = sw.session.Destroyed()
-	status, err := sw.m.save(sw.r.Context(), sw.w.Header(), sw.session)
+	status, err := sw.m.save(sw.r.Context(), sw.w.Header(), sw.session, sw.r)
 	switch {
 	case err == nil:
 		return stateSaved

@@ -1,5 +1,6 @@
 // Package backends builds the built-in session repositories from the
-// session configuration: Memory, File, Redis and Custom (a gorilla store).
+// session configuration: Memory, File, Redis, Cookie and Custom (a gorilla
+// store).
 // The root package binds them as sessionauth.BackendFactory under the names
 // flamingo.session.backend takes; how each option of the configuration
 // reaches its repository, and what start-up refuses, is decided here, where
@@ -8,6 +9,7 @@ package backends
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 
@@ -16,6 +18,7 @@ import (
 
 	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiestore"
 	"github.com/sessionauth/sessionauth/infrastructure/filestore"
 	"github.com/sessionauth/sessionauth/infrastructure/gorillabridge"
 	"github.com/sessionauth/sessionauth/infrastructure/memorystore"
@@ -133,4 +136,58 @@ func Custom(store func() sessions.Store) Factory {
 		}
 		return gorillabridge.NewRepository(store(), gorillabridge.Options{Name: s.Name, MaxAge: s.MaxAge, MaxSize: s.MaxSize}), nil
 	}
+}
+
+// Cookie builds repositories that keep each session sealed in the
+// visitor's cookies, with keys derived from the session secrets; without a
+// secret (the signer warns about it), from a random key of the process.
+// flamingo.session.cookie.revocation names the factory among revocation
+// whose repository's index remembers ended sessions.
+func Cookie(revocation map[string]Factory) Factory {
+	return func(s config.Session) (domain.SessionRepository, error) {
+		revoked, err := revocationIndex(revocation, s)
+		if err != nil {
+			return nil, err
+		}
+		secrets := make([][]byte, 0, 1+len(s.Previous))
+		if s.Secret == "" {
+			key := make([]byte, 32)
+			_, _ = rand.Read(key) // never fails (crypto/rand)
+			secrets = append(secrets, key)
+		} else {
+			secrets = append(secrets, []byte(s.Secret))
+		}
+		for _, p := range s.Previous {
+			secrets = append(secrets, []byte(p))
+		}
+		repo, err := cookiestore.New(cookiestore.Options{Name: s.Name, Secrets: secrets, MaxAge: s.MaxAge, MaxSize: s.MaxSize, Revocation: revoked,
+			MaxBytes: s.CookieStore.MaxBytes, NoCompression: !s.CookieStore.Compress,
+			Cookie: cookiestore.CookieOptions{Path: s.Cookie.Path, Domain: s.Cookie.Domain, Secure: s.Cookie.Secure, SameSite: s.Cookie.SameSite}})
+		if err != nil {
+			return nil, fmt.Errorf("%w (flamingo.session.secret, flamingo.session.previousSecrets)", err)
+		}
+		return repo, nil
+	}
+}
+
+// revocationIndex builds the repository that remembers ended sessions of
+// the cookie backend, and returns its index; nil for none.
+func revocationIndex(factories map[string]Factory, s config.Session) (domain.SessionIndex, error) {
+	name := s.CookieStore.Revocation
+	if name == "" {
+		return nil, nil
+	}
+	factory, ok := factories[name]
+	if !ok {
+		return nil, fmt.Errorf("flamingo.session.cookie.revocation = %q: no such backend; write memory, file or redis", name)
+	}
+	repo, err := factory(s)
+	if err != nil {
+		return nil, fmt.Errorf("flamingo.session.cookie.revocation = %q: %w", name, err)
+	}
+	idx, ok := repo.(domain.SessionIndex)
+	if !ok {
+		return nil, fmt.Errorf("flamingo.session.cookie.revocation = %q: the backend keeps no index (domain.SessionIndex)", name)
+	}
+	return idx, nil
 }

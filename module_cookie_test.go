@@ -1,0 +1,165 @@
+package sessionauth_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sessionauth/sessionauth/internal/oidctest"
+	"github.com/sessionauth/sessionauth/internal/redistest"
+)
+
+// cookieBytes is what the visitor's cookies of the session named name add
+// to a request's Cookie header at base, and how many cookies they are.
+func cookieBytes(b *browser, base, name string) (int, int) {
+	u, _ := url.Parse(base)
+	n, count := 0, 0
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == name || strings.HasPrefix(c.Name, name+".") {
+			if count > 0 {
+				n += 2
+			}
+			n += len(c.Name) + 1 + len(c.Value)
+			count++
+		}
+	}
+	return n, count
+}
+
+// TestCookieBackendAcrossInstances runs two instances with the cookie
+// backend and no shared store, and zitadel's provider issuing an offline
+// token: a login on one instance is a login on the other, it fits under
+// the default cap, the sessions page and the back-channel logout say they
+// cannot end other sessions, and a logout clears the cookies.
+func TestCookieBackendAcrossInstances(t *testing.T) {
+	one, two := httptest.NewUnstartedServer(nil), httptest.NewUnstartedServer(nil)
+	base1, base2 := "http://"+one.Listener.Addr().String(), "http://"+two.Listener.Addr().String()
+	p := oidctest.Start(t, oidctest.Options{RedirectURI: base1 + "/auth/callback/oidc", ClaimsInIDToken: true})
+	cfg := map[string]any{
+		"flamingo.session.backend": "cookie",
+		"flamingo.session.secret":  "a shared secret of thirty-two bytes", "flamingo.session.cookie.secure": false,
+		"core.auth.web.baseURL": base1,
+		"core.auth.web.broker": []any{map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer,
+			"clientID": p.ClientID, "clientSecret": p.ClientSecret, "enableOfflineToken": true}},
+	}
+	instance(t, one, cfg)
+	instance(t, two, cfg)
+
+	b := newBrowser(t)
+	if code := b.account(base2); code == http.StatusOK {
+		t.Fatal("/account answers 200 before the login")
+	}
+	b.logIn(p, base1)
+	if code := b.account(base2); code != http.StatusOK {
+		t.Fatalf("/account at the other instance after the login: %d, want 200", code)
+	}
+	size, count := cookieBytes(b, base1, "flamingo")
+	t.Logf("a login with ID, access and refresh token: %d bytes of Cookie header in %d cookie(s)", size, count)
+	if size > 6144 || count == 0 {
+		t.Fatalf("the login takes %d bytes in %d cookies, over the default cap of 6144", size, count)
+	}
+	if size > 3000 { // sealed a second time, the tokens take about 3.5 KB
+		t.Errorf("the login takes %d bytes: are its tokens sealed twice?", size)
+	}
+	if code, _, body := b.send("GET", base2+"/auth/sessions", nil); code != http.StatusNotImplemented {
+		t.Errorf("GET /auth/sessions: %d %s, want 501", code, body)
+	}
+	if code, _, body := b.send("POST", base2+"/auth/backchannel/oidc", url.Values{"logout_token": {"x.y.z"}}); code == http.StatusOK {
+		t.Errorf("POST /auth/backchannel/oidc: %d %s, want a refusal", code, body)
+	}
+	b.send("POST", base2+"/auth/logout", url.Values{})
+	if size, count := cookieBytes(b, base1, "flamingo"); count != 0 {
+		t.Errorf("%d cookies (%d bytes) left after the logout", count, size)
+	}
+	if code := b.account(base1); code == http.StatusOK {
+		t.Fatal("/account answers 200 after the logout")
+	}
+}
+
+// TestCookieBackendTwoTabsLogIn starts two logins at once in one browser
+// on the cookie backend: both requests carry the same cookies, and the
+// browser keeps the cookies of the response that came last, which hold
+// only that login's state. The other tab's callback gets the "Login
+// expired or invalid" page (400) and no session; the last tab's callback
+// logs in. No callback ever completes with another login's state.
+func TestCookieBackendTwoTabsLogIn(t *testing.T) {
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	p := oidctest.Start(t, oidctest.Options{RedirectURI: base + "/auth/callback/oidc"})
+	instance(t, srv, map[string]any{
+		"flamingo.session.backend": "cookie",
+		"flamingo.session.secret":  "a shared secret of thirty-two bytes", "flamingo.session.cookie.secure": false,
+		"core.auth.web.baseURL": base,
+		"core.auth.web.broker": []any{map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer,
+			"clientID": p.ClientID, "clientSecret": p.ClientSecret}},
+	})
+	b := newBrowser(t)
+	// Both tabs send the same (no) cookies; the jar keeps what comes last.
+	tabA, tabB := newBrowser(t), b
+	_, authA, _ := tabA.send("GET", base+"/auth/login/oidc", nil)
+	_, authB, _ := tabB.send("GET", base+"/auth/login/oidc", nil)
+	for _, auth := range []string{authA, authB} {
+		if !strings.HasPrefix(auth, p.Issuer) {
+			t.Fatalf("a login start sent to %q", auth)
+		}
+	}
+	backA, err := p.Login(context.Background(), p.Browser(), authA, oidctest.DefaultUser.Username, oidctest.DefaultUser.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backB, err := p.Login(context.Background(), p.Browser(), authB, oidctest.DefaultUser.Username, oidctest.DefaultUser.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := b.send("GET", backA.String(), nil); code != http.StatusBadRequest {
+		t.Fatalf("tab A's callback with tab B's cookies: %d, want 400", code)
+	}
+	if code := b.account(base); code == http.StatusOK {
+		t.Fatal("tab A's refused callback logged in")
+	}
+	if code, _, body := b.send("GET", backB.String(), nil); code != http.StatusSeeOther {
+		t.Fatalf("tab B's callback: %d %s", code, body)
+	}
+	if code := b.account(base); code != http.StatusOK {
+		t.Fatalf("/account after tab B's login: %d", code)
+	}
+}
+
+// TestCookieBackendRevocation runs two instances on the cookie backend
+// with flamingo.session.cookie.revocation: redis: a copy of the cookies
+// taken while logged in is refused at either instance once the browser
+// logged out, and so is a copy taken before the login.
+func TestCookieBackendRevocation(t *testing.T) {
+	redisSrv := redistest.Standalone(t)
+	one, two := httptest.NewUnstartedServer(nil), httptest.NewUnstartedServer(nil)
+	base1, base2 := "http://"+one.Listener.Addr().String(), "http://"+two.Listener.Addr().String()
+	p := oidctest.Start(t, oidctest.Options{RedirectURI: base1 + "/auth/callback/oidc"})
+	cfg := map[string]any{
+		"flamingo.session.backend": "cookie", "flamingo.session.cookie.revocation": "redis",
+		"flamingo.session.redis.host": redisSrv.Addr,
+		"flamingo.session.secret":     "a shared secret of thirty-two bytes", "flamingo.session.cookie.secure": false,
+		"core.auth.web.baseURL": base1,
+		"core.auth.web.broker": []any{map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer,
+			"clientID": p.ClientID, "clientSecret": p.ClientSecret}},
+	}
+	instance(t, one, cfg)
+	instance(t, two, cfg)
+	b := newBrowser(t)
+	b.logIn(p, base1)
+	u, _ := url.Parse(base1)
+	loggedIn := b.client.Jar.Cookies(u)
+	if code := b.account(base2); code != http.StatusOK {
+		t.Fatalf("/account after the login: %d", code)
+	}
+	b.send("POST", base2+"/auth/logout", url.Values{})
+	thief := newBrowser(t)
+	thief.client.Jar.SetCookies(u, loggedIn)
+	for _, base := range []string{base1, base2} {
+		if code := thief.account(base); code == http.StatusOK {
+			t.Fatalf("a copy of the logged-in cookies still logs in at %s after the logout", base)
+		}
+	}
+}
