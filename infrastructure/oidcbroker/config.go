@@ -1,9 +1,10 @@
 // Package oidcbroker is the OpenID Connect domain.IdentityProvider, on
 // go-oidc and golang.org/x/oauth2: authorization code flow with PKCE (S256)
 // and nonce, lazy discovery, ID token verification with asymmetric
-// algorithms only, refresh and RP-initiated logout; the client
-// authenticates with its secret or a JWT assertion (client_secret_jwt,
-// private_key_jwt) and may push its authorization requests (RFC 9126).
+// algorithms only, refresh, RP-initiated logout and the revocation of a
+// login's tokens at logout (RFC 7009); the client authenticates with its
+// secret or a JWT assertion (client_secret_jwt, private_key_jwt) and may
+// push its authorization requests (RFC 9126).
 package oidcbroker
 
 import (
@@ -74,7 +75,8 @@ type Config struct {
 	// lie; zero means DefaultClockSkew.
 	ClockSkew time.Duration
 	// TokenEndpointAuthMethod is how the client authenticates at the token
-	// endpoint and the pushed authorization request endpoint: one of
+	// endpoint, the pushed authorization request endpoint and the
+	// revocation endpoint: one of
 	// AuthMethods. Empty means client_secret_basic, with one more try in
 	// the body (client_secret_post) when the provider refuses the header.
 	TokenEndpointAuthMethod string
@@ -90,6 +92,10 @@ type Config struct {
 	// the provider must announce pushed_authorization_request_endpoint.
 	// A provider that requires pushed requests gets them without it.
 	UsePAR bool
+	// RevokeTokensAtLogout makes RevokeTokens revoke the refresh and
+	// access tokens of a login at the provider's revocation_endpoint
+	// (RFC 7009) when the user logs out.
+	RevokeTokensAtLogout bool
 }
 
 // ClaimMapping maps claims to User fields. Keys are User fields: "sub",

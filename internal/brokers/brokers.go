@@ -23,7 +23,8 @@ import (
 func OIDC(b config.Broker) (domain.IdentityProvider, error) {
 	b.Only("endpoint", "clientID", "clientSecret", "scopes", "enableOfflineToken", "claims", "enableEndSessionEndpoint",
 		"frontChannelLogout", "responseMode", "postLogoutRedirectURIs",
-		"tokenEndpointAuthMethod", "privateKey", "privateKeyID", "assertionAudience", "usePAR")
+		"tokenEndpointAuthMethod", "privateKey", "privateKeyID", "assertionAudience", "usePAR",
+		"revokeTokensAtLogout")
 	cfg := oidcbroker.Config{
 		Broker: b.Name, Endpoint: b.Required("endpoint", "write the issuer URL of the OpenID provider, such as "+exampleIssuer),
 		ClientID:     b.Required("clientID", "write the client ID the OpenID provider registered for this application"),
@@ -31,7 +32,7 @@ func OIDC(b config.Broker) (domain.IdentityProvider, error) {
 		EnableOfflineToken: b.Bool("enableOfflineToken"), EnableEndSessionEndpoint: b.Bool("enableEndSessionEndpoint"),
 		ClockSkew: b.ClockSkew, Claims: Claims(b), UsePAR: b.Bool("usePAR"),
 		FrontChannelLogout: b.Bool("frontChannelLogout"), ResponseMode: ResponseMode(b),
-		PostLogoutRedirectURIs: PostLogoutRedirectURIs(b),
+		PostLogoutRedirectURIs: PostLogoutRedirectURIs(b), RevokeTokensAtLogout: b.Bool("revokeTokensAtLogout"),
 	}
 	clientAuthOK := ClientAuth(b, &cfg)
 	if !checkURLs(b, cfg) || !clientAuthOK {
