@@ -64,6 +64,7 @@ var configCases = map[string]configCase{
 	"custom-backend":       {run: runCustomBackend},
 	"auth-private-key-jwt": {env: map[string]string{"OIDC_PRIVATE_KEY": clientKeyPEM}, run: runPrivateKeyJWT},
 	"auth-par":             {env: map[string]string{"OIDC_CLIENT_SECRET": "par-client-secret"}, run: runPAR},
+	"auth-revoke":          {env: map[string]string{"OIDC_CLIENT_SECRET": "revoke-client-secret"}, run: runRevokeAtLogout},
 }
 
 // matrix is what the cases share: one Chromium.

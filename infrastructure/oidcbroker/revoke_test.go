@@ -61,6 +61,9 @@ func TestRevokeTokensAgainstProvider(t *testing.T) {
 			if err := b.RevokeTokens(context.Background(), id); err != nil {
 				t.Fatalf("RevokeTokens: %v", err)
 			}
+			if n, want := p.RevocationCount(), map[bool]int64{true: 2, false: 0}[tt.revoke]; n != want {
+				t.Fatalf("the provider accepted %d revocation requests, want %d", n, want)
+			}
 			_, err := b.Refresh(context.Background(), id)
 			if tt.revoke && !errors.Is(err, domain.ErrRefreshRejected) {
 				t.Fatalf("refresh after the revocation: %v, want ErrRefreshRejected", err)
