@@ -49,12 +49,17 @@ type FrontChannelLogouter interface {
 // checked against.
 type FrontChannel struct {
 	// Issuer is the provider's issuer: the iss parameter must equal it,
-	// and its origin alone may frame the logout response.
+	// and, without FrameAncestors, its origin alone may frame the logout
+	// response.
 	Issuer string
 	// SessionRequired means the provider sends iss and sid with every
 	// request (its discovery announces frontchannel_logout_session_supported):
 	// a request without them ends nothing.
 	SessionRequired bool
+	// FrameAncestors are the origins (scheme://host[:port]) that may frame
+	// the logout response, for a provider whose logout page is not on its
+	// issuer's origin; empty means the issuer's origin alone.
+	FrameAncestors []string
 }
 
 // ErrFrontChannelDisabled means a front-channel logout request arrived

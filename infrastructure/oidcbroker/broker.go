@@ -265,8 +265,9 @@ func chooseReturn(registered []string, req domain.EndSessionRequest) string {
 var _ domain.FrontChannelLogouter = (*Broker)(nil)
 
 // FrontChannel returns the issuer front-channel logout requests must name
-// (the discovery document's) and whether the provider always sends iss
-// and sid (frontchannel_logout_session_supported); see
+// (the discovery document's), whether the provider always sends iss and
+// sid (frontchannel_logout_session_supported) and the configured origins
+// that may frame the answer; see
 // domain.FrontChannelLogouter.
 func (b *Broker) FrontChannel(ctx context.Context) (domain.FrontChannel, error) {
 	if !b.cfg.FrontChannelLogout {
@@ -280,7 +281,8 @@ func (b *Broker) FrontChannel(ctx context.Context) (domain.FrontChannel, error) 
 	if issuer == "" {
 		issuer = b.cfg.Endpoint
 	}
-	return domain.FrontChannel{Issuer: issuer, SessionRequired: d.fcSession}, nil
+	return domain.FrontChannel{Issuer: issuer, SessionRequired: d.fcSession,
+		FrameAncestors: slices.Clone(b.cfg.FrontChannelLogoutOrigins)}, nil
 }
 
 func setIf(q url.Values, key, value string) {

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -57,6 +58,11 @@ type Config struct {
 	// FrontChannelLogout enables OpenID Connect Front-Channel Logout 1.0
 	// (FrontChannel).
 	FrontChannelLogout bool
+	// FrontChannelLogoutOrigins are the origins whose pages may frame the
+	// front-channel logout response (domain.FrontChannel.FrameAncestors),
+	// each scheme://host[:port] with scheme http or https and nothing
+	// after; empty means the origin of the provider's issuer.
+	FrontChannelLogoutOrigins []string
 	// ResponseMode is the response_mode of the authorization request:
 	// "" or "query" (the default, not sent) or "form_post", where the
 	// provider POSTs the code to the callback.
@@ -145,6 +151,11 @@ func (c Config) validate() error {
 			return fmt.Errorf("oidc broker %q: %w: post-logout redirect URI %q is not an absolute URL", c.Broker, errConfig, redact.URL(raw))
 		}
 	}
+	for _, raw := range c.FrontChannelLogoutOrigins {
+		if err := CheckOrigin(raw); err != nil {
+			return fmt.Errorf("oidc broker %q: %w: front-channel logout origin %q %v", c.Broker, errConfig, raw, err)
+		}
+	}
 	if !slices.Contains(ResponseModes, c.ResponseMode) {
 		return fmt.Errorf("oidc broker %q: %w: response mode %q is not one of query, form_post", c.Broker, errConfig, c.ResponseMode)
 	}
@@ -225,4 +236,27 @@ func (c Config) clockSkew() time.Duration {
 // SigningAlgorithms does not restrict them: the asymmetric ones.
 func Algorithms() []string {
 	return slices.Clone(asymmetric)
+}
+
+// CheckOrigin tells why raw is not a web origin as a Content-Security-Policy
+// source names one: http or https, a host (and port), no user, path,
+// query or fragment; nil when it is.
+func CheckOrigin(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https":
+		return errors.New("is not an http or https origin such as https://login.example")
+	case u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#"):
+		return fmt.Errorf("has more than scheme, host and port; write %s", u.Scheme+"://"+u.Host)
+	case strings.ContainsFunc(u.Host, func(r rune) bool { return !originHostRune(r) }):
+		return errors.New("has a host with characters no origin has")
+	}
+	return nil
+}
+
+// originHostRune tells whether r may appear in the host (and port) of an
+// origin: letters and digits, '.', '-', ':' and the brackets of an IPv6
+// address.
+func originHostRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-:[]", r)
 }
