@@ -220,6 +220,7 @@ func (m *AuthManager) logout(ctx context.Context, s *domain.Session, broker stri
 	if err != nil {
 		return done
 	}
+	m.revokeTokens(ctx, b, id)
 	if r, ok := b.(domain.EndSessionRequester); ok {
 		state := random()
 		u, back, ok := r.EndSessionRequestURL(ctx, domain.EndSessionRequest{IDTokenHint: id.IDToken.Raw,
@@ -236,6 +237,19 @@ func (m *AuthManager) logout(ctx context.Context, s *domain.Session, broker stri
 		return LogoutResult{URL: u}
 	}
 	return done
+}
+
+// revokeTokens has a broker that can revoke the login's tokens at the
+// provider do so (domain.TokenRevoker); a failure is logged, without the
+// tokens, and the logout goes on: the session has ended already.
+func (m *AuthManager) revokeTokens(ctx context.Context, b domain.IdentityProvider, id *domain.Identity) {
+	r, ok := b.(domain.TokenRevoker)
+	if !ok {
+		return
+	}
+	if err := r.RevokeTokens(ctx, id); err != nil {
+		m.log.WarnContext(ctx, "logout: the provider did not revoke the login's tokens", "broker", id.Broker, "subject", id.Subject, "error", err.Error())
+	}
 }
 
 // logoutHint is the ID token's login_hint claim (Microsoft Entra ID's
