@@ -183,7 +183,10 @@ func (f *fileSource) held(id string, window time.Duration) bool {
 // migration, other files).
 func FileID(name string) (string, bool) {
 	id, ok := strings.CutPrefix(name, "session_")
-	return id, ok && validID(id)
+	if !ok || !validID(id) {
+		return "", false
+	}
+	return id, true
 }
 
 func (f *fileSource) path(id string) string { return filepath.Join(f.opts.Dir, "session_"+id) }
