@@ -43,7 +43,7 @@ Commands:
 	check     check configuration files; with --connect, Redis and the OpenID providers too
 	sessions  list, show and end the sessions of a user
 	stats     count the sessions by kind, bytes and expiry
-	migrate   move the sessions of Flamingo's Redis backend ahead of their visitors' return
+	migrate   move the sessions of Flamingo's Redis or file backend ahead of their visitors' return
 
 Run "sessionauth <command> -h" for a command's flags.
 `
