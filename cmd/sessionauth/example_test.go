@@ -53,4 +53,7 @@ func TestCheckExampleUnreachableRedis(t *testing.T) {
 	r := sessionauth(t, nil, "check", "--connect", path)
 	r.want(t, 1, r.stdout, fmt.Sprintf(`FAIL redis: config key flamingo.session.redis.host = %q: Redis does not answer within 1s (flamingo.session.redis.timeout): dial tcp %s: connect: connection refused;`, addr, addr),
 		"0 problems, 1 failed connection check\n")
+	if strings.Contains(r.stderr, "go-redis") {
+		t.Errorf("go-redis's own log line beside the command's message:\n%s", r.stderr)
+	}
 }
