@@ -22,10 +22,11 @@ import (
 // session's hash. A flag field "c" in the session's hash says that the
 // big-values hash may exist; records without it have none.
 //
-// A stored value longer than compressMin is compressed with DEFLATE when
-// that makes it shorter. Its stored form is then a zero byte, the length
-// of the value before compression in decimal digits, ":", and the
-// compressed bytes. No value starts with a zero byte otherwise (every
+// A stored value longer than compressMin is compressed when that makes it
+// shorter: token text in six bits per character (see tokens.go), anything
+// else with DEFLATE. Its stored form is then a zero byte, the length of
+// the value before compression in decimal digits, ":", the method
+// (methodTokens or methodDeflate) and the compressed bytes. No value starts with a zero byte otherwise (every
 // encoded value starts with a tag letter, see domain.AppendValue), so the
 // scripts and Load tell the two forms apart, and the scripts count the
 // size limit on the length before compression, as domain.Changes does.
@@ -52,7 +53,8 @@ var (
 )
 
 // pack returns the stored form of the encoded value v: v itself, or v
-// compressed when that is shorter.
+// compressed when that is shorter: packed in six bits per character when
+// it is token text (see tokens.go), else with DEFLATE.
 func pack(v []byte) []byte {
 	if len(v) <= compressMin {
 		return v
@@ -63,6 +65,13 @@ func pack(v []byte) []byte {
 	buf.WriteByte(packedMark)
 	buf.WriteString(strconv.Itoa(len(v)))
 	buf.WriteByte(':')
+	if out, ok := appendTokens(buf.AvailableBuffer(), v); ok {
+		if buf.Len()+len(out) >= len(v) {
+			return v
+		}
+		return append(bytes.Clone(buf.Bytes()), out...)
+	}
+	buf.WriteByte(methodDeflate)
 	w := writers.Get().(*flate.Writer)
 	defer writers.Put(w)
 	w.Reset(buf)
@@ -74,7 +83,7 @@ func pack(v []byte) []byte {
 
 // unpack returns the encoded value that the stored form s holds. A value
 // that is not compressed is returned as it is, without a copy; so is one
-// that claims to be and cannot be inflated to the length it names, or
+// that claims to be and cannot be unpacked to the length it names, or
 // names a length above limit (when positive): it stays undecodable, as
 // any broken value. limit bounds what a stored value can make Load
 // allocate.
@@ -83,16 +92,26 @@ func unpack(s []byte, limit int) []byte {
 		return s
 	}
 	colon := bytes.IndexByte(s, ':')
-	if colon < 2 {
+	if colon < 2 || colon+1 >= len(s) {
 		return s
 	}
 	n, err := strconv.Atoi(string(s[1:colon]))
 	if err != nil || n <= 0 || limit > 0 && n > limit {
 		return s
 	}
+	switch s[colon+1] {
+	case methodTokens:
+		if out, ok := unpackTokens(s[colon+2:], n); ok {
+			return out
+		}
+		return s
+	case methodDeflate:
+	default:
+		return s
+	}
 	r := readers.Get().(io.ReadCloser)
 	defer readers.Put(r)
-	if r.(flate.Resetter).Reset(bytes.NewReader(s[colon+1:]), nil) != nil {
+	if r.(flate.Resetter).Reset(bytes.NewReader(s[colon+2:]), nil) != nil {
 		return s
 	}
 	// The buffer grows with what is inflated, from at most 64 KiB: a
