@@ -23,15 +23,19 @@ import (
 func TestServerCommands(t *testing.T) {
 	t.Parallel()
 	const limited, unlimited = "evalsha=1 hmget=1 hset=1 pexpire=1", "evalsha=1 hexists=1 hset=1 pexpire=1"
+	const loggedIn = "evalsha=1 hget=1 hmget=1 hset=1 pexpire=2"
 	tests := []struct {
 		name    string
 		maxSize int
 		values  int
 		want    [5]string // new, load, change one, touch, change and delete
+		token   bool      // a value of 1 200 bytes besides, in the big-values hash
 	}{
-		{"size limit on", 1 << 20, 10, [5]string{"del=2 evalsha=1 hset=1 pexpire=1", "hgetall=2", limited, limited, "evalsha=1 hdel=1 hmget=1 hset=1 pexpire=1"}},
-		{"size limit on, 1000 values", 1 << 20, 1000, [5]string{"del=2 evalsha=1 hset=1 pexpire=1", "hgetall=2", limited, limited, "evalsha=1 hdel=1 hmget=1 hset=1 pexpire=1"}},
-		{"size limit off", 0, 10, [5]string{"del=2 evalsha=1 hset=1 pexpire=1", "hgetall=2", unlimited, unlimited, "evalsha=1 hdel=1 hexists=1 hset=1 pexpire=1"}},
+		{"size limit on", 1 << 20, 10, [5]string{"del=2 evalsha=1 hset=1 pexpire=1", "hgetall=2", limited, limited, "evalsha=1 hdel=1 hmget=1 hset=1 pexpire=1"}, false},
+		{"size limit on, 1000 values", 1 << 20, 1000, [5]string{"del=2 evalsha=1 hset=1 pexpire=1", "hgetall=2", limited, limited, "evalsha=1 hdel=1 hmget=1 hset=1 pexpire=1"}, false},
+		{"size limit on, logged in", 1 << 20, 10, [5]string{"del=2 evalsha=1 hset=3 pexpire=2", "hgetall=2", loggedIn, "evalsha=1 hmget=1 hset=1 pexpire=2",
+			"evalsha=1 hdel=2 hmget=2 hset=1 pexpire=2"}, true},
+		{"size limit off", 0, 10, [5]string{"del=2 evalsha=1 hset=1 pexpire=1", "hgetall=2", unlimited, unlimited, "evalsha=1 hdel=1 hexists=1 hset=1 pexpire=1"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -41,6 +45,9 @@ func TestServerCommands(t *testing.T) {
 			ctx := context.Background()
 			saveNew(t, repo, map[string]any{"warm": "the script is loaded"})
 			values := manyValues(tc.values)
+			if tc.token {
+				values["token"] = token(1200)
+			}
 			s := domain.NewSession()
 			var loaded *domain.Session
 			ops := []func() error{

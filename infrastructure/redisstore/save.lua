@@ -113,7 +113,9 @@ local function write(size, flagged, refresh)
     if err then return error(err.err) end
   end
   local from_key, from_big = {}, {}
-  for i = first_big, first_del - 1, 2 do from_key[#from_key + 1] = ARGV[i] end
+  if not create then
+    for i = first_big, first_del - 1, 2 do from_key[#from_key + 1] = ARGV[i] end
+  end
   if flagged then
     for i = 7, first_big - 1, 2 do from_big[#from_big + 1] = ARGV[i] end
   end
@@ -160,7 +162,7 @@ local got = hmget(key)
 if got.err then return is_wrongtype(got) end
 if not got[1] then return 0 end
 local flagged = split and got[4] ~= false
-if flagged then
+if flagged and #fields > 4 then
   local more = hmget(big)
   if more.err then return error(more.err) end
   for j = 5, #fields do got[j] = got[j] or more[j] end
