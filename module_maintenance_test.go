@@ -2,17 +2,23 @@ package sessionauth_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"flamingo.me/dingo"
 
 	"github.com/sessionauth/sessionauth/interfaces/web"
+	"github.com/sessionauth/sessionauth/internal/oidctest"
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
 
@@ -180,4 +186,100 @@ func tokenApp(t *testing.T, cfg map[string]any, tok string) *httptest.Server {
 	})))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// TestRedisClusterReshardOfTheIndex moves the slot of a user's index of
+// sessions (a sorted set, see docs/backends.md) between masters, a key at
+// a time with pauses in which the slot is half moved, again and again,
+// while two instances serve zitadel's provider's logins of the user on
+// two devices, "log out other devices" and back-channel logouts, for at
+// least three rounds and six moves: every logout must end exactly the
+// sessions it names, every time.
+func TestRedisClusterReshardOfTheIndex(t *testing.T) {
+	cluster := redistest.Cluster(t, false)
+	one, two := httptest.NewUnstartedServer(nil), httptest.NewUnstartedServer(nil)
+	base1, base2 := "http://"+one.Listener.Addr().String(), "http://"+two.Listener.Addr().String()
+	p := oidctest.Start(t, oidctest.Options{RedirectURI: base1 + "/auth/callback/oidc"})
+	cfg := map[string]any{
+		"flamingo.session.backend": "redis", "flamingo.session.redis.clusterMode": true,
+		"flamingo.session.redis.host": strings.Join(cluster.Addrs(), ","),
+		"flamingo.session.secret":     "shared secret", "flamingo.session.cookie.secure": false,
+		"core.auth.web.baseURL": base1,
+		"core.auth.web.broker": []any{map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer,
+			"clientID": p.ClientID, "clientSecret": p.ClientSecret}},
+	}
+	instance(t, one, cfg)
+	instance(t, two, cfg)
+
+	ctx := context.Background()
+	client := cluster.Client(t)
+	sum := sha256.Sum256([]byte("sessionauth user\x00oidc\x00" + oidctest.DefaultUser.ID))
+	indexKey := "index:" + hex.EncodeToString(sum[:16])
+	slot, err := client.ClusterKeySlot(ctx, indexKey).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := func() *redistest.Server {
+		m, err := client.MasterForKey(ctx, indexKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range cluster.Nodes {
+			if n.Addr == m.Options().Addr {
+				return n
+			}
+		}
+		t.Fatalf("no node at %s", m.Options().Addr)
+		return nil
+	}
+
+	stop, done := make(chan struct{}), make(chan struct{})
+	var moved atomic.Int64
+	from := owner()
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			to := cluster.Nodes[(slices.Index(cluster.Nodes, from)+1)%len(cluster.Nodes)]
+			if err := cluster.MoveSlot(ctx, int(slot), from, to, 1, 200*time.Millisecond); err != nil {
+				t.Error(err)
+				return
+			}
+			from = to
+			moved.Add(1)
+		}
+	}()
+	const minRounds, minMoves = 3, 6
+	rounds := 0
+	for ; rounds < minRounds || moved.Load() < minMoves; rounds++ {
+		laptop, phone := newBrowser(t), newBrowser(t)
+		laptop.logIn(p, base1)
+		phone.logIn(p, base2)
+		if code, _, body := laptop.send("POST", base2+"/auth/sessions/end?redirecturl=/account", url.Values{"others": {"1"}}); code != http.StatusSeeOther {
+			t.Fatalf("log out other devices: %d %s", code, body)
+		}
+		if phone.account(base1) != http.StatusSeeOther || laptop.account(base2) != http.StatusOK {
+			t.Fatal("after \"log out other devices\" on the laptop, the phone must be logged out and the laptop not")
+		}
+		phone.logIn(p, base2)
+		token, err := p.LogoutToken(oidctest.DefaultUser.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, _, body := newBrowser(t).send("POST", base1+"/auth/backchannel/oidc", url.Values{"logout_token": {token}}); code != http.StatusOK {
+			t.Fatalf("back-channel logout: %d %s", code, body)
+		}
+		for _, b := range []*browser{laptop, phone} {
+			if b.account(base1) != http.StatusSeeOther || b.account(base2) != http.StatusSeeOther {
+				t.Fatal("a session of the user outlived the back-channel logout")
+			}
+		}
+	}
+	close(stop)
+	<-done
+	t.Logf("%d rounds of two logins, \"log out other devices\" and a back-channel logout while the index's slot %d moved %d times", rounds, slot, moved.Load())
 }

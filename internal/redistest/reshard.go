@@ -12,9 +12,9 @@ import (
 // MoveSlot moves one hash slot, and the keys in it, from the node from to
 // the node to of the cluster, as redis-cli --cluster reshard does: to
 // imports and from migrates the slot, MIGRATE moves its keys batch keys
-// at a time (pausing between batches, so that clients meet the slot
-// half moved and get ASK and TRYAGAIN replies), and then every node
-// learns the slot's new owner.
+// at a time (pausing before the first and after each batch, so that
+// clients meet the slot half moved and get ASK and TRYAGAIN replies), and
+// then every node learns the slot's new owner.
 func (c *ClusterServer) MoveSlot(ctx context.Context, slot int, from, to *Server, batch int, pause time.Duration) error {
 	src, dst := from.admin(), to.admin()
 	defer src.Close()
@@ -34,6 +34,7 @@ func (c *ClusterServer) MoveSlot(ctx context.Context, slot int, from, to *Server
 		return fmt.Errorf("slot %d migrating: %w", slot, err)
 	}
 	host, port, _ := net.SplitHostPort(to.Addr)
+	time.Sleep(pause)
 	for {
 		keys, err := src.ClusterGetKeysInSlot(ctx, slot, batch).Result()
 		if err != nil {
