@@ -91,3 +91,18 @@ func FuzzPack(f *testing.F) {
 		}
 	})
 }
+
+func TestIsBigValuesKey(t *testing.T) {
+	for _, tc := range []struct {
+		prefix, key string
+		want        bool
+	}{
+		{"", "{abc}", true}, {"", "abc", false}, {"app:", "app:{app:abc}", true}, {"app:", "app:abc", false},
+		{"app:", "app:index:00ff", false}, {"{s}:", "{s}:abc:big", true}, {"{s}:", "{s}:abc", false},
+		{"a}b:", "a}b:{a}b:abc}", false}, {"app:", "other:{app:abc}", false},
+	} {
+		if got := IsBigValuesKey(tc.prefix, tc.key); got != tc.want {
+			t.Errorf("IsBigValuesKey(%q, %q) = %v, want %v", tc.prefix, tc.key, got, tc.want)
+		}
+	}
+}

@@ -237,3 +237,20 @@ func isWrongType(err error) bool {
 	var rerr redis.Error
 	return errors.As(err, &rerr) && strings.HasPrefix(rerr.Error(), "WRONGTYPE")
 }
+
+// IsBigValuesKey reports whether key, found under prefix, is the
+// big-values hash of a session's record rather than a record: tools that
+// count sessions by their keys skip it.
+func IsBigValuesKey(prefix, key string) bool {
+	rest, ok := strings.CutPrefix(key, prefix)
+	if !ok {
+		return false
+	}
+	switch bigKeys(prefix) {
+	case bigTagged:
+		return strings.HasPrefix(rest, "{") && strings.HasSuffix(rest, "}")
+	case bigSuffixed:
+		return strings.HasSuffix(rest, ":big")
+	}
+	return false
+}
