@@ -28,11 +28,11 @@ import (
 // stores per row.
 const redisFootprintSessions = 100_000
 
-// loginTokens are the tokens a login keeps in the session, 3 000 bytes of
+// footprintTokens are the tokens a login keeps in the session, 3 000 bytes of
 // base64url text as OpenID providers' tokens are: an access token, an ID
 // token and a refresh token. Each session gets tokens of its own, the same
 // sequence for every row.
-func loginTokens(rng *rand.Rand) map[string]any {
+func footprintTokens(rng *rand.Rand) map[string]any {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	text := func(n int) string {
 		var sb strings.Builder
@@ -136,7 +136,7 @@ func footprintHandler(a access, save func(http.ResponseWriter, *http.Request), l
 		}
 		if login {
 			mu.Lock()
-			tokens := loginTokens(rng)
+			tokens := footprintTokens(rng)
 			mu.Unlock()
 			for k, v := range tokens {
 				a.put(r, k, v)
