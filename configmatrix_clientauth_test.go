@@ -140,3 +140,21 @@ func mustRequest(t *testing.T, u string) *http.Request {
 	}
 	return req
 }
+
+// runRevokeAtLogout: docs/auth.md's revokeTokensAtLogout block at
+// zitadel's provider. A login in Chromium and the logout; the provider
+// accepted two revocation requests of the client (the refresh and the
+// access token). The test overrides core.auth.web.baseURL and the broker's
+// endpoint.
+func runRevokeAtLogout(t *testing.T, m *matrix, cfg map[string]any) {
+	app := newMatrixApp(t, false)
+	override(t, cfg, "core.auth.web.baseURL", app.URL)
+	p := startProvider(t, cfg, app, "corp", false)
+	app.start(t, cfg)
+	u := oidctest.DefaultUser
+	m.checkOIDC(t, app, p, "corp", map[string]string{"name": u.FirstName + " " + u.LastName, "email": u.Email,
+		"first": u.FirstName, "last": u.LastName, "type": "user"})
+	if n := p.RevocationCount(); n != 2 {
+		t.Errorf("the provider accepted %d revocation requests at the logout, want 2 (refresh and access token)", n)
+	}
+}

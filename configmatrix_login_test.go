@@ -214,3 +214,28 @@ func runAuthCorporate(t *testing.T, m *matrix, cfg map[string]any) {
 		t.Fatalf("front-channel logout: %s, CSP %q; want 200 framable by %s", resp.Status, resp.Header.Get("Content-Security-Policy"), p.Issuer)
 	}
 }
+
+// runFrontChannelOrigins: docs/auth.md's frontChannelLogoutOrigins block
+// at zitadel's provider. The front-channel URL answers framable by the
+// block's origins, not by the issuer's. The test overrides baseURL and the
+// broker's endpoint.
+func runFrontChannelOrigins(t *testing.T, m *matrix, cfg map[string]any) {
+	app := newMatrixApp(t, false)
+	override(t, cfg, "core.auth.web.baseURL", app.URL)
+	b := broker(t, cfg, "corp")
+	var origins []string
+	for _, o := range b["frontChannelLogoutOrigins"].([]any) {
+		origins = append(origins, o.(string))
+	}
+	p := startProvider(t, cfg, app, "corp", false)
+	app.start(t, cfg)
+	resp, err := http.Get(app.URL + "/auth/frontchannel/corp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	want := "frame-ancestors " + strings.Join(origins, " ")
+	if got := resp.Header.Get("Content-Security-Policy"); resp.StatusCode != http.StatusOK || got != want || len(origins) == 0 {
+		t.Fatalf("front-channel logout: %s, CSP %q; want 200 and %q, not the issuer %s", resp.Status, got, want, p.Issuer)
+	}
+}

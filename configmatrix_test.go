@@ -62,9 +62,11 @@ var configCases = map[string]configCase{
 		run: runRedisSentinel},
 	"config-redis-tls": {env: map[string]string{"REDIS_PASSWORD": "app-pw", "SESSION_SECRET": "a-session-secret-of-32-bytes-or-more"},
 		run: runConfigRedisTLS},
-	"custom-backend":       {run: runCustomBackend},
-	"auth-private-key-jwt": {env: map[string]string{"OIDC_PRIVATE_KEY": clientKeyPEM}, run: runPrivateKeyJWT},
-	"auth-par":             {env: map[string]string{"OIDC_CLIENT_SECRET": "par-client-secret"}, run: runPAR},
+	"custom-backend":            {run: runCustomBackend},
+	"auth-private-key-jwt":      {env: map[string]string{"OIDC_PRIVATE_KEY": clientKeyPEM}, run: runPrivateKeyJWT},
+	"auth-par":                  {env: map[string]string{"OIDC_CLIENT_SECRET": "par-client-secret"}, run: runPAR},
+	"auth-frontchannel-origins": {env: map[string]string{"OIDC_CLIENT_SECRET": "fc-client-secret"}, run: runFrontChannelOrigins},
+	"auth-revoke":               {env: map[string]string{"OIDC_CLIENT_SECRET": "revoke-client-secret"}, run: runRevokeAtLogout},
 }
 
 // matrix is what the cases share: one Chromium.

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"time"
 
 	"flamingo.me/dingo"
 
@@ -34,6 +35,20 @@ func Example_authSetup() {
 	mux.Handle("GET /account", web.RequireLogin(accountHandler))
 	// sa.Handler adds /auth/login, /auth/callback, /auth/logout, /auth/loggedout, /auth/backchannel, /auth/frontchannel, /auth/sessions
 	http.ListenAndServe(":8080", sa.Handler(mux))
+	// snippet end
+}
+
+func Example_authStepUp() {
+	var mux *http.ServeMux
+	var payoutsHandler, securityHandler http.Handler
+	// snippet auth-stepup
+	// a login at most five minutes old, and a second factor (Okta's acr values)
+	mux.Handle("GET /account/payouts", web.RequireLoginWithOptions(web.RequireLoginOptions{
+		MaxAge:    5 * time.Minute,
+		ACRValues: []string{"urn:okta:loa:2fa:any", "phrh"},
+	}, payoutsHandler))
+	// a login of the last quarter hour, however strong
+	mux.Handle("GET /account/security", web.RequireLoginWithOptions(web.RequireLoginOptions{MaxAge: 15 * time.Minute}, securityHandler))
 	// snippet end
 }
 

@@ -73,12 +73,19 @@ func TestRedisClusterFailover(t *testing.T) {
 // failoverApp is one application instance: a counter in the session.
 func failoverApp(t *testing.T, cluster *redistest.ReplicatedCluster, waitReplicas int) *httptest.Server {
 	t.Helper()
-	injector := newInjector(t, map[string]any{
+	return visitorApp(t, map[string]any{
 		"flamingo.session.backend": "redis", "flamingo.session.redis.clusterMode": true,
 		"flamingo.session.redis.host":         strings.Join(cluster.Addrs(), ","),
 		"flamingo.session.redis.timeout":      "1s",
 		"flamingo.session.redis.waitReplicas": waitReplicas, "flamingo.session.redis.waitTimeout": "500ms",
-	}, dingo.ModuleFunc(func(i *dingo.Injector) { i.Bind(new(slog.Logger)).ToInstance(slog.New(slog.DiscardHandler)) }))
+	})
+}
+
+// visitorApp is one application instance on cfg: a counter in the
+// session, answered as "<session ID> <counter>".
+func visitorApp(t *testing.T, cfg map[string]any) *httptest.Server {
+	t.Helper()
+	injector := newInjector(t, cfg, dingo.ModuleFunc(func(i *dingo.Injector) { i.Bind(new(slog.Logger)).ToInstance(slog.New(slog.DiscardHandler)) }))
 	mw, err := injector.GetInstance(new(web.SessionMiddleware))
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,10 @@ type pendingLogin struct {
 	// CallbackURL is the callback URL the login's request carried
 	// (domain.ContextWithCallbackURL); the code is redeemed with it.
 	CallbackURL string
+	// Requirement is what the authorization request asked of the
+	// authentication (max_age, acr_values, prompt=login); the callback
+	// refuses a login that does not meet it.
+	Requirement loginRequirement
 }
 
 var errNoCode = errors.New("the callback carries neither code nor error")
@@ -51,9 +55,14 @@ func (m *AuthManager) loginStart(ctx context.Context, s *domain.Session, broker,
 	if err != nil {
 		return "", err
 	}
+	q, err := requirementOf(params)
+	if err != nil {
+		return "", fmt.Errorf("auth manager: login with %q: %w", broker, err)
+	}
 	p := pendingLogin{
 		Broker: broker, State: random(), Nonce: random(), Verifier: random(),
 		ReturnPath: SanitizeReturnPath(returnPath), Created: m.opts.Clock(), CallbackURL: domain.CallbackURLFromContext(ctx),
+		Requirement: q,
 	}
 	authURL, err := b.AuthCodeURL(ctx, domain.AuthCodeRequest{State: p.State, Nonce: p.Nonce, PKCEVerifier: p.Verifier, Params: params})
 	if err != nil {
@@ -134,6 +143,10 @@ func (m *AuthManager) callback(ctx context.Context, s *domain.Session, broker st
 	if err != nil {
 		return "", fmt.Errorf("auth manager: callback of %q: %w", broker, err)
 	}
+	if err := p.Requirement.check(id, p.Created, m.opts.Clock()); err != nil {
+		// The login the session had stays as it was.
+		return "", fmt.Errorf("auth manager: callback of %q: the provider did not meet the login's requirement: %w", broker, err)
+	}
 	m.storeIdentity(s, id)
 	s.Regenerate()
 	m.recordLogin(ctx, s, id)
@@ -207,6 +220,7 @@ func (m *AuthManager) logout(ctx context.Context, s *domain.Session, broker stri
 	if err != nil {
 		return done
 	}
+	m.revokeTokens(ctx, b, id)
 	if r, ok := b.(domain.EndSessionRequester); ok {
 		state := random()
 		u, back, ok := r.EndSessionRequestURL(ctx, domain.EndSessionRequest{IDTokenHint: id.IDToken.Raw,
@@ -223,6 +237,19 @@ func (m *AuthManager) logout(ctx context.Context, s *domain.Session, broker stri
 		return LogoutResult{URL: u}
 	}
 	return done
+}
+
+// revokeTokens has a broker that can revoke the login's tokens at the
+// provider do so (domain.TokenRevoker); a failure is logged, without the
+// tokens, and the logout goes on: the session has ended already.
+func (m *AuthManager) revokeTokens(ctx context.Context, b domain.IdentityProvider, id *domain.Identity) {
+	r, ok := b.(domain.TokenRevoker)
+	if !ok {
+		return
+	}
+	if err := r.RevokeTokens(ctx, id); err != nil {
+		m.log.WarnContext(ctx, "logout: the provider did not revoke the login's tokens", "broker", id.Broker, "subject", id.Subject, "error", err.Error())
+	}
 }
 
 // logoutHint is the ID token's login_hint claim (Microsoft Entra ID's

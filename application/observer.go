@@ -59,7 +59,10 @@ func (m *AuthManager) begin(ctx context.Context, op Operation, broker string) (c
 }
 
 // LoginStartWithParams is LoginStart with extra authorization parameters
-// (prompt, login_hint, acr_values...).
+// (prompt, login_hint, acr_values...). What max_age, acr_values and
+// prompt=login ask of the authentication is kept with the pending login
+// and checked by Callback; a max_age or acr_values that cannot be read
+// yields an error wrapping domain.ErrInvalidLoginRequest.
 func (m *AuthManager) LoginStartWithParams(ctx context.Context, s *domain.Session, broker, returnPath string, params url.Values) (string, error) {
 	ctx, end := m.begin(ctx, OpLoginStart, broker)
 	u, err := m.loginStart(ctx, s, broker, returnPath, params)
@@ -71,7 +74,11 @@ func (m *AuthManager) LoginStartWithParams(ctx context.Context, s *domain.Sessio
 // our callback and returns the path to send the user to. The state is
 // single-use and expires after StateLifetime (domain.ErrInvalidState); the
 // RFC 9207 iss parameter is checked; an error parameter yields a
-// *domain.ProviderError. On success the identity is stored in the session,
+// *domain.ProviderError. An identity that does not meet what the login's
+// authorization request asked (max_age against auth_time, acr_values
+// against acr, prompt=login or max_age=0 against the login's start) yields
+// an error wrapping domain.ErrInsufficientAuthentication and leaves the
+// session's identity as it was. On success the identity is stored in the session,
 // the session gets a new ID, and subscribers are told.
 func (m *AuthManager) Callback(ctx context.Context, s *domain.Session, broker string, query url.Values) (string, error) {
 	ctx, end := m.begin(ctx, OpCallback, broker)

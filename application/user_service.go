@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"time"
 
 	"github.com/sessionauth/sessionauth/domain"
 )
@@ -55,4 +56,17 @@ func (us *UserService) identity(s *domain.Session) (*domain.Identity, bool) {
 	}
 	_, err := us.Tokens.Open(*id)
 	return id, err == nil
+}
+
+// Satisfies reports whether the session's login meets q at now: nil when
+// it does, an error wrapping domain.ErrNotLoggedIn when nobody is logged
+// in, one wrapping domain.ErrInsufficientAuthentication when the login is
+// too old or too weak (see domain.AuthRequirement.Check). broker is the
+// broker of the login, "" when nobody is logged in.
+func (us *UserService) Satisfies(_ context.Context, s *domain.Session, q domain.AuthRequirement, now time.Time) (broker string, err error) {
+	id, ok := us.identity(s)
+	if !ok {
+		return "", domain.ErrNotLoggedIn
+	}
+	return id.Broker, q.Check(id, now)
 }

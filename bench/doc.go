@@ -10,7 +10,9 @@
 // needs. Redis round trips and the commands the server runs are counted
 // per request. BenchmarkServerWrite measures on the server what one write
 // of a changed value costs as bare commands, as scripts that do the
-// least, and as sessionauth's save script. make bench-compare runs the
+// least, and as sessionauth's save script. BenchmarkRedisFootprint
+// measures the Redis memory of 100 000 sessions per store, anonymous and
+// logged in (run it once, -benchtime 1x). make bench-compare runs the
 // rows interleaved in passes and cmd/ratios prints ratios paired within
 // each pass; see docs/performance.md.
 package bench

@@ -10,6 +10,7 @@ require (
 	github.com/boj/redistore v1.4.1
 	github.com/gomodule/redigo v1.9.3
 	github.com/gorilla/sessions v1.4.0
+	github.com/rbcervilla/redisstore/v9 v9.0.0
 	github.com/redis/go-redis/v9 v9.21.0
 	github.com/sessionauth/sessionauth v0.0.0
 	gopkg.in/yaml.v3 v3.0.1
@@ -38,7 +39,6 @@ require (
 	github.com/prometheus/common v0.70.1 // indirect
 	github.com/prometheus/procfs v0.21.1 // indirect
 	github.com/prometheus/statsd_exporter v0.22.7 // indirect
-	github.com/rbcervilla/redisstore/v9 v9.0.0 // indirect
 	github.com/spf13/cobra v1.10.2 // indirect
 	github.com/spf13/pflag v1.0.10 // indirect
 	github.com/uber/jaeger-client-go v2.25.0+incompatible // indirect

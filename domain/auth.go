@@ -80,6 +80,14 @@ type Identity struct {
 
 	IDToken IDToken
 	User    User
+
+	// AuthTime is when the user last authenticated at the provider (the
+	// ID token's auth_time at login); zero when the provider did not say.
+	// A refresh keeps it: a refreshed token is no new authentication.
+	AuthTime time.Time
+	// ACR is the authentication context class of the login (the ID
+	// token's acr claim at login), "" when the provider did not say.
+	ACR string
 }
 
 // ProviderError is an OAuth2 error reported by the provider, on the
@@ -120,6 +128,11 @@ var (
 	// another origin: refused, since another site must not act for the
 	// user.
 	ErrCrossOrigin = errors.New("cross-origin request refused")
+
+	// ErrInvalidLoginRequest means a login start asked for something
+	// that is not allowed: a prompt other than login or none, a max_age or
+	// acr_values out of bounds.
+	ErrInvalidLoginRequest = errors.New("invalid login request")
 
 	// ErrInvalidState means the callback's state is unknown, was used
 	// already or expired: a replay, a forgery or a login left too long.

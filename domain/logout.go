@@ -49,12 +49,17 @@ type FrontChannelLogouter interface {
 // checked against.
 type FrontChannel struct {
 	// Issuer is the provider's issuer: the iss parameter must equal it,
-	// and its origin alone may frame the logout response.
+	// and, without FrameAncestors, its origin alone may frame the logout
+	// response.
 	Issuer string
 	// SessionRequired means the provider sends iss and sid with every
 	// request (its discovery announces frontchannel_logout_session_supported):
 	// a request without them ends nothing.
 	SessionRequired bool
+	// FrameAncestors are the origins (scheme://host[:port]) that may frame
+	// the logout response, for a provider whose logout page is not on its
+	// issuer's origin; empty means the issuer's origin alone.
+	FrameAncestors []string
 }
 
 // ErrFrontChannelDisabled means a front-channel logout request arrived
@@ -93,3 +98,15 @@ type EndSessionRequest struct {
 // ErrInvalidLogoutState means the return from the provider's end-session
 // endpoint carries no state, or not the one the logout sent.
 var ErrInvalidLogoutState = errors.New("invalid or missing logout state")
+
+// TokenRevoker is an optional power of an IdentityProvider: at a logout
+// it revokes the tokens of the login at the provider (OAuth 2.0 Token
+// Revocation, RFC 7009), so that a refresh token copied before the logout
+// is of no use after it. Callers find it with a type assertion.
+type TokenRevoker interface {
+	// RevokeTokens revokes the refresh token and the access token of
+	// identity when the broker is configured to and the provider has a
+	// revocation endpoint, and does nothing otherwise. Its error never
+	// holds a token, nor part of one; the logout goes on regardless.
+	RevokeTokens(ctx context.Context, identity *Identity) error
+}

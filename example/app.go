@@ -1,46 +1,70 @@
 package main
 
 import (
+	_ "embed"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 
 	"github.com/sessionauth/sessionauth"
 	"github.com/sessionauth/sessionauth/application"
+	"github.com/sessionauth/sessionauth/config"
 	"github.com/sessionauth/sessionauth/interfaces/web"
 )
 
-// DevelopmentConfig runs on plain http at baseURL: the cookie is not marked
-// Secure, sessions live in memory (SESSION_BACKEND=cookie: sealed in the
-// browser's cookies instead), and a fake broker "dev" logs in the
-// users alice and bob (password "secret"). With OIDC_ISSUER,
-// OIDC_CLIENT_ID and OIDC_CLIENT_SECRET set, a broker "oidc" logs in at
-// that OpenID provider too (its callback is baseURL/auth/callback/oidc).
-func DevelopmentConfig(baseURL string) map[string]any {
-	brokers := []any{map[string]any{
-		"broker": "dev", "typ": "fake", "users": []any{
-			map[string]any{"username": "alice", "password": "secret", "name": "Alice Example", "email": "alice@example.test", "groups": []any{"admins"}},
-			map[string]any{"username": "bob", "password": "secret", "name": "Bob Example", "email": "bob@example.test"},
-		},
-	}}
+// configYAML is example/config.yml, the configuration make run runs and
+// `sessionauth check` checks.
+//
+//go:embed config.yml
+var configYAML []byte
+
+// DevelopmentConfig is example/config.yml, run on plain http at baseURL:
+// the cookie is not marked Secure, sessions live in memory
+// (SESSION_BACKEND=cookie: sealed in the browser's cookies instead), and a
+// fake broker "dev" logs in the users alice and bob (password "secret"). With
+// OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET set, a broker "oidc"
+// logs in at that OpenID provider too (its callback is
+// baseURL/auth/callback/oidc).
+func DevelopmentConfig(baseURL string) (map[string]any, error) {
+	cfg, err := config.ParseYAML(configYAML, os.LookupEnv)
+	if err != nil {
+		return nil, fmt.Errorf("example/config.yml: %w", err)
+	}
+	web, ok := nested(cfg, "core", "auth", "web")
+	if !ok {
+		return nil, errors.New("example/config.yml: core.auth.web is missing")
+	}
+	web["baseURL"] = baseURL
 	if issuer := os.Getenv("OIDC_ISSUER"); issuer != "" {
-		brokers = append(brokers, map[string]any{
+		brokers, _ := web["broker"].([]any)
+		web["broker"] = append(brokers, map[string]any{
 			"broker": "oidc", "typ": "oidc", "endpoint": issuer, "clientID": os.Getenv("OIDC_CLIENT_ID"),
 			"clientSecret": os.Getenv("OIDC_CLIENT_SECRET"), "scopes": []any{"profile", "email"},
 			"enableOfflineToken": true, "enableEndSessionEndpoint": true,
 		})
 	}
-	backend := os.Getenv("SESSION_BACKEND")
-	if backend == "" {
-		backend = "memory"
+	if backend := os.Getenv("SESSION_BACKEND"); backend != "" {
+		session, ok := nested(cfg, "flamingo", "session")
+		if !ok {
+			return nil, errors.New("example/config.yml: flamingo.session is missing")
+		}
+		session["backend"] = backend
 	}
-	return map[string]any{
-		"flamingo.session.backend":       backend,
-		"flamingo.session.cookie.secure": false,
-		"flamingo.session.secret":        "example-only-secret-replace-with-32-random-bytes",
-		"core.auth.web.broker":           brokers,
-		"core.auth.web.baseURL":          baseURL,
-		"core.auth.web.defaultBroker":    "dev",
+	return cfg, nil
+}
+
+// nested returns the map at the path of keys in cfg.
+func nested(cfg map[string]any, keys ...string) (map[string]any, bool) {
+	m := cfg
+	for _, k := range keys {
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		m = next
 	}
+	return m, true
 }
 
 // app holds what the handlers use.

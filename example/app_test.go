@@ -6,8 +6,11 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/sessionauth/sessionauth/config"
 )
 
 // startExample serves the example application with its development
@@ -21,7 +24,11 @@ func startExample(t *testing.T, prepare func(base string)) *httptest.Server {
 	if prepare != nil {
 		prepare(base)
 	}
-	handler, err := NewApp(DevelopmentConfig(base))
+	cfg, err := DevelopmentConfig(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handler, err := NewApp(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,5 +152,24 @@ func TestExampleFormsRefuseCrossSitePosts(t *testing.T) {
 	}
 	if body := u.get("/"); strings.Contains(body, "<td>k</td>") || strings.Contains(body, ">m</p>") {
 		t.Fatalf("a cross-site POST changed the session:\n%s", body)
+	}
+}
+
+// TestDevelopmentConfigIsConfigYML checks that make run runs the file
+// `sessionauth check example/config.yml` checks.
+func TestDevelopmentConfigIsConfigYML(t *testing.T) {
+	for _, name := range []string{"OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "SESSION_BACKEND"} {
+		t.Setenv(name, "") // DevelopmentConfig adds no broker "oidc", keeps the backend
+	}
+	got, err := DevelopmentConfig("http://127.0.0.1:3322")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := config.LoadFile("config.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("DevelopmentConfig at make run's address:\n%v\nexample/config.yml:\n%v", got, want)
 	}
 }

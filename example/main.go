@@ -3,7 +3,7 @@
 // and open http://127.0.0.1:3322.
 //
 // Configuration comes from the YAML file named by -config; without one,
-// DevelopmentConfig: the memory backend and a fake login broker.
+// example/config.yml (built in): the memory backend and a fake login broker.
 // OTEL_EXPORTER=stdout prints sessionauth's spans and metrics;
 // OTEL_EXPORTER=prometheus serves the metrics at /metrics.
 package main
@@ -28,12 +28,15 @@ func main() {
 	configFile := flag.String("config", "", "YAML configuration file (default: built-in development configuration)")
 	flag.Parse()
 
-	cfg := DevelopmentConfig("http://" + *addr)
+	var cfg map[string]any
+	var err error
 	if *configFile != "" {
-		var err error
-		if cfg, err = config.LoadFile(*configFile); err != nil {
-			log.Fatal(err)
-		}
+		cfg, err = config.LoadFile(*configFile)
+	} else {
+		cfg, err = DevelopmentConfig("http://" + *addr)
+	}
+	if err != nil {
+		log.Fatal(err)
 	}
 	metrics, flush, err := setupTelemetry(os.Getenv("OTEL_EXPORTER"), os.Stdout)
 	if err != nil {

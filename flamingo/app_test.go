@@ -68,6 +68,7 @@ func applicationModules(mode string) []dingo.Module {
 			dingo.ModuleFunc(func(injector *dingo.Injector) {
 				web.BindRoutes(injector, new(seedsRoutes))
 				web.BindRoutes(injector, new(userinfoRoutes))
+				web.BindRoutes(injector, stepUpRoutes{})
 				injector.BindMulti(new(web.Filter)).To(keysFilter{})
 			})}
 	case flamingoAuth:

@@ -11,3 +11,4 @@ package mocks
 //go:generate go run github.com/golang/mock/mockgen@v1.6.0 -destination=user_service.go -package=mocks github.com/sessionauth/sessionauth/application UserServiceInterface,LoginSubscriber
 //go:generate go run github.com/golang/mock/mockgen@v1.6.0 -destination=front_channel_logouter.go -package=mocks github.com/sessionauth/sessionauth/domain FrontChannelLogouter
 //go:generate go run github.com/golang/mock/mockgen@v1.6.0 -destination=end_session_requester.go -package=mocks github.com/sessionauth/sessionauth/domain EndSessionRequester
+//go:generate go run github.com/golang/mock/mockgen@v1.6.0 -destination=token_revoker.go -package=mocks github.com/sessionauth/sessionauth/domain TokenRevoker

@@ -3,7 +3,8 @@
 // every configuration problem (with --connect, of the Redis and the OpenID
 // providers it names too), sessions lists, shows and ends a user's
 // sessions, stats counts the sessions of the store, and migrate moves the
-// sessions of Flamingo's Redis backend ahead of their visitors' return.
+// sessions of Flamingo's Redis or file backend ahead of their visitors'
+// return.
 //
 //	go run github.com/sessionauth/sessionauth/cmd/sessionauth@latest check config.yml --connect
 //

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -119,14 +120,17 @@ func redisClient(t *testing.T, url string) *redis.Client {
 
 func TestMigrateFailures(t *testing.T) {
 	file := sessionsConfig(t, fmt.Sprintf("  backend: file\n  file: %q", t.TempDir()))
+	missing := filepath.Join(t.TempDir(), "gone")
+	noDir := sessionsConfig(t, fmt.Sprintf("  backend: file\n  file: %q\n  migrate.from: file\n  migrate.file: %q", t.TempDir(), missing))
 	for _, c := range []struct {
 		name string
 		args []string
 		code int
 		text string
 	}{
-		{"no from", []string{"--config", file}, 2, "say where the old sessions are: --from redis"},
-		{"file", []string{"--config", file, "--from", "file"}, 1, "Flamingo's file backend is not migrated ahead of time"},
+		{"no from", []string{"--config", file}, 2, "say where the old sessions are: --from redis or --from file"},
+		{"file not configured", []string{"--config", file, "--from", "file"}, 1, `flamingo.session.migrate.from is "", not "file": set it in the application's configuration first`},
+		{"no old directory", []string{"--config", noDir, "--from", "file"}, 1, `config key flamingo.session.migrate.file = "` + missing + `": stat: no such file or directory; name the directory of Flamingo's file backend (its flamingo.session.file)`},
 		{"not configured", []string{"--config", file, "--from", "redis"}, 1, `flamingo.session.migrate.from is "", not "redis": set it in the application's configuration first`},
 		{"help", []string{"-h"}, 0, "Usage: sessionauth migrate"},
 	} {

@@ -68,6 +68,10 @@ type grant struct {
 	nonce     string
 	challenge string
 	expires   time.Time
+	// authTime is when the user logged in at the form.
+	authTime time.Time
+	// acr is the first of the login's acr_values: the form meets any.
+	acr string
 }
 
 // New returns a fake broker with a fresh signing key.

@@ -139,3 +139,34 @@ func TestLoginFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginMeetsStepUp: the fake broker's login is as recent and as strong
+// as a step-up asks (max_age, acr_values), so step-up routes work in
+// development; the refresh keeps auth_time and acr.
+func TestLoginMeetsStepUp(t *testing.T) {
+	b, m := newBroker(t)
+	s := domain.NewSession()
+	authURL, err := m.LoginStartWithParams(context.Background(), s, "fake", "/pay", url.Values{"max_age": {"60"}, "acr_values": {"gold silver"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(authURL)
+	redirect, err := b.Authorize("bob", "pw", u.Query())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, err := m.Callback(context.Background(), s, "fake", callbackQuery(t, redirect)); err != nil || back != "/pay" {
+		t.Fatalf("Callback = %q, %v; want the step-up met", back, err)
+	}
+	id, _ := m.Identity(context.Background(), s)
+	var claims struct {
+		ACR string `json:"acr"`
+	}
+	if id.ACR != "gold" || id.AuthTime.IsZero() || id.IDToken.Claims(&claims) != nil || claims.ACR != "gold" {
+		t.Fatalf("identity acr %q, auth time %v, ID token acr %q; want gold, the login's time", id.ACR, id.AuthTime, claims.ACR)
+	}
+	refreshed, err := m.RefreshIdentity(context.Background(), s)
+	if err != nil || refreshed.ACR != "gold" || !refreshed.AuthTime.Equal(id.AuthTime) {
+		t.Fatalf("refresh: %+v, %v; want acr and auth time kept", refreshed, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/sessionauth/sessionauth/domain"
 	"github.com/sessionauth/sessionauth/infrastructure/oidcbroker"
@@ -26,7 +27,9 @@ func random() string {
 // Authorize is the login form's action: it checks username and password
 // against the configured users and returns the callback URL with a fresh
 // single-use code, the state and iss of query (the query AuthCodeURL
-// made). Wrong credentials yield domain.ErrInvalidCredentials.
+// made). Wrong credentials yield domain.ErrInvalidCredentials. The login
+// is as strong as asked: its acr is the first of the query's acr_values,
+// its auth_time now, so step-up routes work in development.
 func (b *Broker) Authorize(username, password string, query url.Values) (string, error) {
 	u, ok := b.user(username, password)
 	if !ok {
@@ -37,9 +40,18 @@ func (b *Broker) Authorize(username, password string, query url.Values) (string,
 	}
 	code := random()
 	b.mu.Lock()
-	b.codes[code] = grant{user: u, nonce: query.Get("nonce"), challenge: query.Get("code_challenge"), expires: b.cfg.Now().Add(codeLifetime)}
+	b.codes[code] = grant{user: u, nonce: query.Get("nonce"), challenge: query.Get("code_challenge"), expires: b.cfg.Now().Add(codeLifetime), authTime: b.cfg.Now(),
+		acr: firstField(query.Get("acr_values"))}
 	b.mu.Unlock()
 	return b.callback(url.Values{"code": {code}, "state": {query.Get("state")}}), nil
+}
+
+// firstField is the first space-separated field of s, or "".
+func firstField(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
 
 // Deny returns the callback URL for a user who cancelled the login:
@@ -117,7 +129,7 @@ func (b *Broker) issue(ctx context.Context, g grant) (*domain.Identity, error) {
 	u.Type = domain.UserTypeUser
 	return &domain.Identity{
 		Broker: b.cfg.Broker, Subject: u.Sub, AccessToken: access, TokenType: "Bearer", RefreshToken: refresh,
-		Expiry: now.Add(b.cfg.TokenLifetime), IDToken: *tok, User: u,
+		Expiry: now.Add(b.cfg.TokenLifetime), IDToken: *tok, User: u, AuthTime: g.authTime, ACR: g.acr,
 	}, nil
 }
 

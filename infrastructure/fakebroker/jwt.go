@@ -16,12 +16,15 @@ func idClaims(issuer, audience string, g grant, now, exp time.Time) map[string]a
 	u := g.user
 	c := map[string]any{
 		"iss": issuer, "sub": u.Sub, "aud": audience, "azp": audience,
-		"iat": now.Unix(), "exp": exp.Unix(), "auth_time": now.Unix(),
+		"iat": now.Unix(), "exp": exp.Unix(), "auth_time": g.authTime.Unix(),
 		"name": u.Name, "email": u.Email, "given_name": u.FirstName, "family_name": u.LastName,
 		"preferred_username": u.Username,
 	}
 	if g.nonce != "" {
 		c["nonce"] = g.nonce
+	}
+	if g.acr != "" {
+		c["acr"] = g.acr
 	}
 	if len(u.Groups) > 0 {
 		c["groups"] = u.Groups

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -41,10 +43,12 @@ type fileSource struct {
 
 // File is the Source of Flamingo's file backend. A claim is a marker file
 // beside the record (session_<ID>.sessionauth-migrating, created
-// exclusively); one older than the migration's window is void (a claim
-// that a stopped process left behind, or a move long done) and is taken
-// over. After a move the empty marker stays behind, one per migrated
-// session, until the old cookie comes back after the window.
+// exclusively) that holds the time it ends, as the window of the process
+// that wrote it says; one that has ended is void (a claim that a stopped
+// process left behind, or a move long done) and is taken over. An empty
+// marker, as earlier versions wrote, ends a window after it was last
+// written. After a move the marker stays behind, one per migrated session,
+// until the old cookie comes back after its window.
 func File(opts FileOptions) Source {
 	if opts.Name == "" {
 		opts.Name = "flamingo"
@@ -98,13 +102,13 @@ func (f *fileSource) hold(id string, window time.Duration) (bool, error) {
 	for try := 0; ; try++ {
 		m, err := os.OpenFile(f.marker(id), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err == nil {
-			return true, m.Close()
+			_, err = m.WriteString(markerEnd(window))
+			return true, errors.Join(pathless(err), pathless(m.Close()))
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return false, fmt.Errorf("claim: %w", pathless(err))
 		}
-		info, err := os.Stat(f.marker(id))
-		if try > 0 || err != nil || time.Since(info.ModTime()) < window {
+		if try > 0 || f.held(id, window) {
 			return false, nil
 		}
 		_ = os.Remove(f.marker(id)) // left behind by a process that stopped
@@ -143,11 +147,46 @@ func (f *fileSource) release(_ context.Context, c *claim, done bool) error {
 	if err := os.Remove(f.path(c.id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("delete: %w", pathless(err))
 	}
-	now := time.Now()
-	if err := os.Chtimes(f.marker(c.id), now, now); err != nil {
+	if err := os.WriteFile(f.marker(c.id), []byte(markerEnd(c.window)), 0o600); err != nil {
 		return fmt.Errorf("keep the claim: %w", pathless(err))
 	}
 	return nil
+}
+
+// markerEnd is what a marker holds: when the claim ends, window from now,
+// in Unix nanoseconds.
+func markerEnd(window time.Duration) string {
+	return strconv.FormatInt(time.Now().Add(window).UnixNano(), 10)
+}
+
+// held reports whether the marker of id still holds its claim: until the
+// time written in it; an empty one (being written, or by an earlier
+// version) or one that cannot be read holds for window after it was last
+// written.
+func (f *fileSource) held(id string, window time.Duration) bool {
+	info, err := os.Stat(f.marker(id))
+	if err != nil {
+		return true // gone meanwhile, or unreadable: not taken over now
+	}
+	if info.Size() > 0 && info.Size() <= 20 {
+		if b, err := os.ReadFile(f.marker(id)); err == nil {
+			if end, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+				return time.Now().UnixNano() < end
+			}
+		}
+	}
+	return time.Since(info.ModTime()) < window
+}
+
+// FileID returns the session ID in the name of a file of Flamingo's file
+// backend (session_<ID>), or false for other files (the markers of a
+// migration, other files).
+func FileID(name string) (string, bool) {
+	id, ok := strings.CutPrefix(name, "session_")
+	if !ok || !validID(id) {
+		return "", false
+	}
+	return id, true
 }
 
 func (f *fileSource) path(id string) string { return filepath.Join(f.opts.Dir, "session_"+id) }

@@ -104,6 +104,17 @@ func (m *Migrator) Migrate(ctx context.Context, cookie string) (*domain.Session,
 	if !ok {
 		return nil, nil
 	}
+	return m.MigrateID(ctx, oldID)
+}
+
+// MigrateID moves the old session stored under oldID, as Migrate does for
+// the cookie that names it; for a migration of the whole store ahead of
+// the visitors' return, which finds the IDs in the store (RedisID,
+// FileID), not in cookies.
+func (m *Migrator) MigrateID(ctx context.Context, oldID string) (*domain.Session, error) {
+	if !validID(oldID) {
+		return nil, nil
+	}
 	newID := m.newID(oldID)
 	c, err := m.source.claim(ctx, oldID, m.opts.Window)
 	switch {

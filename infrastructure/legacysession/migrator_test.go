@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ type legacyStore struct {
 	cookie string
 	put    func(encoded []byte) string // another visitor's gob-encoded Values; the cookie
 	left   func(t *testing.T) int      // old records left (claim markers aside)
+	ids    func(t *testing.T) []string // the IDs of the old records
 }
 
 func redisStore(t *testing.T) legacyStore {
@@ -43,6 +45,19 @@ func redisStore(t *testing.T) legacyStore {
 				}
 			}
 			return n
+		},
+		ids: func(t *testing.T) []string {
+			keys, err := rdb.Keys(context.Background(), "session:*").Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, k := range keys {
+				if id := strings.TrimPrefix(k, "session:"); legacysession.RedisID(id) {
+					ids = append(ids, id)
+				}
+			}
+			return ids
 		},
 	}
 }
@@ -65,6 +80,19 @@ func fileStore(t *testing.T) legacyStore {
 				}
 			}
 			return n
+		},
+		ids: func(t *testing.T) []string {
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, e := range entries {
+				if id, ok := legacysession.FileID(e.Name()); ok {
+					ids = append(ids, id)
+				}
+			}
+			return ids
 		},
 	}
 }
@@ -186,4 +214,47 @@ func TestMigrateWindow(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMigrateIDLongWindow: a session moved ahead of time by its stored ID
+// with a long window (the command's, flamingo.session.max.age) is found
+// with the old cookie by a migrator of a short window (the application's),
+// after the short window has passed.
+func TestMigrateIDLongWindow(t *testing.T) {
+	for name, storeOf := range stores {
+		t.Run(name, func(t *testing.T) {
+			st := storeOf(t)
+			repo := memorystore.New(memorystore.Options{})
+			ahead := legacysession.New(repo, st.source, legacysession.Options{Key: []byte(secret), Window: time.Hour})
+			live := legacysession.New(repo, st.source,
+				legacysession.Options{Key: []byte(secret), Wait: 100 * time.Millisecond, Window: 100 * time.Millisecond})
+			id := storedID(t, st)
+			if ok, err := ahead.ReadableID(context.Background(), id); !ok || err != nil {
+				t.Fatalf("ReadableID = %v, %v; want true", ok, err)
+			}
+			moved, err := ahead.MigrateID(context.Background(), id)
+			if err != nil || moved == nil {
+				t.Fatalf("MigrateID = %v, %v; want the session", moved, err)
+			}
+			time.Sleep(300 * time.Millisecond) // past the application's window
+			s, err := live.Migrate(context.Background(), st.cookie)
+			if err != nil || s == nil || s.ID() != moved.ID() {
+				t.Fatalf("the old cookie after the move ahead of time: %v, %v; want the moved session", s, err)
+			}
+			if s, err := ahead.MigrateID(context.Background(), "not-an-id"); s != nil || err != nil {
+				t.Fatalf("MigrateID of a malformed ID = %v, %v; want neither", s, err)
+			}
+		})
+	}
+}
+
+// storedID is the old session ID of the store's visitor, as a migration of
+// the whole store finds it: the Redis key less its prefix, the file's name.
+func storedID(t *testing.T, st legacyStore) string {
+	t.Helper()
+	if ids := st.ids(t); len(ids) == 1 {
+		return ids[0]
+	}
+	t.Fatal("want exactly one old session in the store")
+	return ""
 }

@@ -16,6 +16,14 @@ func (m *Migrator) Readable(ctx context.Context, cookie string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
+	return m.ReadableID(ctx, id)
+}
+
+// ReadableID is Readable for the old session stored under id.
+func (m *Migrator) ReadableID(ctx context.Context, id string) (bool, error) {
+	if !validID(id) {
+		return false, nil
+	}
 	var values map[string]any
 	var err error
 	switch s := m.source.(type) {

@@ -42,7 +42,8 @@ type discovery struct {
 	par         string      // pushed_authorization_request_endpoint
 	parRequired bool        // require_pushed_authorization_requests
 	issuer      string
-	fcSession   bool // frontchannel_logout_session_supported
+	fcSession   bool   // frontchannel_logout_session_supported
+	revocation  string // revocation_endpoint
 }
 
 // metadata is what the broker reads of the discovery document besides
@@ -54,6 +55,7 @@ type metadata struct {
 	PAR         string `json:"pushed_authorization_request_endpoint"`
 	PARRequired bool   `json:"require_pushed_authorization_requests"`
 	FCSession   bool   `json:"frontchannel_logout_session_supported"`
+	Revocation  string `json:"revocation_endpoint"`
 }
 
 // New checks cfg and returns a broker. It does not contact the provider.
@@ -127,6 +129,7 @@ func (b *Broker) fetchDiscovery(ctx context.Context) (*discovery, error) {
 		issParam:   meta.IssParam,
 		issuer:     meta.Issuer,
 		fcSession:  meta.FCSession,
+		revocation: meta.Revocation,
 	}, nil
 }
 
@@ -262,8 +265,9 @@ func chooseReturn(registered []string, req domain.EndSessionRequest) string {
 var _ domain.FrontChannelLogouter = (*Broker)(nil)
 
 // FrontChannel returns the issuer front-channel logout requests must name
-// (the discovery document's) and whether the provider always sends iss
-// and sid (frontchannel_logout_session_supported); see
+// (the discovery document's), whether the provider always sends iss and
+// sid (frontchannel_logout_session_supported) and the configured origins
+// that may frame the answer; see
 // domain.FrontChannelLogouter.
 func (b *Broker) FrontChannel(ctx context.Context) (domain.FrontChannel, error) {
 	if !b.cfg.FrontChannelLogout {
@@ -277,7 +281,8 @@ func (b *Broker) FrontChannel(ctx context.Context) (domain.FrontChannel, error) 
 	if issuer == "" {
 		issuer = b.cfg.Endpoint
 	}
-	return domain.FrontChannel{Issuer: issuer, SessionRequired: d.fcSession}, nil
+	return domain.FrontChannel{Issuer: issuer, SessionRequired: d.fcSession,
+		FrameAncestors: slices.Clone(b.cfg.FrontChannelLogoutOrigins)}, nil
 }
 
 func setIf(q url.Values, key, value string) {

@@ -14,7 +14,7 @@ import (
 )
 
 // The ways the client authenticates at the token endpoint (and at the
-// pushed authorization request endpoint), as OpenID Connect Core 1.0,
+// pushed authorization request and revocation endpoints), as OpenID Connect Core 1.0,
 // section 9, names them.
 const (
 	// ClientSecretBasic sends client ID and secret in an HTTP Basic

@@ -1,9 +1,10 @@
 // Package oidcbroker is the OpenID Connect domain.IdentityProvider, on
 // go-oidc and golang.org/x/oauth2: authorization code flow with PKCE (S256)
 // and nonce, lazy discovery, ID token verification with asymmetric
-// algorithms only, refresh and RP-initiated logout; the client
-// authenticates with its secret or a JWT assertion (client_secret_jwt,
-// private_key_jwt) and may push its authorization requests (RFC 9126).
+// algorithms only, refresh, RP-initiated logout and the revocation of a
+// login's tokens at logout (RFC 7009); the client authenticates with its
+// secret or a JWT assertion (client_secret_jwt, private_key_jwt) and may
+// push its authorization requests (RFC 9126).
 package oidcbroker
 
 import (
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -56,6 +58,11 @@ type Config struct {
 	// FrontChannelLogout enables OpenID Connect Front-Channel Logout 1.0
 	// (FrontChannel).
 	FrontChannelLogout bool
+	// FrontChannelLogoutOrigins are the origins whose pages may frame the
+	// front-channel logout response (domain.FrontChannel.FrameAncestors),
+	// each scheme://host[:port] with scheme http or https and nothing
+	// after; empty means the origin of the provider's issuer.
+	FrontChannelLogoutOrigins []string
 	// ResponseMode is the response_mode of the authorization request:
 	// "" or "query" (the default, not sent) or "form_post", where the
 	// provider POSTs the code to the callback.
@@ -74,7 +81,8 @@ type Config struct {
 	// lie; zero means DefaultClockSkew.
 	ClockSkew time.Duration
 	// TokenEndpointAuthMethod is how the client authenticates at the token
-	// endpoint and the pushed authorization request endpoint: one of
+	// endpoint, the pushed authorization request endpoint and the
+	// revocation endpoint: one of
 	// AuthMethods. Empty means client_secret_basic, with one more try in
 	// the body (client_secret_post) when the provider refuses the header.
 	TokenEndpointAuthMethod string
@@ -90,6 +98,10 @@ type Config struct {
 	// the provider must announce pushed_authorization_request_endpoint.
 	// A provider that requires pushed requests gets them without it.
 	UsePAR bool
+	// RevokeTokensAtLogout makes RevokeTokens revoke the refresh and
+	// access tokens of a login at the provider's revocation_endpoint
+	// (RFC 7009) when the user logs out.
+	RevokeTokensAtLogout bool
 }
 
 // ClaimMapping maps claims to User fields. Keys are User fields: "sub",
@@ -137,6 +149,11 @@ func (c Config) validate() error {
 	for _, raw := range c.PostLogoutRedirectURIs {
 		if u, err := url.Parse(raw); err != nil || !u.IsAbs() {
 			return fmt.Errorf("oidc broker %q: %w: post-logout redirect URI %q is not an absolute URL", c.Broker, errConfig, redact.URL(raw))
+		}
+	}
+	for _, raw := range c.FrontChannelLogoutOrigins {
+		if err := CheckOrigin(raw); err != nil {
+			return fmt.Errorf("oidc broker %q: %w: front-channel logout origin %q %v", c.Broker, errConfig, raw, err)
 		}
 	}
 	if !slices.Contains(ResponseModes, c.ResponseMode) {
@@ -219,4 +236,27 @@ func (c Config) clockSkew() time.Duration {
 // SigningAlgorithms does not restrict them: the asymmetric ones.
 func Algorithms() []string {
 	return slices.Clone(asymmetric)
+}
+
+// CheckOrigin tells why raw is not a web origin as a Content-Security-Policy
+// source names one: http or https, a host (and port), no user, path,
+// query or fragment; nil when it is.
+func CheckOrigin(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https":
+		return errors.New("is not an http or https origin such as https://login.example")
+	case u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#"):
+		return fmt.Errorf("has more than scheme, host and port; write %s", u.Scheme+"://"+u.Host)
+	case strings.ContainsFunc(u.Host, func(r rune) bool { return !originHostRune(r) }):
+		return errors.New("has a host with characters no origin has")
+	}
+	return nil
+}
+
+// originHostRune tells whether r may appear in the host (and port) of an
+// origin: letters and digits, '.', '-', ':' and the brackets of an IPv6
+// address.
+func originHostRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-:[]", r)
 }

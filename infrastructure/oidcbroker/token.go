@@ -39,6 +39,9 @@ func (b *Broker) Exchange(ctx context.Context, code, pkceVerifier, nonce string)
 	if err := b.fill(ctx, d, id, tok, idt); err != nil {
 		return nil, fmt.Errorf("oidc broker %q: exchange: %w", b.cfg.Broker, err)
 	}
+	if id.AuthTime, id.ACR, err = authentication(idt); err != nil {
+		return nil, fmt.Errorf("oidc broker %q: exchange: %w", b.cfg.Broker, err)
+	}
 	return id, nil
 }
 
@@ -77,6 +80,29 @@ func (b *Broker) Refresh(ctx context.Context, identity *domain.Identity) (*domai
 		next.User = b.cfg.Claims.User(&next.IDToken, info)
 	}
 	return &next, nil
+}
+
+// authentication returns the auth_time and acr claims of a verified ID
+// token: when and how the user authenticated at the provider. Either may
+// be missing (zero); one of another type fails verification.
+func authentication(idt *oidc.IDToken) (time.Time, string, error) {
+	var c struct {
+		AuthTime *float64 `json:"auth_time"`
+		ACR      *string  `json:"acr"`
+	}
+	if err := idt.Claims(&c); err != nil {
+		return time.Time{}, "", fmt.Errorf("%w: auth_time must be a number and acr a string: %v", domain.ErrInvalidIDToken, err)
+	}
+	var at time.Time
+	if c.AuthTime != nil && *c.AuthTime > 0 {
+		sec := int64(*c.AuthTime)
+		at = time.Unix(sec, 0)
+	}
+	var acr string
+	if c.ACR != nil {
+		acr = *c.ACR
+	}
+	return at, acr, nil
 }
 
 // fill copies the tokens into id and, when there is a new ID token, its

@@ -10,14 +10,14 @@ import (
 
 // newCache returns the client-side cache and its tracker when cfg asks
 // for one and client supports it, else nils.
-func newCache(client redis.UniversalClient, cfg Options) (*clientCache, *tracker) {
+func newCache(client redis.UniversalClient, cfg Options, idOf func(key string) (string, bool)) (*clientCache, *tracker) {
 	single, ok := client.(*redis.Client)
 	if !cfg.ClientCache.Enabled || !ok {
 		return nil, nil
 	}
 	c := newClientCache(cfg.ClientCache)
 	opt, beat := trackingOptions(single, cfg.KeyPrefix)
-	return c, &tracker{cache: c, opt: opt, beatOpt: beat, prefix: cfg.KeyPrefix, heartbeat: cfg.KeyPrefix + "~tracking:" + domain.NewSessionID()[:16]}
+	return c, &tracker{cache: c, opt: opt, beatOpt: beat, prefix: cfg.KeyPrefix, idOf: idOf, heartbeat: cfg.KeyPrefix + "~tracking:" + domain.NewSessionID()[:16]}
 }
 
 // cachedLoad serves id from the client-side cache when it holds it; the
@@ -31,7 +31,7 @@ func (r *Repository) cachedLoad(id string) (*domain.Session, bool) {
 	if !ok {
 		return nil, false
 	}
-	return restore(id, fields, expires), true
+	return r.restore(id, expires, fields), true
 }
 
 // written drops what a save may have changed from the client-side cache,

@@ -64,3 +64,26 @@ func TestClientCacheStaleness(t *testing.T) {
 		}
 	}
 }
+
+// An invalidation names a key; the cache drops the session whose record
+// holds it, the session's hash or its big-values hash, and nothing for a
+// key of another prefix.
+func TestSessionIDOfKey(t *testing.T) {
+	for _, tc := range []struct {
+		prefix, key, id string
+		ok              bool
+	}{
+		{"s:", "s:abc", "abc", true},
+		{"s:", "s:{s:abc}", "abc", true},
+		{"{shop}:", "{shop}:abc", "abc", true},
+		{"{shop}:", "{shop}:abc:big", "abc", true},
+		{"", "abc", "abc", true},
+		{"", "{abc}", "abc", true},
+		{"s:", "t:abc", "", false},
+	} {
+		r := New(nil, Options{KeyPrefix: tc.prefix})
+		if id, ok := r.sessionIDOf(tc.key); id != tc.id || ok != tc.ok {
+			t.Errorf("prefix %q, key %q: %q, %v; want %q, %v", tc.prefix, tc.key, id, ok, tc.id, tc.ok)
+		}
+	}
+}

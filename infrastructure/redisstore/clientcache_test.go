@@ -187,3 +187,31 @@ func TestClientCacheRefusesCluster(t *testing.T) {
 		t.Fatalf("ClientCacheSupported(standalone) = %v", err)
 	}
 }
+
+// A value over 64 bytes lives in the record's big-values hash: the cached
+// copy holds it, and another instance's save that changes it reaches the
+// copy, whichever form the big-values key takes for the prefix.
+func TestClientCacheSeesChangesOfBigValues(t *testing.T) {
+	srv := redistest.Standalone(t)
+	for _, prefix := range []string{"s:", "{shop}:"} {
+		t.Run(prefix, func(t *testing.T) {
+			two := newTwoInstances(t, srv, redisstore.Options{KeyPrefix: prefix, MaxAge: time.Hour})
+			a, b := two.in[0], two.in[1]
+			first, second := strings.Repeat("a", 200), strings.Repeat("b", 200)
+			id := saveNew(t, a.repo, map[string]any{"token": first}).ID()
+			two.settle()
+			for range 2 { // from Redis, then from memory
+				if got := mustLoad(t, a.repo, id).Try("token"); got != first {
+					t.Fatalf("token = %.20v…; want the first one", got)
+				}
+			}
+			s := mustLoad(t, b.repo, id)
+			s.Store("token", second)
+			must(t, b.repo.Save(context.Background(), s))
+			two.settle()
+			if got := mustLoad(t, a.repo, id).Try("token"); got != second {
+				t.Fatalf("after another instance's save of a big value, token = %.20v…; want the second one", got)
+			}
+		})
+	}
+}

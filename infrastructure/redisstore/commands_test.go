@@ -22,16 +22,20 @@ import (
 // thousand values costs what a session of one does.
 func TestServerCommands(t *testing.T) {
 	t.Parallel()
-	const limited = "evalsha=1 hmget=1 hset=1 pexpire=1"
+	const limited, unlimited = "evalsha=1 hmget=1 hset=1 pexpire=1", "evalsha=1 hexists=1 hset=1 pexpire=1"
+	const loggedIn = "evalsha=1 hget=1 hmget=1 hset=1 pexpire=2"
 	tests := []struct {
 		name    string
 		maxSize int
 		values  int
 		want    [5]string // new, load, change one, touch, change and delete
+		token   bool      // a value of 1 200 bytes besides, in the big-values hash
 	}{
-		{"size limit on", 1 << 20, 10, [5]string{"del=1 evalsha=1 hset=1 pexpire=1", "hgetall=1", limited, limited, "evalsha=1 hdel=1 hmget=1 hset=1 pexpire=1"}},
-		{"size limit on, 1000 values", 1 << 20, 1000, [5]string{"del=1 evalsha=1 hset=1 pexpire=1", "hgetall=1", limited, limited, "evalsha=1 hdel=1 hmget=1 hset=1 pexpire=1"}},
-		{"size limit off", 0, 10, [5]string{"del=1 evalsha=1 hset=1 pexpire=1", "hgetall=1", "evalsha=1 hset=1 pexpire=1", "evalsha=1 hset=1 pexpire=1", "evalsha=1 hdel=1 hset=1 pexpire=1"}},
+		{"size limit on", 1 << 20, 10, [5]string{"del=2 evalsha=1 hset=1 pexpire=1", "hgetall=2", limited, limited, "evalsha=1 hdel=1 hmget=1 hset=1 pexpire=1"}, false},
+		{"size limit on, 1000 values", 1 << 20, 1000, [5]string{"del=2 evalsha=1 hset=1 pexpire=1", "hgetall=2", limited, limited, "evalsha=1 hdel=1 hmget=1 hset=1 pexpire=1"}, false},
+		{"size limit on, logged in", 1 << 20, 10, [5]string{"del=2 evalsha=1 hset=3 pexpire=2", "hgetall=2", loggedIn, "evalsha=1 hmget=1 hset=1 pexpire=2",
+			"evalsha=1 hdel=2 hmget=2 hset=1 pexpire=2"}, true},
+		{"size limit off", 0, 10, [5]string{"del=2 evalsha=1 hset=1 pexpire=1", "hgetall=2", unlimited, unlimited, "evalsha=1 hdel=1 hexists=1 hset=1 pexpire=1"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -41,6 +45,9 @@ func TestServerCommands(t *testing.T) {
 			ctx := context.Background()
 			saveNew(t, repo, map[string]any{"warm": "the script is loaded"})
 			values := manyValues(tc.values)
+			if tc.token {
+				values["token"] = token(1200)
+			}
 			s := domain.NewSession()
 			var loaded *domain.Session
 			ops := []func() error{
@@ -80,15 +87,33 @@ func wantSizeField(t *testing.T, client *redis.Client, key string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	big, err := client.HGetAll(context.Background(), "{"+key+"}").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
 	size := 0
-	for f, v := range fields {
-		if k, ok := strings.CutPrefix(f, "v:"); ok {
-			size += len(k) + len(v)
+	for _, hash := range []map[string]string{fields, big} {
+		for f, v := range hash {
+			if k, ok := strings.CutPrefix(f, "v:"); ok {
+				size += len(k) + storedLen(v)
+			}
 		}
 	}
 	if fields["s"] != strconv.Itoa(size) || fields["t"] != fields["m"] {
 		t.Fatalf("size field %q written with %q, want %d written with the meta field %q", fields["s"], fields["t"], size, fields["m"])
 	}
+}
+
+// storedLen is the length of a stored value before compression.
+func storedLen(v string) int {
+	if rest, ok := strings.CutPrefix(v, "\x00"); ok {
+		if n, _, ok := strings.Cut(rest, ":"); ok {
+			if l, err := strconv.Atoi(n); err == nil {
+				return l
+			}
+		}
+	}
+	return len(v)
 }
 
 // TestRecordsWithoutSizeField: a record that an older version wrote (no

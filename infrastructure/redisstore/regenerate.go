@@ -21,12 +21,11 @@ var regenerateScript = redis.NewScript(regenerateSource)
 // ID in the same cluster slot, which replaces c.ID.
 func (r *Repository) regenerate(ctx context.Context, c *domain.Changes, expires time.Time) error {
 	c.ID = sameSlotID(r.cfg.KeyPrefix, c.PreviousID)
-	keys := []string{r.key(c.PreviousID), r.key(c.ID)}
-	args := make([]any, 0, 4+2*len(c.Set)+len(c.Deleted))
-	args = append(args, ttl(expires), strconv.FormatInt(expires.UnixMilli(), 10), r.cfg.MaxSize, len(c.Set))
-	for k, v := range c.Set {
-		args = append(args, valuePrefix+k, v)
-	}
+	old, renamed := r.key(c.PreviousID), r.key(c.ID)
+	keys := []string{old, renamed, r.bigKey(old), r.bigKey(renamed)}
+	args := make([]any, 5, 5+2*len(c.Set)+len(c.Deleted))
+	args[0], args[1], args[2] = ttl(expires), strconv.FormatInt(expires.UnixMilli(), 10), r.cfg.MaxSize
+	args, args[3], args[4] = r.appendPairs(args, c.Set)
 	for _, k := range c.Deleted {
 		args = append(args, valuePrefix+k)
 	}

@@ -91,15 +91,17 @@ func toAny(keys []string) []any {
 	return out
 }
 
-// del deletes key; with Options.WaitReplicas, WAIT follows as in send.
+// del deletes the record under key, its big-values hash too; with
+// Options.WaitReplicas, WAIT follows as in send.
 // Deleting twice does no harm, so it is sent once more after any failure
 // of its node.
 func (r *Repository) del(ctx context.Context, key string) error {
+	keys := r.recordKeys(key)
 	return r.fo.do(ctx, key, always, func() error {
 		if r.cfg.WaitReplicas <= 0 {
-			return r.client.Del(ctx, key).Err()
+			return r.client.Del(ctx, keys...).Err()
 		}
-		_, err := r.send(ctx, key, "del", key)
+		_, err := r.send(ctx, key, append([]any{"del"}, toAny(keys)...)...)
 		return err
 	})
 }

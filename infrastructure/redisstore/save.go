@@ -68,7 +68,8 @@ func (r *Repository) destroy(ctx context.Context, id string) error {
 // write runs the save script for c: a new record from c.All when c.New,
 // else the fields of c.Set and c.Deleted on the stored record.
 func (r *Repository) write(ctx context.Context, c *domain.Changes, expires time.Time) error {
-	return r.runWrite(ctx, "save", saveScript, saveSource, []string{r.key(c.ID)}, r.scriptArgs(c, expires),
+	key := r.key(c.ID)
+	return r.runWrite(ctx, "save", saveScript, saveSource, []string{key, r.bigKey(key)}, r.scriptArgs(c, expires),
 		"it expired or was destroyed since it was loaded")
 }
 
@@ -100,13 +101,29 @@ func (r *Repository) scriptArgs(c *domain.Changes, expires time.Time) []any {
 	if c.New {
 		mode, set = "create", c.All
 	}
-	args := make([]any, 0, 6+2*len(set)+len(c.Deleted))
-	args = append(args, mode, ttl(expires), strconv.FormatInt(expires.UnixMilli(), 10), r.cfg.MaxSize, len(set), "")
-	for k, v := range set {
-		args = append(args, valuePrefix+k, v)
-	}
+	args := make([]any, 6, 6+2*len(set)+len(c.Deleted))
+	args[0], args[1], args[2], args[3] = mode, ttl(expires), strconv.FormatInt(expires.UnixMilli(), 10), r.cfg.MaxSize
+	args, n, b := r.appendPairs(args, set)
+	args[4], args[5] = n, b
 	for _, k := range c.Deleted {
 		args = append(args, valuePrefix+k)
 	}
 	return args
+}
+
+// appendPairs appends the field/value pairs of set to args: first the n
+// that go in the session's hash, then the b that go in its big-values
+// hash (see pack.go), each value in its stored form.
+func (r *Repository) appendPairs(args []any, set map[string][]byte) (_ []any, n, b int) {
+	var big []any
+	for k, v := range set {
+		field, stored := valuePrefix+k, pack(v)
+		if r.big != bigNone && (len(field) > listpackValueMax || len(stored) > listpackValueMax) {
+			big = append(big, field, stored)
+			continue
+		}
+		args = append(args, field, stored)
+		n++
+	}
+	return append(args, big...), n, len(big) / 2
 }

@@ -73,6 +73,9 @@ type tracker struct {
 	opt     *redis.Options // of the invalidations' connection
 	beatOpt *redis.Options // of the heartbeat's connections
 	prefix  string
+	// idOf is the ID of the session whose record holds a key: its hash
+	// or its big-values hash.
+	idOf func(key string) (string, bool)
 	// heartbeat is the key the tracker writes to check that it hears the
 	// master's writes: under the prefix, never a session's key ("~" is
 	// no character of session IDs), one per repository.
@@ -220,7 +223,7 @@ func (t *tracker) invalidate(m *redis.Message) (beat bool) {
 		}
 		if k == t.heartbeat {
 			beat = true
-		} else if id, ok := strings.CutPrefix(k, t.prefix); ok {
+		} else if id, ok := t.idOf(k); ok {
 			t.cache.invalidate(id)
 		}
 	}

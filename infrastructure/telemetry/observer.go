@@ -91,6 +91,8 @@ var authReasons = []struct {
 	{domain.ErrInvalidLogoutToken, "invalid_logout_token", true},
 	{domain.ErrInvalidFrontChannelRequest, "invalid_frontchannel_request", true},
 	{domain.ErrFrontChannelDisabled, "frontchannel_disabled", false},
+	{domain.ErrInsufficientAuthentication, "insufficient_authentication", true},
+	{domain.ErrInvalidLoginRequest, "invalid_login_request", false},
 	{domain.ErrInvalidCredentials, "invalid_credentials", false},
 	{domain.ErrProviderUnavailable, "provider_unavailable", false},
 	{domain.ErrUnknownBroker, "unknown_broker", false},

@@ -20,3 +20,20 @@ func TestOutcomesListEverySessionOutcome(t *testing.T) {
 		}
 	}
 }
+
+// TestStepUpOutcomes: a refused step-up counts as refused, a bad login
+// request does not.
+func TestStepUpOutcomes(t *testing.T) {
+	for _, tc := range []struct {
+		err     error
+		name    string
+		refused bool
+	}{
+		{fmt.Errorf("callback: %w", domain.ErrInsufficientAuthentication), "insufficient_authentication", true},
+		{fmt.Errorf("login: %w", domain.ErrInvalidLoginRequest), "invalid_login_request", false},
+	} {
+		if name, refused := authOutcome(tc.err); name != tc.name || refused != tc.refused {
+			t.Errorf("authOutcome(%v) = %q, %v; want %q, %v", tc.err, name, refused, tc.name, tc.refused)
+		}
+	}
+}

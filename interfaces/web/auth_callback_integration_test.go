@@ -42,16 +42,15 @@ func TestCallbackFailures(t *testing.T) {
 			q.Set("error_description", "<b>denied</b> & gone")
 		}), 401, []string{`<code id="error-code">access_denied</code>`, "&lt;b&gt;denied&lt;/b&gt; &amp; gone"}},
 		{"provider error sent by zitadel", func(v *browserVisitor) string {
-			// The app passes ?prompt= to the provider; "none login" is
-			// invalid there (none must stand alone), so zitadel redirects
-			// back with error=invalid_request instead of showing its form.
-			_, authURL, _ := v.do("GET", a.srv.URL+"/auth/login/oidc?prompt="+url.QueryEscape("none login"), nil)
+			// ?prompt=none goes to the provider, which cannot log in
+			// without its form and redirects back with login_required.
+			_, authURL, _ := v.do("GET", a.srv.URL+"/auth/login/oidc?prompt=none", nil)
 			back, err := a.provider.Login(context.Background(), a.provider.Browser(), authURL, "", "")
 			if err != nil {
 				t.Fatal(err)
 			}
 			return back.String()
-		}, 401, []string{`<code id="error-code">invalid_request</code>`, "must only be used as a single value"}},
+		}, 401, []string{`<code id="error-code">login_required</code>`}},
 		{"issuer of another provider", changed(func(q url.Values) { q.Set("iss", "https://evil.example") }), 400, []string{"could not be verified"}},
 		{"code of nobody", changed(func(q url.Values) { q.Set("code", "made-up") }), 401, []string{"invalid_grant"}},
 	}

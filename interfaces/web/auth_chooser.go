@@ -12,11 +12,16 @@ type brokerChoice struct {
 
 // chooseBroker answers GET /auth/login when several brokers are configured
 // and none is the default: a page with a login link for each, keeping the
-// (sanitised) return path.
-func (c *AuthController) chooseBroker(w http.ResponseWriter, returnPath string) {
+// (sanitised) return path and what the login asks of the provider (asked:
+// prompt, max_age, acr_values, already checked).
+func (c *AuthController) chooseBroker(w http.ResponseWriter, returnPath string, asked url.Values) {
 	var choices []brokerChoice
 	for _, name := range c.auth.BrokerNames() {
-		href := "/auth/login/" + url.PathEscape(name) + "?" + url.Values{"redirecturl": {returnPath}}.Encode()
+		q := url.Values{"redirecturl": {returnPath}}
+		for k, v := range asked {
+			q[k] = v
+		}
+		href := "/auth/login/" + url.PathEscape(name) + "?" + q.Encode()
 		choices = append(choices, brokerChoice{Name: name, Href: href})
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -88,7 +88,8 @@ func NewAuthController(auth *application.AuthManager, opts AuthControllerOptions
 // Register adds the routes to mux:
 //
 //	GET  /auth/login              login with the default broker (or a list of brokers)
-//	GET  /auth/login/{broker}     login; ?redirecturl= is the path to return to
+//	GET  /auth/login/{broker}     login; ?redirecturl= is the path to return to,
+//	                              ?prompt=login|none, ?max_age=, ?acr_values= go to the provider
 //	GET  /auth/callback/{broker}  the provider's redirect back
 //	POST /auth/callback/{broker}  the same, with response_mode=form_post
 //	POST /auth/logout             logout (also /auth/logout/{broker})
@@ -170,14 +171,16 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 	}
 	broker := c.broker(r)
 	returnPath := application.SanitizeReturnPath(r.URL.Query().Get("redirecturl"))
-	if broker == "" && len(c.auth.BrokerNames()) > 1 {
-		c.chooseBroker(w, returnPath)
+	asked, err := application.LoginQueryParams(r.URL.Query())
+	if err != nil {
+		c.fail(w, r, fmt.Errorf("auth controller: login of %q: %w", broker, err))
 		return
 	}
-	var params url.Values
-	if c.opts.AuthCodeParams != nil {
-		params = c.opts.AuthCodeParams.AuthCodeParams(r, broker)
+	if broker == "" && len(c.auth.BrokerNames()) > 1 {
+		c.chooseBroker(w, returnPath, asked)
+		return
 	}
+	params := c.loginParams(r, broker, asked)
 	ctx := domain.ContextWithCallbackURL(r.Context(), c.callbackURL(r, broker))
 	target, err := c.auth.LoginStartWithParams(ctx, s, broker, returnPath, params)
 	if err != nil {
@@ -185,6 +188,25 @@ func (c *AuthController) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// loginParams are the authorization parameters of a login request: those
+// of AuthCodeParams, and over them asked, the prompt, max_age and
+// acr_values of the request's query (application.LoginQueryParams).
+func (c *AuthController) loginParams(r *http.Request, broker string, asked url.Values) url.Values {
+	params := url.Values{}
+	if c.opts.AuthCodeParams != nil {
+		for k, v := range c.opts.AuthCodeParams.AuthCodeParams(r, broker) {
+			params[k] = v
+		}
+	}
+	for k, v := range asked {
+		params[k] = v
+	}
+	if len(params) == 0 {
+		return nil
+	}
+	return params
 }
 
 // head answers a HEAD of a login or a callback (a link checker, a

@@ -86,6 +86,20 @@ func TestLoginListsBrokersWithoutADefault(t *testing.T) {
 
 type authCodeParamsFunc func(r *http.Request, broker string) url.Values
 
+// TestLoginListsBrokersKeepingTheStepUp: the links of the list ask what
+// the login asked (a step-up of an anonymous visitor).
+func TestLoginListsBrokersKeepingTheStepUp(t *testing.T) {
+	f := newAuthFixture(t, web.AuthControllerOptions{}, "corp", "dev")
+	rec := f.serve("GET", "/auth/login?max_age=60&acr_values=gold&prompt=login&redirecturl=%2Fpay", nil)
+	want := `href="/auth/login/corp?acr_values=gold&amp;max_age=60&amp;prompt=login&amp;redirecturl=%2Fpay"`
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
+		t.Fatalf("%d %s; want a link %s", rec.Code, rec.Body.String(), want)
+	}
+	if rec := f.serve("GET", "/auth/login?prompt=consent", nil); rec.Code != http.StatusBadRequest {
+		t.Fatalf("list with prompt=consent: %d; want 400", rec.Code)
+	}
+}
+
 func (f authCodeParamsFunc) AuthCodeParams(r *http.Request, broker string) url.Values {
 	return f(r, broker)
 }

@@ -38,8 +38,10 @@ var AuthErrorPage AuthErrorHandler = AuthErrorHandlerFunc(serveAuthErrorPage)
 //	unknown broker, front-channel logout disabled    404
 //	no session index for a front-channel logout      501
 //	cross-origin request (logout, login form, ...)   403
+//	login not recent or strong enough (max_age, acr) 403
 //	provider error (access_denied, invalid_grant...) 401
 //	expired, replayed, forged or unknown state       400
+//	login start with a bad prompt, max_age, acr      400
 //	answer that fails verification (iss, ID token)   400
 //	provider unreachable or failing (server_error)   502
 func AuthErrorStatus(err error) int {
@@ -49,7 +51,7 @@ func AuthErrorStatus(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, application.ErrNoSessionIndex):
 		return http.StatusNotImplemented
-	case errors.Is(err, domain.ErrCrossOrigin):
+	case errors.Is(err, domain.ErrCrossOrigin), errors.Is(err, domain.ErrInsufficientAuthentication):
 		return http.StatusForbidden
 	case errors.As(err, &pe):
 		if pe.Code == "server_error" || pe.Code == "temporarily_unavailable" {
@@ -59,7 +61,8 @@ func AuthErrorStatus(err error) int {
 	case errors.Is(err, domain.ErrInvalidState), errors.Is(err, domain.ErrIssuerMismatch),
 		errors.Is(err, domain.ErrInvalidIDToken), errors.Is(err, domain.ErrNonceMismatch),
 		errors.Is(err, domain.ErrInvalidCode), errors.Is(err, domain.ErrInvalidCredentials),
-		errors.Is(err, domain.ErrInvalidFrontChannelRequest), errors.Is(err, domain.ErrInvalidLogoutState):
+		errors.Is(err, domain.ErrInvalidFrontChannelRequest), errors.Is(err, domain.ErrInvalidLogoutState),
+		errors.Is(err, domain.ErrInvalidLoginRequest):
 		return http.StatusBadRequest
 	}
 	// ErrProviderUnavailable, and what the IdentityProvider contract calls
@@ -76,7 +79,7 @@ type authErrorView struct {
 func serveAuthErrorPage(w http.ResponseWriter, r *http.Request, err error) {
 	status := AuthErrorStatus(err)
 	v := describeAuthError(err, status)
-	if status != http.StatusNotFound && status != http.StatusForbidden {
+	if status != http.StatusNotFound && (status != http.StatusForbidden || errors.Is(err, domain.ErrInsufficientAuthentication)) {
 		v.Retry = "/auth/login"
 		if b := r.PathValue("broker"); b != "" {
 			v.Retry += "/" + url.PathEscape(b)
@@ -98,6 +101,12 @@ func describeAuthError(err error, status int) authErrorView {
 	hasCode := errors.As(err, &pe)
 	var v authErrorView
 	switch {
+	case errors.Is(err, domain.ErrInsufficientAuthentication):
+		v = authErrorView{Title: "Sign-in not confirmed",
+			Message: "This page needs a more recent or stronger sign-in, and the identity provider did not confirm one. Nothing was changed: if you were signed in before, you still are, as before."}
+	case errors.Is(err, domain.ErrInvalidLoginRequest):
+		v = authErrorView{Title: "Login not started",
+			Message: "The login link asks the identity provider for something it may not: prompt must be login or none, max_age whole seconds, acr_values a few short values."}
 	case status == http.StatusNotFound:
 		v = authErrorView{Title: "Unknown login", Message: "There is no login of that name."}
 	case status == http.StatusForbidden:

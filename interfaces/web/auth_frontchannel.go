@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/sessionauth/sessionauth/domain"
 )
@@ -14,7 +15,8 @@ import (
 // iframe with iss and sid, and the sessions of that provider session end
 // (see application.AuthManager.FrontChannelLogout). The answer may be
 // framed by the provider's origin only (Content-Security-Policy:
-// frame-ancestors, the origin of its issuer), is never stored, and, when
+// frame-ancestors, the origin of its issuer or the configured origins of
+// its logout pages), is never stored, and, when
 // the request's own session ended, expires the session cookie a second
 // time with SameSite=None and Secure, the attributes a cookie set inside a
 // third-party iframe needs.
@@ -30,8 +32,8 @@ func (c *AuthController) frontChannel(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	if origin := originOf(fc.Issuer); origin != "" {
-		w.Header().Set("Content-Security-Policy", "frame-ancestors "+origin)
+	if ancestors := frameAncestors(fc); ancestors != "" {
+		w.Header().Set("Content-Security-Policy", "frame-ancestors "+ancestors)
 	}
 	q := r.URL.Query()
 	res, err := c.auth.FrontChannelLogout(r.Context(), s, broker, q.Get("iss"), q.Get("sid"))
@@ -47,6 +49,22 @@ func (c *AuthController) frontChannel(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	_, _ = fmt.Fprint(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Logged out</title></head><body>Logged out.</body></html>`)
+}
+
+// frameAncestors is the source list of the answer's frame-ancestors: the
+// configured origins, else the issuer's origin; "" when there is none.
+// An origin with characters that would end the source list is left out.
+func frameAncestors(fc domain.FrontChannel) string {
+	if len(fc.FrameAncestors) == 0 {
+		return originOf(fc.Issuer)
+	}
+	var out []string
+	for _, o := range fc.FrameAncestors {
+		if o != "" && !strings.ContainsAny(o, " \t\r\n;,'\"") {
+			out = append(out, o)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // originOf is the scheme and host of an absolute URL, or "".

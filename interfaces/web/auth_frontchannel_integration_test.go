@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/sessionauth/sessionauth/infrastructure/oidcbroker"
 )
 
 // frontChannelURL is the front-channel logout URL the rogue provider
@@ -64,6 +66,24 @@ func TestFrontChannelLogoutEndsTheProviderSession(t *testing.T) {
 	}
 	if !strings.Contains(a.logs.String(), "front-channel logout") {
 		t.Errorf("no log line of the front-channel logout:\n%s", a.logs)
+	}
+}
+
+// TestFrontChannelLogoutOrigins: with frontChannelLogoutOrigins, the
+// configured origins of the provider's logout pages, and they alone, may
+// frame the answer, in place of the issuer's origin.
+func TestFrontChannelLogoutOrigins(t *testing.T) {
+	origins := []string{"https://login.microsoftonline.com", "https://login.shop.example"}
+	a := startRogueAppWith(t, func(c *oidcbroker.Config) { c.FrontChannelLogoutOrigins = origins })
+	loggedInWithSid(t, a, "sid-1")
+	frame := newBrowserVisitor(t)
+	code, _, body := frame.do("GET", frontChannelURL(a, a.rogue.Issuer, "sid-1"), nil)
+	if code != http.StatusOK {
+		t.Fatalf("front-channel logout: %d %s", code, body)
+	}
+	want := "frame-ancestors https://login.microsoftonline.com https://login.shop.example"
+	if got := frame.lastHeader.Get("Content-Security-Policy"); got != want {
+		t.Errorf("Content-Security-Policy %q; want %q, the configured origins in place of the issuer's", got, want)
 	}
 }
 

@@ -38,7 +38,10 @@ func startApp(t *testing.T) *app {
 
 // startAppWith starts the app with provider and manager options. Its
 // routes: the AuthController's (a login's ?prompt= goes to the provider),
-// GET /account behind RequireLogin showing the user, and GET /userinfo,
+// GET /account behind RequireLogin showing the user, GET /recent (a login
+// at most a minute old) and GET /strong (acr "gold") behind
+// RequireLoginWithOptions showing the user and the session's "note",
+// /note storing the note of the form or query in the session, and GET /userinfo,
 // which calls the provider's userinfo endpoint through
 // AuthManager.HTTPClient and answers with its status.
 func startAppWith(t *testing.T, po oidctest.Options, mo application.Options, brokerOpts ...func(*oidcbroker.Config)) *app {
@@ -55,12 +58,13 @@ func startAppWith(t *testing.T, po oidctest.Options, mo application.Options, bro
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	web.NewAuthController(manager, web.AuthControllerOptions{DefaultBroker: "oidc", AuthCodeParams: promptParam{}}).Register(mux)
+	web.NewAuthController(manager, web.AuthControllerOptions{DefaultBroker: "oidc"}).Register(mux)
 	mux.Handle("GET /account", web.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := (&application.UserService{}).GetUser(r.Context(), web.SessionFromContext(r.Context()))
 		fmt.Fprintf(w, "hello %s (%s) at %s", u.Name, u.Sub, r.URL.RequestURI())
 	})))
 	mux.Handle("GET /userinfo", userinfoProxy(manager, p.Issuer+"/userinfo"))
+	stepUpRoutes(mux)
 	srv.Config.Handler = web.NewSessionMiddleware(a.repo, signer, web.SessionOptions{Name: "app", MaxAge: time.Hour}).Handler(mux)
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -120,14 +124,18 @@ func mustParseURL(t *testing.T, raw string) *url.URL {
 	return u
 }
 
-// promptParam passes a login request's ?prompt= to the provider.
-type promptParam struct{}
-
-func (promptParam) AuthCodeParams(r *http.Request, _ string) url.Values {
-	if p := r.URL.Query().Get("prompt"); p != "" {
-		return url.Values{"prompt": {p}}
-	}
-	return nil
+// stepUpRoutes serves GET /recent, GET /strong and /note.
+func stepUpRoutes(mux *http.ServeMux) {
+	show := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := web.SessionFromContext(r.Context())
+		u := (&application.UserService{}).GetUser(r.Context(), s)
+		fmt.Fprintf(w, "hello %s at %s, note %v", u.Sub, r.URL.RequestURI(), s.Try("note"))
+	})
+	mux.Handle("GET /recent", web.RequireLoginWithOptions(web.RequireLoginOptions{MaxAge: time.Minute}, show))
+	mux.Handle("GET /strong", web.RequireLoginWithOptions(web.RequireLoginOptions{ACRValues: []string{"gold"}}, show))
+	mux.HandleFunc("/note", func(w http.ResponseWriter, r *http.Request) {
+		web.SessionFromContext(r.Context()).Store("note", r.FormValue("note"))
+	})
 }
 
 // browserVisitor is a browser: a cookie jar, and redirects shown instead

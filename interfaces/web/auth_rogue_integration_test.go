@@ -52,16 +52,25 @@ func (s *syncBuffer) String() string {
 // RequireLogin) with a broker that fetches userinfo.
 func startRogueApp(t *testing.T) *rogueApp {
 	t.Helper()
+	return startRogueAppWith(t, func(*oidcbroker.Config) {})
+}
+
+// startRogueAppWith is startRogueApp with the broker's configuration
+// changed by mutate.
+func startRogueAppWith(t *testing.T, mutate func(*oidcbroker.Config)) *rogueApp {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	a := &rogueApp{srv: srv, rogue: oidctest.StartRogue(t, "rp"), logs: new(syncBuffer),
 		repo: memorystore.New(memorystore.Options{MaxAge: time.Hour})}
 	t.Cleanup(func() { _ = a.repo.Close() })
-	b, err := oidcbroker.New(oidcbroker.Config{
+	cfg := oidcbroker.Config{
 		Broker: "rogue", Endpoint: a.rogue.Issuer, ClientID: "rp", ClientSecret: "s",
 		RedirectURL:        "http://" + srv.Listener.Addr().String() + "/auth/callback/rogue",
 		Claims:             oidcbroker.ClaimMapping{UserInfo: map[string]string{"email": "email"}},
 		FrontChannelLogout: true,
-	})
+	}
+	mutate(&cfg)
+	b, err := oidcbroker.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

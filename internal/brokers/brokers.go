@@ -23,7 +23,8 @@ import (
 func OIDC(b config.Broker) (domain.IdentityProvider, error) {
 	b.Only("endpoint", "clientID", "clientSecret", "scopes", "enableOfflineToken", "claims", "enableEndSessionEndpoint",
 		"frontChannelLogout", "responseMode", "postLogoutRedirectURIs",
-		"tokenEndpointAuthMethod", "privateKey", "privateKeyID", "assertionAudience", "usePAR")
+		"tokenEndpointAuthMethod", "privateKey", "privateKeyID", "assertionAudience", "usePAR",
+		"revokeTokensAtLogout", "frontChannelLogoutOrigins")
 	cfg := oidcbroker.Config{
 		Broker: b.Name, Endpoint: b.Required("endpoint", "write the issuer URL of the OpenID provider, such as "+exampleIssuer),
 		ClientID:     b.Required("clientID", "write the client ID the OpenID provider registered for this application"),
@@ -31,7 +32,11 @@ func OIDC(b config.Broker) (domain.IdentityProvider, error) {
 		EnableOfflineToken: b.Bool("enableOfflineToken"), EnableEndSessionEndpoint: b.Bool("enableEndSessionEndpoint"),
 		ClockSkew: b.ClockSkew, Claims: Claims(b), UsePAR: b.Bool("usePAR"),
 		FrontChannelLogout: b.Bool("frontChannelLogout"), ResponseMode: ResponseMode(b),
-		PostLogoutRedirectURIs: PostLogoutRedirectURIs(b),
+		PostLogoutRedirectURIs: PostLogoutRedirectURIs(b), RevokeTokensAtLogout: b.Bool("revokeTokensAtLogout"),
+		FrontChannelLogoutOrigins: FrontChannelLogoutOrigins(b),
+	}
+	if len(cfg.FrontChannelLogoutOrigins) > 0 && !cfg.FrontChannelLogout {
+		b.Problem("frontChannelLogoutOrigins", "is only used with frontChannelLogout: true; set that, or remove frontChannelLogoutOrigins")
 	}
 	clientAuthOK := ClientAuth(b, &cfg)
 	if !checkURLs(b, cfg) || !clientAuthOK {
@@ -59,6 +64,23 @@ func PostLogoutRedirectURIs(b config.Broker) []string {
 		if !absolute(raw) || withUser(raw) {
 			b.Problem("postLogoutRedirectURIs", "holds "+strconv.Quote(raw)+", not an absolute URL without user or password; "+
 				"write the URLs registered at the provider as post-logout redirect URIs, such as https://shop.example/auth/loggedout")
+			continue
+		}
+		out = append(out, raw)
+	}
+	return out
+}
+
+// FrontChannelLogoutOrigins reads the entry's frontChannelLogoutOrigins:
+// the origins of the provider's logout pages, each scheme://host[:port],
+// which replace the issuer's origin as those that may frame the
+// front-channel logout answer.
+func FrontChannelLogoutOrigins(b config.Broker) []string {
+	var out []string
+	for _, raw := range b.Strings("frontChannelLogoutOrigins") {
+		if err := oidcbroker.CheckOrigin(raw); err != nil {
+			b.Problem("frontChannelLogoutOrigins", "holds "+strconv.Quote(raw)+", which "+err.Error()+
+				"; write the origins of the provider's logout pages, such as [https://login.microsoftonline.com]")
 			continue
 		}
 		out = append(out, raw)

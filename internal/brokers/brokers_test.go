@@ -281,3 +281,54 @@ func TestLogoutAndResponseModeKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestFrontChannelLogoutOrigins reads frontChannelLogoutOrigins into the
+// broker's configuration; a value that is not an http or https origin, or
+// the key without frontChannelLogout, is a problem naming the key, the
+// value and what to write.
+func TestFrontChannelLogoutOrigins(t *testing.T) {
+	base := func(extra map[string]any) map[string]any {
+		e := map[string]any{"broker": "corp", "typ": "oidc", "endpoint": "https://login.example", "clientID": "shop", "frontChannelLogout": true}
+		for k, v := range extra {
+			e[k] = v
+		}
+		return e
+	}
+	origins := []any{"https://login.microsoftonline.com", "http://localhost:8080"}
+	b, ps := entry(t, base(map[string]any{"frontChannelLogoutOrigins": origins}))
+	if got := brokers.FrontChannelLogoutOrigins(b); !reflect.DeepEqual(got, []string{"https://login.microsoftonline.com", "http://localhost:8080"}) || ps.Len() > 0 {
+		t.Errorf("read %v (problems: %v)", got, ps)
+	}
+	if _, err := brokers.OIDC(b); err != nil || ps.Len() > 0 {
+		t.Errorf("OIDC: %v (problems: %v)", err, ps)
+	}
+	const key = `core.auth.web.broker[0].frontChannelLogoutOrigins = (a list): `
+	const fix = `; write the origins of the provider's logout pages, such as [https://login.microsoftonline.com]`
+	tests := []struct {
+		extra map[string]any
+		want  string
+	}{
+		{map[string]any{"frontChannelLogoutOrigins": []any{"https://login.example/logout"}},
+			key + `holds "https://login.example/logout", which has more than scheme, host and port; write https://login.example` + fix},
+		{map[string]any{"frontChannelLogoutOrigins": []any{"https://login.example/"}},
+			key + `holds "https://login.example/", which has more than scheme, host and port; write https://login.example` + fix},
+		{map[string]any{"frontChannelLogoutOrigins": []any{"login.example"}},
+			key + `holds "login.example", which is not an http or https origin such as https://login.example` + fix},
+		{map[string]any{"frontChannelLogoutOrigins": []any{"ftp://login.example"}},
+			key + `holds "ftp://login.example", which is not an http or https origin such as https://login.example` + fix},
+		{map[string]any{"frontChannelLogoutOrigins": []any{"https://login.example?x"}},
+			key + `holds "https://login.example?x", which has more than scheme, host and port; write https://login.example` + fix},
+		{map[string]any{"frontChannelLogoutOrigins": origins, "frontChannelLogout": false},
+			key + `is only used with frontChannelLogout: true; set that, or remove frontChannelLogoutOrigins`},
+	}
+	for _, tc := range tests {
+		b, ps := entry(t, base(tc.extra))
+		if _, err := brokers.OIDC(b); ps.Len() == 0 {
+			t.Errorf("%v: error %v, no problem recorded under the key", tc.extra, err)
+			continue
+		}
+		if msg := ps.Err().Error(); !strings.Contains(msg, tc.want) {
+			t.Errorf("%v: %q; want it to contain %q", tc.extra, msg, tc.want)
+		}
+	}
+}

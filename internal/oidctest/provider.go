@@ -56,6 +56,15 @@ type Options struct {
 	// token and revocation endpoints then accept only client assertions
 	// signed with it, with the issuer as audience.
 	ClientKey *jose.JSONWebKey
+	// ACR, when set, chooses the acr claim of the ID token from the
+	// acr_values its authorization request asked for; zitadel's example
+	// storage issues none. A test makes a provider that honours the
+	// request (the first value) or one that ignores it.
+	ACR func(requested []string) string
+	// AuthTime, when set, changes the auth_time of ID tokens from when the
+	// user logged in at the form, as a provider that ignores max_age and
+	// reports an old authentication would.
+	AuthTime func(loggedIn time.Time) time.Time
 }
 
 // DefaultUser is the account a provider has when Options.Users is empty.
@@ -78,6 +87,7 @@ type Provider struct {
 	refreshes atomic.Int64
 	exchanges atomic.Int64
 	userinfos atomic.Int64
+	revoked   atomic.Int64
 }
 
 // Start runs a provider until the test ends.
@@ -97,6 +107,7 @@ func Start(t testing.TB, opts Options) *Provider {
 		postLogout: opts.PostLogoutRedirectURIs,
 		claimsInID: opts.ClaimsInIDToken,
 		clientKey:  opts.ClientKey,
+		auths:      authentications{acr: opts.ACR, authTime: opts.AuthTime},
 	}
 	provider, err := op.NewProvider(opConfig(), p.storage, op.StaticIssuer(p.Issuer), op.WithAllowInsecure())
 	if err != nil {
@@ -141,7 +152,7 @@ func opConfig() *op.Config {
 }
 
 // routes serves the login form, a logged-out page and the provider,
-// counting token and userinfo requests on the way.
+// counting token, userinfo and revocation requests on the way.
 func (p *Provider) routes() http.Handler {
 	mux := http.NewServeMux()
 	login := op.NewIssuerInterceptor(p.op.IssuerFromRequest)
@@ -155,7 +166,16 @@ func (p *Provider) routes() http.Handler {
 
 func (p *Provider) countTokenRequests(next http.Handler) http.Handler {
 	token, userinfo := p.op.TokenEndpoint().Relative(), p.op.UserinfoEndpoint().Relative()
+	revocation := p.op.RevocationEndpoint().Relative()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == revocation {
+			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+			next.ServeHTTP(sw, r)
+			if sw.status == http.StatusOK {
+				p.revoked.Add(1)
+			}
+			return
+		}
 		if r.URL.Path == userinfo {
 			p.userinfos.Add(1)
 		}
@@ -181,3 +201,18 @@ func (p *Provider) ExchangeCount() int64 { return p.exchanges.Load() }
 
 // UserInfoCount is the number of requests the userinfo endpoint received.
 func (p *Provider) UserInfoCount() int64 { return p.userinfos.Load() }
+
+// RevocationCount is the number of revocation requests (RFC 7009) the
+// provider accepted: authenticated as its client, answered 200.
+func (p *Provider) RevocationCount() int64 { return p.revoked.Load() }
+
+// statusWriter remembers the status of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}

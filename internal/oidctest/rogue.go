@@ -24,8 +24,8 @@ const RogueSubject = "rogue-user"
 // Rogue is an OpenID provider whose tokens the test writes: discovery,
 // JWKS, an authorization endpoint that answers at once with a code, a
 // token endpoint (authorization code and refresh grants), a userinfo
-// endpoint and, when enabled, a pushed authorization request endpoint and
-// a check of client assertions. It stands for the misbehaving providers a real one cannot be
+// endpoint and, when enabled, a pushed authorization request endpoint, a
+// revocation endpoint and a check of client assertions. It stands for the misbehaving providers a real one cannot be
 // made to be: tokens without sub or iat, issued in the future, about
 // another user, and logout tokens of every kind.
 type Rogue struct {
@@ -49,6 +49,9 @@ type Rogue struct {
 	requests    map[string]url.Values // request_uri → pushed parameters
 	tokenForms  []url.Values          // bodies of token requests
 	fcOptional  bool
+	revocation  bool            // announce the revocation endpoint
+	revocations []url.Values    // bodies of revocation requests it accepted
+	revoked     map[string]bool // tokens revoked
 }
 
 // FrontChannelSessionOptional makes the discovery document say that the
@@ -74,13 +77,15 @@ func StartRogue(t testing.TB, clientID string) *Rogue {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Rogue{ClientID: clientID, key: key, stranger: stranger, nonces: map[string]string{}, requests: map[string]url.Values{}}
+	r := &Rogue{ClientID: clientID, key: key, stranger: stranger, nonces: map[string]string{}, requests: map[string]url.Values{},
+		revoked: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", r.discovery)
 	mux.HandleFunc("GET /jwks", r.jwks)
 	mux.HandleFunc("GET /authorize", r.authorize)
 	mux.HandleFunc("POST /token", r.token)
 	mux.HandleFunc("POST /par", r.pushAuthorization)
+	mux.HandleFunc("POST /revoke", r.revoke)
 	mux.HandleFunc("GET /userinfo", r.userinfo)
 	mux.HandleFunc("GET /logout-frame", r.logoutFrame)
 	r.Server = httptest.NewServer(mux)
@@ -168,6 +173,9 @@ func (r *Rogue) discovery(w http.ResponseWriter, _ *http.Request) {
 	}
 	r.mu.Lock()
 	meta["frontchannel_logout_session_supported"] = !r.fcOptional
+	if r.revocation {
+		meta["revocation_endpoint"] = r.Issuer + "/revoke"
+	}
 	if r.par {
 		meta["pushed_authorization_request_endpoint"] = r.Issuer + "/par"
 		meta["require_pushed_authorization_requests"] = r.parRequired
@@ -234,7 +242,11 @@ func (r *Rogue) token(w http.ResponseWriter, req *http.Request) {
 	delete(r.nonces, req.PostForm.Get("code"))
 	edit := r.edit
 	r.mu.Unlock()
-	if req.PostForm.Get("grant_type") == "authorization_code" && !known {
+	r.mu.Lock()
+	revoked := r.revoked[req.PostForm.Get("refresh_token")]
+	r.mu.Unlock()
+	if req.PostForm.Get("grant_type") == "authorization_code" && !known ||
+		req.PostForm.Get("grant_type") == "refresh_token" && revoked {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant"})
 		return
 	}

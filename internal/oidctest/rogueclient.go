@@ -25,8 +25,8 @@ type assertionCheck struct {
 	seen     map[string]bool // jti already used
 }
 
-// RequireAssertion makes the token and pushed authorization request
-// endpoints accept only a client assertion (RFC 7523) signed with alg by
+// RequireAssertion makes the token, pushed authorization request and
+// revocation endpoints accept only a client assertion (RFC 7523) signed with alg by
 // key (the public key, or the secret as []byte for HS256), with the client
 // as iss and sub, audience in aud, an exp at most MaxAssertionLifetime
 // ahead and a jti never seen before; anything else is refused with
@@ -150,4 +150,42 @@ func (r *Rogue) authorizeParams(q url.Values) (url.Values, error) {
 	}
 	delete(r.requests, uri)
 	return pushed, nil
+}
+
+// EnableRevocation announces a revocation endpoint (RFC 7009) in the
+// discovery document. It checks client assertions as the token endpoint
+// does, and a refresh token it revoked is refused by the token endpoint
+// afterwards (invalid_grant). Call it before the relying party first asks
+// for the document.
+func (r *Rogue) EnableRevocation() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.revocation = true
+}
+
+// Revocations returns the bodies of the revocation requests the provider
+// accepted, in order.
+func (r *Rogue) Revocations() []url.Values {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.revocations)
+}
+
+// revoke is the revocation endpoint: with a valid client assertion (when
+// required) it revokes the token and answers 200, as RFC 7009 does for any
+// token of the client's.
+func (r *Rogue) revoke(w http.ResponseWriter, req *http.Request) {
+	if err := req.ParseForm(); err != nil || req.PostForm.Get("token") == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request"})
+		return
+	}
+	if err := r.checkClient(req.PostForm); err != nil {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client", "error_description": err.Error()})
+		return
+	}
+	r.mu.Lock()
+	r.revocations = append(r.revocations, req.PostForm)
+	r.revoked[req.PostForm.Get("token")] = true
+	r.mu.Unlock()
+	w.WriteHeader(http.StatusOK)
 }

@@ -22,6 +22,7 @@ type tokenStorage struct {
 	postLogout []string
 	claimsInID bool
 	clientKey  *jose.JSONWebKey
+	auths      authentications
 }
 
 func (s *tokenStorage) expiry(exp time.Time) time.Time {

@@ -35,6 +35,7 @@ type discovery struct {
 	BackChannelLogoutSess bool     `json:"backchannel_logout_session_supported"`
 	FrontChannelLogout    bool     `json:"frontchannel_logout_supported"`
 	PAR                   string   `json:"pushed_authorization_request_endpoint"`
+	Revocation            string   `json:"revocation_endpoint"`
 	AuthMethods           []string `json:"token_endpoint_auth_methods_supported"`
 }
 
@@ -79,6 +80,8 @@ func discoveryProblem(b config.Broker, endpoint string, d discovery) string {
 		return fmt.Sprintf("config key %s.enableEndSessionEndpoint = true: the provider announces no end_session_endpoint; set it to false, or enable RP-initiated logout at the provider", b.Key)
 	case b.Bool("usePAR") && d.PAR == "":
 		return fmt.Sprintf("config key %s.usePAR = true: the provider announces no pushed_authorization_request_endpoint; set it to false, or enable pushed authorization requests at the provider", b.Key)
+	case b.Bool("revokeTokensAtLogout") && d.Revocation == "":
+		return fmt.Sprintf("config key %s.revokeTokensAtLogout = true: the provider announces no revocation_endpoint; set it to false, or enable token revocation at the provider", b.Key)
 	}
 	// A provider that names no methods accepts client_secret_basic
 	// (OpenID Connect Discovery 1.0).

@@ -76,8 +76,8 @@ func TestCallbackWarnings(t *testing.T) {
 
 func TestDiscoveryProblem(t *testing.T) {
 	b := broker(t, map[string]any{"broker": "corp", "typ": "oidc", "endpoint": "https://op.example", "enableEndSessionEndpoint": true,
-		"usePAR": true, "tokenEndpointAuthMethod": "private_key_jwt"}, nil)
-	good := discovery{Issuer: "https://op.example", Authorization: "a", Token: "t", JWKS: "j", EndSession: "e", PAR: "p",
+		"usePAR": true, "tokenEndpointAuthMethod": "private_key_jwt", "revokeTokensAtLogout": true}, nil)
+	good := discovery{Issuer: "https://op.example", Authorization: "a", Token: "t", JWKS: "j", EndSession: "e", PAR: "p", Revocation: "r",
 		AuthMethods: []string{"client_secret_basic", "private_key_jwt"}}
 	for _, c := range []struct {
 		name string
@@ -91,6 +91,7 @@ func TestDiscoveryProblem(t *testing.T) {
 		{"HS256 only", func(d *discovery) { d.Algorithms = []string{"HS256", "none"} }, "signs ID tokens with HS256, none only"},
 		{"no end session", func(d *discovery) { d.EndSession = "" }, "enableEndSessionEndpoint = true: the provider announces no end_session_endpoint"},
 		{"no PAR endpoint", func(d *discovery) { d.PAR = "" }, "usePAR = true: the provider announces no pushed_authorization_request_endpoint"},
+		{"no revocation endpoint", func(d *discovery) { d.Revocation = "" }, "revokeTokensAtLogout = true: the provider announces no revocation_endpoint"},
 		{"auth method not offered", func(d *discovery) { d.AuthMethods = []string{"client_secret_basic"} }, `tokenEndpointAuthMethod = "private_key_jwt": the provider accepts client_secret_basic`},
 		{"no auth methods named: basic only", func(d *discovery) { d.AuthMethods = nil }, `the provider accepts client_secret_basic`},
 	} {

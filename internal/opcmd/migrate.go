@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"sort"
 	"sync"
 
@@ -16,19 +18,20 @@ import (
 	"github.com/sessionauth/sessionauth/internal/backends"
 )
 
-const migrateAbout = `Migrate moves the sessions of Flamingo's own Redis backend into the
-configured backend ahead of their visitors' return, by the rules of the
+const migrateAbout = `Migrate moves the sessions of Flamingo's own Redis or file backend into
+the configured backend ahead of their visitors' return, by the rules of the
 live migration (flamingo.session.migrate.from): the new session ID derived
 from the old one with flamingo.session.secret, Flamingo's core/auth keys
 dropped, a session whose values cannot be decoded left where it is. The
-application must keep flamingo.session.migrate.from: redis, so that a
-visitor who comes back with the old cookie gets the moved session and a new
-cookie; the old cookie opens it until flamingo.session.max.age has passed.
+application must keep flamingo.session.migrate.from (redis or file), so
+that a visitor who comes back with the old cookie gets the moved session
+and a new cookie; the old cookie opens it until flamingo.session.max.age
+has passed.
 
 Run it with --dry-run first. It is resumable: a moved session leaves the old
 store, so a second run carries on with the rest. It reads at most --rate
-keys a second, and prints what it moved, skipped (with the reason) and
-failed. Flamingo's file backend is not migrated ahead of time.`
+keys or files a second, and prints what it moved, skipped (with the
+reason) and failed.`
 
 // Summary is what a migration did, or would do with --dry-run.
 type Summary struct {
@@ -40,10 +43,10 @@ type Summary struct {
 }
 
 func runMigrate(args []string, env Env) int {
-	fs := newFlags(env, "migrate", "--config config.yml --from redis [--dry-run]", migrateAbout)
+	fs := newFlags(env, "migrate", "--config config.yml --from redis|file [--dry-run]", migrateAbout)
 	var files configFlag
 	fs.Var(&files, "config", "the application's configuration file (repeat for several, later ones win)")
-	from := fs.String("from", "", "the old store: redis")
+	from := fs.String("from", "", "the old store: redis or file")
 	dryRun := fs.Bool("dry-run", false, "read every old session and say what would happen, moving nothing")
 	rate := fs.Float64("rate", defaultRate, "most keys read a second; 0 for no limit")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
@@ -79,10 +82,8 @@ func migrate(files, positional []string, from string, dryRun bool, rate float64,
 	switch {
 	case len(positional) > 0:
 		return nil, errUsage(fmt.Sprintf("unexpected argument %q", positional[0]))
-	case from == "file":
-		return nil, errors.New("--from file: Flamingo's file backend is not migrated ahead of time; its sessions move as their visitors return (flamingo.session.migrate.from: file)")
-	case from != "redis":
-		return nil, errUsage("say where the old sessions are: --from redis")
+	case from != "redis" && from != "file":
+		return nil, errUsage("say where the old sessions are: --from redis or --from file")
 	case rate < 0:
 		return nil, errUsage("--rate must not be negative")
 	}
@@ -94,7 +95,83 @@ func migrate(files, positional []string, from string, dryRun bool, rate float64,
 		return nil, fmt.Errorf("flamingo.session.migrate.from is %q, not %q: set it in the application's configuration first, so that visitors who return with the old cookie get the moved session",
 			c.Session.Migrate.From, from)
 	}
+	if from == "file" {
+		return migrateFile(context.Background(), c, dryRun, rate, env.Stderr)
+	}
 	return migrateRedis(context.Background(), c, dryRun, rate, env.Stderr)
+}
+
+// migrateFile walks the directory of Flamingo's file backend
+// (flamingo.session.migrate.file) and moves each old session.
+func migrateFile(ctx context.Context, c Checked, dryRun bool, rate float64, progressTo io.Writer) (*Summary, error) {
+	s, dir := c.Session, c.Session.Migrate.File
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		if err == nil {
+			err = errors.New("not a directory")
+		}
+		return nil, fmt.Errorf("config key flamingo.session.migrate.file = %q: %w; name the directory of Flamingo's file backend (its flamingo.session.file)", dir, pathless(err))
+	}
+	repo, closeRepo, err := OpenStore(s)
+	if err != nil {
+		return nil, err
+	}
+	defer closeRepo()
+	source := legacysession.File(legacysession.FileOptions{
+		Dir: dir, Name: s.Name, Secrets: append([]string{s.Secret}, s.Previous...), MaxAge: s.MaxAge, MaxSize: s.MaxSize,
+	})
+	migrator := legacysession.New(repo, source, legacysession.Options{
+		Key: []byte(s.Secret), Window: s.MaxAge, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	st := store{
+		total: func(context.Context) (int, error) { return countFiles(dir) },
+		ids: func(ctx context.Context, visit func(string) error) error {
+			return eachFile(dir, func(name string) error {
+				id, _ := legacysession.FileID(name) // "" for other files
+				return visit(id)
+			})
+		}}
+	return moveAll(ctx, st, migrator, dryRun, rate, progressTo)
+}
+
+// eachFile calls visit with the name of each file in dir, reading the
+// directory in batches so that a large one is never held whole.
+func eachFile(dir string, visit func(name string) error) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return pathless(err)
+	}
+	defer func() { _ = d.Close() }()
+	for {
+		names, err := d.Readdirnames(1000)
+		for _, n := range names {
+			if err := visit(n); err != nil {
+				return err
+			}
+		}
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return pathless(err)
+		}
+	}
+}
+
+// countFiles is how many files dir holds.
+func countFiles(dir string) (int, error) {
+	n := 0
+	err := eachFile(dir, func(string) error { n++; return nil })
+	return n, err
+}
+
+// pathless returns err without the file name os errors carry: the name of
+// a session's file holds its ID.
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
 }
 
 // migrateRedis walks the old Redis with SCAN and moves each old session.
@@ -159,7 +236,7 @@ func moveAll(ctx context.Context, st store, m *legacysession.Migrator, dryRun bo
 const gone = "gone meanwhile: expired, or moved by the application"
 
 func moveOne(ctx context.Context, m *legacysession.Migrator, id string, dryRun bool, sum *Summary) {
-	found, err := m.Readable(ctx, id)
+	found, err := m.ReadableID(ctx, id)
 	switch {
 	case err != nil:
 		sum.Skipped[err.Error()]++
@@ -171,7 +248,7 @@ func moveOne(ctx context.Context, m *legacysession.Migrator, id string, dryRun b
 		sum.Moved++
 		return
 	}
-	s, err := m.Migrate(ctx, id)
+	s, err := m.MigrateID(ctx, id)
 	switch {
 	case err != nil:
 		sum.Failed[err.Error()]++

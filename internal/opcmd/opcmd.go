@@ -15,7 +15,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
+
+	"github.com/sessionauth/sessionauth/infrastructure/redisstore"
 )
 
 // The exit codes.
@@ -43,7 +46,7 @@ Commands:
 	check     check configuration files; with --connect, Redis and the OpenID providers too
 	sessions  list, show and end the sessions of a user
 	stats     count the sessions by kind, bytes and expiry
-	migrate   move the sessions of Flamingo's Redis backend ahead of their visitors' return
+	migrate   move the sessions of Flamingo's Redis or file backend ahead of their visitors' return
 
 Run "sessionauth <command> -h" for a command's flags.
 `
@@ -51,6 +54,9 @@ Run "sessionauth <command> -h" for a command's flags.
 // Main runs the command line args (without the program name) and returns
 // the exit code.
 func Main(args []string, env Env) int {
+	// Each command words a Redis that fails in its own message, naming the
+	// key to fix; go-redis's own log lines would only repeat it, without.
+	redisstore.SetGoRedisLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, usage)
 		return ExitUsage

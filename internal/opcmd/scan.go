@@ -112,7 +112,8 @@ func dbSize(ctx context.Context, node *redis.Client) (int, error) {
 const scanBatch = 100
 
 // scanNode calls visit with each key's ID (the key less prefix) that valid
-// accepts, and "" for the other keys.
+// accepts, and "" for the other keys; it skips the big-values hashes of
+// sessionauth's records.
 func scanNode(ctx context.Context, node *redis.Client, prefix string, valid func(string) bool, visit func(string) error) error {
 	match := globEscape(prefix) + "*"
 	var cursor uint64
@@ -122,6 +123,9 @@ func scanNode(ctx context.Context, node *redis.Client, prefix string, valid func
 			return fmt.Errorf("SCAN at %s: %w", node.Options().Addr, err)
 		}
 		for _, k := range keys {
+			if redisstore.IsBigValuesKey(prefix, k) {
+				continue // part of a session's record, counted with it
+			}
 			id := strings.TrimPrefix(k, prefix)
 			if !valid(id) {
 				id = ""

@@ -17,6 +17,10 @@ import (
 type CommandStat struct {
 	Calls int64
 	Usec  int64
+	// FailedCalls are calls that ran and failed (a NOSCRIPT reply, an
+	// error a script raised); refused ones (MOVED, ASK, TRYAGAIN) count in
+	// neither.
+	FailedCalls int64
 }
 
 // Commands is what a server ran, by lower-case command name ("evalsha",
@@ -47,6 +51,8 @@ func ReadCommands(ctx context.Context, client *redis.Client) (Commands, error) {
 				stat.Calls = n
 			case "usec":
 				stat.Usec = n
+			case "failed_calls":
+				stat.FailedCalls = n
 			}
 		}
 		cmds[name] = stat
@@ -61,7 +67,7 @@ func (c Commands) Since(before Commands) Commands {
 	for name, s := range c {
 		b := before[name]
 		if s.Calls > b.Calls {
-			diff[name] = CommandStat{Calls: s.Calls - b.Calls, Usec: s.Usec - b.Usec}
+			diff[name] = CommandStat{Calls: s.Calls - b.Calls, Usec: s.Usec - b.Usec, FailedCalls: s.FailedCalls - b.FailedCalls}
 		}
 	}
 	return diff

@@ -161,3 +161,12 @@ func (s *Server) Restart(t testing.TB) {
 		t.Fatalf("redis-server on %s did not restart: %v\n%s", p.addr, err, p.readLog())
 	}
 }
+
+// Nodes are every master and replica of the cluster.
+func (c *ReplicatedCluster) Nodes() []*Server {
+	var nodes []*Server
+	for _, s := range c.Shards {
+		nodes = append(nodes, s.Master, s.Replica)
+	}
+	return nodes
+}
