@@ -65,8 +65,10 @@ func (r *Repository) saveCopy(ctx context.Context, s *domain.Session, c *domain.
 		return nil
 	}
 	id := copyID(c.ID)
-	if err := r.server.Delete(ctx, id); err != nil {
-		return fmt.Errorf("cookie session repository: server copy: %w", err)
+	if !c.New { // a new ID has no copy yet: an anonymous visitor costs no call
+		if err := r.server.Delete(ctx, id); err != nil {
+			return fmt.Errorf("cookie session repository: server copy: %w", err)
+		}
 	}
 	if len(values) == 0 {
 		return nil
