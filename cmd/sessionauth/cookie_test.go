@@ -39,11 +39,14 @@ func TestSessionsCookie(t *testing.T) {
 
 // TestCookieBackendCommands: without revocation, sessions says that the
 // sessions live in the visitors' browsers, and check warns of what that
-// means; check --connect pings the revocation Redis.
+// means; stats says there is nothing to count; check --connect pings the
+// revocation Redis.
 func TestCookieBackendCommands(t *testing.T) {
 	plain := sessionsConfig(t, "  backend: cookie")
 	r := sessionauth(t, nil, "sessions", "list", "--config", plain, "--sub", "alice")
 	r.want(t, 1, r.stderr, "the sessions live in the visitors' browsers, out of this command's reach; set flamingo.session.cookie.revocation to redis")
+	st := sessionauth(t, nil, "stats", "--config", plain)
+	st.want(t, 1, st.stderr, `flamingo.session.backend = "cookie": the sessions live in the visitors' browsers`)
 	c := sessionauth(t, nil, "check", plain)
 	c.want(t, 0, c.stderr, "without flamingo.session.cookie.revocation: the sessions live in the visitors' browsers")
 	c.want(t, 0, c.stdout, "the configuration is usable")
