@@ -2,6 +2,7 @@ package sessionauth_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -161,5 +162,98 @@ func TestCookieBackendRevocation(t *testing.T) {
 		if code := thief.account(base); code == http.StatusOK {
 			t.Fatalf("a copy of the logged-in cookies still logs in at %s after the logout", base)
 		}
+	}
+}
+
+// cookieRevocationInstances starts two instances with the cookie backend
+// and revocation on one Redis, and zitadel's provider.
+func cookieRevocationInstances(t *testing.T) (p *oidctest.Provider, base1, base2 string) {
+	t.Helper()
+	redisSrv := redistest.Standalone(t)
+	one, two := httptest.NewUnstartedServer(nil), httptest.NewUnstartedServer(nil)
+	base1, base2 = "http://"+one.Listener.Addr().String(), "http://"+two.Listener.Addr().String()
+	p = oidctest.Start(t, oidctest.Options{RedirectURI: base1 + "/auth/callback/oidc"})
+	cfg := map[string]any{
+		"flamingo.session.backend": "cookie", "flamingo.session.cookie.revocation": "redis",
+		"flamingo.session.redis.host": redisSrv.Addr,
+		"flamingo.session.secret":     "a shared secret of thirty-two bytes", "flamingo.session.cookie.secure": false,
+		"core.auth.web.baseURL": base1,
+		"core.auth.web.broker": []any{map[string]any{"broker": "oidc", "typ": "oidc", "endpoint": p.Issuer,
+			"clientID": p.ClientID, "clientSecret": p.ClientSecret}},
+	}
+	instance(t, one, cfg)
+	instance(t, two, cfg)
+	return p, base1, base2
+}
+
+// TestCookieBackendSessionsPageWithRevocation: with the cookie backend and
+// revocation, the sessions page at one instance lists the session another
+// browser logged in to at the other instance and ends it; a copy of its
+// cookies no longer logs in.
+func TestCookieBackendSessionsPageWithRevocation(t *testing.T) {
+	p, base1, base2 := cookieRevocationInstances(t)
+	laptop, phone := newBrowser(t), newBrowser(t)
+	laptop.logIn(p, base1)
+	phone.logIn(p, base2)
+	code, _, body := laptop.send("GET", base2+"/auth/sessions", nil)
+	var list []struct {
+		Handle  string
+		Current bool
+	}
+	if err := json.Unmarshal([]byte(body), &list); code != http.StatusOK || err != nil || len(list) != 2 {
+		t.Fatalf("GET /auth/sessions: %d %s (%v); want both sessions", code, body, err)
+	}
+	other := list[0].Handle
+	if list[0].Current {
+		other = list[1].Handle
+	}
+	u, _ := url.Parse(base1)
+	phoneCookies := phone.client.Jar.Cookies(u)
+	if code, _, body := laptop.send("POST", base1+"/auth/sessions/end?redirecturl=/account", url.Values{"handle": {other}}); code != http.StatusSeeOther {
+		t.Fatalf("end the phone's session: %d %s", code, body)
+	}
+	if phone.account(base1) == http.StatusOK || phone.account(base2) == http.StatusOK || laptop.account(base2) != http.StatusOK {
+		t.Fatal("after ending the phone's session on the laptop, the phone must be logged out and the laptop not")
+	}
+	thief := newBrowser(t)
+	thief.client.Jar.SetCookies(u, phoneCookies)
+	if thief.account(base2) == http.StatusOK {
+		t.Fatal("a copy of the ended session's cookies still logs in")
+	}
+	if code, _, body := laptop.send("GET", base1+"/auth/sessions", nil); code != http.StatusOK || strings.Count(body, `"handle"`) != 1 {
+		t.Fatalf("GET /auth/sessions after ending the phone's: %d %s; want the laptop's alone", code, body)
+	}
+}
+
+// TestCookieBackendBackChannelWithRevocation: with the cookie backend and
+// revocation, a back-channel logout received by one instance ends the
+// user's sessions logged in at both; copies of their cookies no longer log
+// in.
+func TestCookieBackendBackChannelWithRevocation(t *testing.T) {
+	p, base1, base2 := cookieRevocationInstances(t)
+	laptop, phone := newBrowser(t), newBrowser(t)
+	laptop.logIn(p, base1)
+	phone.logIn(p, base2)
+	u, _ := url.Parse(base1)
+	phoneCookies := phone.client.Jar.Cookies(u)
+	token, err := p.LogoutToken(oidctest.DefaultUser.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, body := newBrowser(t).send("POST", base2+"/auth/backchannel/oidc", url.Values{"logout_token": {token}}); code != http.StatusOK {
+		t.Fatalf("back-channel logout: %d %s", code, body)
+	}
+	for _, b := range []*browser{laptop, phone} {
+		if b.account(base1) == http.StatusOK || b.account(base2) == http.StatusOK {
+			t.Fatal("a session of the user outlived the back-channel logout")
+		}
+	}
+	thief := newBrowser(t)
+	thief.client.Jar.SetCookies(u, phoneCookies)
+	if thief.account(base1) == http.StatusOK {
+		t.Fatal("a copy of the cookies from before the back-channel logout still logs in")
+	}
+	if code, _, _ := newBrowser(t).send("POST", base1+"/auth/backchannel/oidc", url.Values{"logout_token": {token}}); code != http.StatusBadRequest {
+		t.Fatalf("the token replayed at the other instance: %d, want 400", code)
 	}
 }

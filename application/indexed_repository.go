@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/sessionauth/sessionauth/domain"
@@ -38,10 +39,47 @@ var (
 // one wrapped already.
 func NewIndexedRepository(repo domain.SessionRepository, maxAge time.Duration) domain.SessionRepository {
 	x, ok := repo.(domain.SessionIndex)
-	if _, wrapped := repo.(*IndexedRepository); !ok || wrapped {
+	if _, wrapped := repo.(indexed); !ok || wrapped {
 		return repo
 	}
-	return &IndexedRepository{SessionRepository: repo, index: x, maxAge: maxAge, clock: time.Now}
+	r := &IndexedRepository{SessionRepository: repo, index: x, maxAge: maxAge, clock: time.Now}
+	if c, ok := repo.(domain.SessionCookies); ok {
+		return &indexedCookies{IndexedRepository: r, cookies: c}
+	}
+	return r
+}
+
+// indexed is what NewIndexedRepository returns for a repository with an
+// index.
+type indexed interface{ indexedRepository() *IndexedRepository }
+
+func (r *IndexedRepository) indexedRepository() *IndexedRepository { return r }
+
+// indexedCookies is IndexedRepository for a repository that keeps sessions
+// in the visitor's cookies (domain.SessionCookies): saves through
+// SaveCookies keep the index as saves through Save do.
+type indexedCookies struct {
+	*IndexedRepository
+	cookies domain.SessionCookies
+}
+
+var _ domain.SessionCookies = (*indexedCookies)(nil)
+
+// LoadCookies loads the session that cookies carry.
+func (r *indexedCookies) LoadCookies(ctx context.Context, cookies []*http.Cookie) (*domain.Session, error) {
+	return r.cookies.LoadCookies(ctx, cookies)
+}
+
+// SaveCookies saves s into cookies and files, moves or removes its index
+// entries.
+func (r *indexedCookies) SaveCookies(ctx context.Context, s *domain.Session, cookies []*http.Cookie) ([]*http.Cookie, error) {
+	var out []*http.Cookie
+	err := r.save(ctx, s, func() error {
+		var err error
+		out, err = r.cookies.SaveCookies(ctx, s, cookies)
+		return err
+	})
+	return out, err
 }
 
 // Unwrap returns the wrapped repository, for its optional powers.
@@ -49,13 +87,18 @@ func (r *IndexedRepository) Unwrap() domain.SessionRepository { return r.Session
 
 // Save saves s and files, moves or removes its index entries.
 func (r *IndexedRepository) Save(ctx context.Context, s *domain.Session) error {
+	return r.save(ctx, s, func() error { return r.SessionRepository.Save(ctx, s) })
+}
+
+// save runs write, which saves s, and keeps the index entries of s.
+func (r *IndexedRepository) save(ctx context.Context, s *domain.Session, write func() error) error {
 	rec, ok := s.Try(recordKey).(sessionRecord)
 	if !ok {
-		return r.SessionRepository.Save(ctx, s)
+		return write()
 	}
 	oldID, destroyed := s.ID(), s.Destroyed()
 	renew := r.renew(s, &rec, destroyed)
-	if err := r.SessionRepository.Save(ctx, s); err != nil {
+	if err := write(); err != nil {
 		return err
 	}
 	var err error

@@ -9,7 +9,7 @@ import (
 )
 
 // recordKey is the session key of the login's SessionRecord.
-const recordKey = "sessionauth.record"
+const recordKey = domain.SessionRecordKey
 
 // maxMetadata bounds what a session records about its device: entries and
 // the length of each value.

@@ -45,7 +45,7 @@ type UserSessions struct {
 // sessions it ends leave the index at once.
 func NewUserSessions(repo domain.SessionRepository) *UserSessions {
 	x, ok := repo.(domain.SessionIndex)
-	if _, wrapped := repo.(*IndexedRepository); ok && !wrapped {
+	if _, wrapped := repo.(indexed); ok && !wrapped {
 		repo = &IndexedRepository{SessionRepository: repo, index: x, clock: time.Now}
 	}
 	return &UserSessions{repo: repo, index: x}

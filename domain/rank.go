@@ -12,6 +12,10 @@ import (
 const (
 	// IdentityKey holds the logged-in identity.
 	IdentityKey = "sessionauth.identity"
+	// SessionRecordKey holds what a logged-in session keeps about itself
+	// for the list of a user's sessions (its index keys, handle, login
+	// time, last seen).
+	SessionRecordKey = "sessionauth.record"
 	// PendingLoginPrefix starts the key of each login that waits for its
 	// callback.
 	PendingLoginPrefix = "sessionauth.login."

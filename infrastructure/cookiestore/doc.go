@@ -31,9 +31,11 @@
 // What a cookie cannot do alone: the server holds no copy, so a copy of
 // the cookies keeps working until its lifetimes run out, unless
 // Options.Revocation remembers the IDs of ended sessions (a logout, the
-// old ID at a login, Delete). The repository keeps no domain.SessionIndex
-// of a user's sessions, so the back-channel logout and the sessions page
-// say they cannot end other sessions; without revocation Delete answers
+// old ID at a login, Delete). WithIndex offers the revocation store's
+// domain.SessionIndex, and Options.ServerCopy keeps the values a list of a
+// user's sessions reads there too, so that Load by ID finds them: the
+// back-channel logout and the sessions page then end other browsers'
+// sessions. Without revocation they say they cannot, and Delete answers
 // ErrNoServerState. Of two parallel requests that change the session, the
 // last response's cookies win whole.
 package cookiestore

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/sessionauth/sessionauth/domain"
@@ -40,6 +41,15 @@ type Options struct {
 	// lookup per request. Without it a copy opens until its lifetimes run
 	// out.
 	Revocation domain.SessionIndex
+	// ServerCopy names values that, with a revocation store that is also a
+	// session repository (memory, file, redis), are kept there too under
+	// the session's ID, so that Load by ID finds them: what a list of a
+	// user's sessions shows and checks (the login's record and identity).
+	// A domain.Identity is copied with its broker and subject alone: no
+	// token or claim leaves the cookies. The cookies stay the session; the
+	// copy is only read by ID, kept under a hash of it. A session without
+	// any of these values leaves nothing on the server.
+	ServerCopy []string
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 }
@@ -53,6 +63,10 @@ type Repository struct {
 	maxAge  time.Duration
 	maxSize int
 	revoked domain.SessionIndex // nil: no revocation
+	// server keeps the ServerCopy values by session ID; nil without a
+	// revocation store that is a repository, or without ServerCopy.
+	server     domain.SessionRepository
+	serverCopy []string
 }
 
 var (
@@ -87,8 +101,12 @@ func New(opts Options) (*Repository, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Repository{maxAge: opts.MaxAge, maxSize: opts.MaxSize, revoked: opts.Revocation, c: codec{name: opts.Name, keys: keys, maxBytes: opts.MaxBytes,
-		compress: !opts.NoCompression, cookie: opts.Cookie, now: opts.Now}}, nil
+	r := &Repository{maxAge: opts.MaxAge, maxSize: opts.MaxSize, revoked: opts.Revocation, c: codec{name: opts.Name, keys: keys, maxBytes: opts.MaxBytes,
+		compress: !opts.NoCompression, cookie: opts.Cookie, now: opts.Now}}
+	if server, ok := opts.Revocation.(domain.SessionRepository); ok && len(opts.ServerCopy) > 0 {
+		r.server, r.serverCopy = server, slices.Clone(opts.ServerCopy)
+	}
+	return r, nil
 }
 
 // LoadCookies opens the session that cookies carry. A set sealed with a
@@ -151,14 +169,28 @@ func (r *Repository) SaveCookies(ctx context.Context, s *domain.Session, cookies
 	if err != nil {
 		return nil, fmt.Errorf("cookie session repository: save: %w", err)
 	}
+	if err := r.saveCopy(ctx, s, c); err != nil {
+		return nil, err
+	}
 	out = append(out, r.c.expire(len(out), present)...)
 	s.Saved(c, expires)
 	return out, nil
 }
 
-// Load answers ErrSessionNotFound: no session is kept by ID.
-func (r *Repository) Load(context.Context, string) (*domain.Session, error) {
-	return nil, fmt.Errorf("%w (%w)", domain.ErrSessionNotFound, ErrNoServerState)
+// Load answers ErrSessionNotFound, unless the revocation store keeps the
+// ServerCopy values: then it returns a session of those values alone, for
+// a session that did not end.
+func (r *Repository) Load(ctx context.Context, id string) (*domain.Session, error) {
+	if r.server == nil {
+		return nil, fmt.Errorf("%w (%w)", domain.ErrSessionNotFound, ErrNoServerState)
+	}
+	if ended, err := r.ended(ctx, id); err != nil || ended {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: ended", domain.ErrSessionNotFound)
+	}
+	return r.server.Load(ctx, copyID(id))
 }
 
 // Save fails with ErrNoServerState: sessions are saved with SaveCookies.

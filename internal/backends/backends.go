@@ -173,12 +173,13 @@ func Cookie(revocation map[string]Factory) Factory {
 			secrets = append(secrets, []byte(p))
 		}
 		repo, err := cookiestore.New(cookiestore.Options{Name: s.Name, Secrets: secrets, MaxAge: s.MaxAge, MaxSize: s.MaxSize, Revocation: revoked,
-			MaxBytes: s.CookieStore.MaxBytes, NoCompression: !s.CookieStore.Compress,
+			ServerCopy: []string{domain.IdentityKey, domain.SessionRecordKey},
+			MaxBytes:   s.CookieStore.MaxBytes, NoCompression: !s.CookieStore.Compress,
 			Cookie: cookiestore.CookieOptions{Path: s.Cookie.Path, Domain: s.Cookie.Domain, Secure: s.Cookie.Secure, SameSite: s.Cookie.SameSite}})
 		if err != nil {
 			return nil, fmt.Errorf("%w (flamingo.session.secret, flamingo.session.previousSecrets)", err)
 		}
-		return repo, nil
+		return cookiestore.WithIndex(repo), nil
 	}
 }
 

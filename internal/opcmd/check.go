@@ -99,8 +99,32 @@ func checkBackend(s config.Session, ps *config.Problems) []string {
 			ps.AddError("flamingo.session.backend", s.Backend, err)
 		}
 		return nil
+	case "cookie":
+		return cookieWarnings(s, ps)
 	}
-	return []string{fmt.Sprintf("flamingo.session.backend = %q is not a built-in backend (memory, file, redis): the application's code binds it; this command cannot check it", s.Backend)}
+	return []string{fmt.Sprintf("flamingo.session.backend = %q is not a built-in backend (memory, file, redis, cookie): the application's code binds it; this command cannot check it", s.Backend)}
+}
+
+// cookieWarnings checks the revocation store of the cookie backend: the
+// Redis client its keys make, or the directory; and says what the choice
+// means.
+func cookieWarnings(s config.Session, ps *config.Problems) []string {
+	switch s.CookieStore.Revocation {
+	case "":
+		return []string{"flamingo.session.backend = \"cookie\" without flamingo.session.cookie.revocation: the sessions live in the visitors' browsers; " +
+			"a copy of the cookies works until its lifetimes run out, and the sessions page, \"log out everywhere\" and back-channel logout cannot end other sessions (501); " +
+			"set flamingo.session.cookie.revocation to redis (or file) for them"}
+	case "memory":
+		return []string{"flamingo.session.cookie.revocation = \"memory\": ended sessions are remembered inside each application process only; " +
+			"with more than one instance, or across a restart, use redis (or file on a shared directory)"}
+	case "file":
+		return fileWarnings(s.File)
+	case "redis":
+		if _, err := redisstore.NewClient(backends.ClientOptions(s.Redis)); err != nil {
+			ps.AddError("flamingo.session.cookie.revocation", s.CookieStore.Revocation, err)
+		}
+	}
+	return nil
 }
 
 func fileWarnings(dir string) []string {

@@ -77,6 +77,9 @@ func Connect(ctx context.Context, c Checked) ([]Result, []string) {
 	if c.Session.Backend == "redis" {
 		out = append(out, ConnectRedis(ctx, "redis", c.Session.Redis)...)
 	}
+	if c.Session.Backend == "cookie" && c.Session.CookieStore.Revocation == "redis" {
+		out = append(out, ConnectRedis(ctx, "revocation redis (flamingo.session.cookie.revocation)", c.Session.Redis)...)
+	}
 	if m := c.Session.Migrate; m.From == "redis" && m.OwnRedis {
 		out = append(out, ConnectRedis(ctx, "old redis (flamingo.session.migrate.redis)", m.Redis)...)
 	}

@@ -62,6 +62,9 @@ func stats(files, positional []string, rate float64, asJSON bool, env Env) error
 	switch c.Session.Backend {
 	case "redis":
 		st, err = redisStore(c.Session)
+	case "cookie":
+		return fmt.Errorf("flamingo.session.backend = \"cookie\": the sessions live in the visitors' browsers, and the server keeps at most the revocation store's index of logged-in ones; " +
+			"there is nothing to count here (sessions list --sub SUBJECT lists a user's sessions when flamingo.session.cookie.revocation is set)")
 	default:
 		st, err = fileStore(c.Session) // memory and the others: OpenStore says why not
 	}

@@ -33,8 +33,19 @@ func OpenStore(s config.Session) (domain.SessionRepository, func(), error) {
 	case "memory":
 		return nil, nil, fmt.Errorf("flamingo.session.backend = \"memory\": the sessions live inside the application's process, out of this command's reach; " +
 			"the application's own /auth/sessions page lists and ends them, or use the file or redis backend")
+	case "cookie":
+		switch s.CookieStore.Revocation {
+		case "":
+			return nil, nil, fmt.Errorf("flamingo.session.backend = \"cookie\" without flamingo.session.cookie.revocation: the sessions live in the visitors' browsers, out of this command's reach; " +
+				"set flamingo.session.cookie.revocation to redis (or file) to list and end them")
+		case "memory":
+			return nil, nil, fmt.Errorf("flamingo.session.cookie.revocation = \"memory\": the index of sessions lives inside the application's process, out of this command's reach; " +
+				"the application's own /auth/sessions page lists and ends them, or set it to redis (or file)")
+		}
+		repo, err = backends.Cookie(map[string]backends.Factory{"file": backends.File(nil),
+			"redis": backends.Redis(slog.New(slog.NewTextHandler(io.Discard, nil)), nil)})(s)
 	default:
-		return nil, nil, fmt.Errorf("flamingo.session.backend = %q is not a built-in backend (file, redis); this command cannot open it", s.Backend)
+		return nil, nil, fmt.Errorf("flamingo.session.backend = %q is not a built-in backend (file, redis, cookie); this command cannot open it", s.Backend)
 	}
 	if err != nil {
 		return nil, nil, err
