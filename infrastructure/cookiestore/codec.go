@@ -104,6 +104,32 @@ func (c *codec) seal(plain []byte, issued time.Time) ([]*http.Cookie, error) {
 	return c.split(base64.RawURLEncoding.EncodeToString(sealed))
 }
 
+// sealRecord seals rec, issued at issued. Packed, a login's tokens take
+// about their own size in the cookies; DEFLATE takes a third or so off
+// that, but costs most of a save's time and much of a load's, so it is
+// used only when it saves a cookie or brings the session under the cap.
+func (c *codec) sealRecord(rec *record, issued time.Time) ([]*http.Cookie, error) {
+	plain := rec.encode(c.compress)
+	out, err := c.seal(plain, issued)
+	if !c.compress || (err == nil && len(out) == 1) {
+		return out, err
+	}
+	z := compressed(plain)
+	if z == nil {
+		return out, err
+	}
+	zout, zerr := c.seal(z, issued)
+	switch {
+	case zerr != nil && err != nil:
+		return nil, zerr // the smaller size, in the message
+	case zerr != nil:
+		return out, nil
+	case err != nil || len(zout) < len(out):
+		return zout, nil
+	}
+	return out, nil
+}
+
 // split spreads text over as few chunks as fit: the first value is the
 // chunk count, a dot and the start of text.
 func (c *codec) split(text string) ([]*http.Cookie, error) {

@@ -14,7 +14,8 @@ import (
 // A record is what a set of cookies seals: the session's ID, when it
 // expires (the earlier of its idle and its absolute end) and its encoded
 // values. Its plain form starts with a flags byte; the record is packed
-// (see pack) and DEFLATEd when that makes it shorter.
+// (see pack) when that makes it shorter, and DEFLATEd when that saves a
+// cookie (see codec.sealRecord).
 type record struct {
 	id      string
 	expires time.Time
@@ -31,6 +32,18 @@ const (
 var errBadRecord = errors.New("malformed record")
 
 func (r *record) encode(compress bool) []byte {
+	body := r.body()
+	if !compress || len(body) < minCompress {
+		return append([]byte{0}, body...)
+	}
+	if packed := pack(body); len(packed) < len(body) {
+		return append([]byte{flagPacked}, packed...)
+	}
+	return append([]byte{0}, body...)
+}
+
+// body is the record's encoded form, before packing and compression.
+func (r *record) body() []byte {
 	body := make([]byte, 0, 64+r.size())
 	body = binary.AppendVarint(body, r.expires.UnixMilli())
 	body = appendString(body, r.id)
@@ -39,12 +52,19 @@ func (r *record) encode(compress bool) []byte {
 		body = appendString(body, k)
 		body = appendString(body, string(v))
 	}
-	if compress && len(body) >= minCompress {
-		if packed := deflate(pack(body), flagFlate|flagPacked); len(packed) < len(body)+1 {
-			return packed
-		}
+	return body
+}
+
+// compressed returns plain, a plain form encode made, DEFLATEd, or nil
+// when that is not shorter.
+func compressed(plain []byte) []byte {
+	if len(plain) < 1+minCompress || plain[0]&flagFlate != 0 {
+		return nil
 	}
-	return append([]byte{0}, body...)
+	if z := deflate(plain[1:], plain[0]|flagFlate); len(z) < len(plain) {
+		return z
+	}
+	return nil
 }
 
 // minCompress is the smallest record worth compressing: below it DEFLATE

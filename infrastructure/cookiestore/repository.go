@@ -165,7 +165,7 @@ func (r *Repository) SaveCookies(ctx context.Context, s *domain.Session, cookies
 	now := r.c.now()
 	expires := c.ExpiresAt(now, r.maxAge)
 	rec := record{id: c.ID, expires: expires, values: c.All}
-	out, err := r.c.seal(rec.encode(r.c.compress), now)
+	out, err := r.c.sealRecord(&rec, now)
 	if err != nil {
 		return nil, fmt.Errorf("cookie session repository: save: %w", err)
 	}
