@@ -96,6 +96,28 @@ func TestCompression(t *testing.T) {
 	}
 }
 
+// TestCompressionOnlyToSaveACookie: DEFLATE costs most of a save's time,
+// so a session that fits one cookie without it is stored uncompressed,
+// and one that takes a cookie less with it is compressed.
+func TestCompressionOnlyToSaveACookie(t *testing.T) {
+	for _, c := range []struct {
+		repeat  int
+		cookies int
+		deflate bool
+	}{{100, 1, false}, {200, 1, true}} {
+		values := map[string]any{"text": strings.Repeat("the same words again ", c.repeat)}
+		on := save(t, newRepo(t, cookiestore.Options{}), values)
+		off := save(t, newRepo(t, cookiestore.Options{NoCompression: true, MaxBytes: 16384}), values)
+		if len(on) != c.cookies {
+			t.Errorf("%d bytes of text: %d cookies, want %d", 21*c.repeat, len(on), c.cookies)
+		}
+		if deflated := headerBytes(on) < headerBytes(off)/2; deflated != c.deflate {
+			t.Errorf("%d bytes of text: %d bytes in cookies, %d without compression; want DEFLATE used: %v",
+				21*c.repeat, headerBytes(on), headerBytes(off), c.deflate)
+		}
+	}
+}
+
 func headerBytes(cs []*http.Cookie) int {
 	n := 0
 	for _, c := range cs {
