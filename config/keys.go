@@ -80,7 +80,7 @@ var Keys = []Key{
 		Doc:  "cookie backend: cap on what the session's cookies add to a request's `Cookie` header (6 KiB leaves 2 KiB for a site's other cookies under the common 8 KiB header limit); a larger session is refused (500) and nothing is written",
 		Want: "a whole number of bytes of at least 1024, e.g. 6144"},
 	{Name: "flamingo.session.cookie.compression", Kind: Bool, Default: true, Section: sectionSession,
-		Doc: "cookie backend: compress the session (DEFLATE) when that makes it shorter"},
+		Doc: "cookie backend: pack the session's tokens and compress it (DEFLATE) when that saves a cookie or brings it under maxBytes"},
 	{Name: "flamingo.session.cookie.revocation", Kind: String, Default: "", Oneof: []string{"", "memory", "file", "redis"}, Section: sectionSession,
 		Doc:  "cookie backend: where ended session IDs are remembered (`memory`, `file` or `redis`, configured by their own keys), so that a copy of the cookies taken before a logout or a login is refused; empty: none, and such a copy opens until its lifetimes end",
 		Want: `memory, file or redis (the backend that remembers ended sessions), or "" for none`},

@@ -242,6 +242,9 @@ func (c *codec) join(first string, parts []string, n int) (string, error) {
 	if len(parts) < n {
 		return "", fmt.Errorf("%w: %d of %d chunks", errUnknown, len(parts), n)
 	}
+	if n == 1 {
+		return first, nil
+	}
 	var b strings.Builder
 	b.WriteString(first)
 	for i := 1; i < n; i++ {

@@ -3,8 +3,9 @@
 // disk.
 //
 // A save encodes the whole session (its ID, its values and when it
-// expires: the earlier of its idle and its absolute end), compresses it
-// with DEFLATE when that makes it shorter, and seals it with AES-256-GCM.
+// expires: the earlier of its idle and its absolute end), packs its
+// tokens, compresses it with DEFLATE when that saves a cookie, and seals
+// it with AES-256-GCM.
 // The key is derived with HKDF-SHA256 from the first configured secret for
 // this purpose alone, so the key that signs the session-ID cookie never
 // seals; the keys of the previous secrets still open, and a session they

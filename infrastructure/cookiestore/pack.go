@@ -31,8 +31,10 @@ func isBase64URL(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }
 
-func pack(text []byte) []byte {
-	out := make([]byte, 0, len(text))
+func pack(text []byte) []byte { return appendPack(make([]byte, 0, len(text)), text) }
+
+// appendPack appends text packed to out.
+func appendPack(out, text []byte) []byte {
 	for i := 0; i < len(text); {
 		j := i
 		for j < len(text) && isBase64URL(text[j]) {
@@ -65,13 +67,16 @@ func packRun(out, run []byte) []byte {
 	if n%4 == 1 {
 		n-- // the last character goes as it is
 	}
-	b, err := strictURL.DecodeString(string(run[:n]))
-	if err != nil || len(b) == 0 {
+	if n == 0 {
 		return append(out, run...)
 	}
+	start := len(out)
 	out = append(out, packMark)
-	out = binary.AppendUvarint(out, uint64(len(b)))
-	out = append(out, b...)
+	out = binary.AppendUvarint(out, uint64(strictURL.DecodedLen(n)))
+	out, err := strictURL.AppendDecode(out, run[:n])
+	if err != nil {
+		return append(out[:start], run...)
+	}
 	return append(out, run[n:]...)
 }
 

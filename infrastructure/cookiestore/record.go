@@ -33,24 +33,25 @@ var errBadRecord = errors.New("malformed record")
 
 func (r *record) encode(compress bool) []byte {
 	body := r.body()
-	if !compress || len(body) < minCompress {
-		return append([]byte{0}, body...)
+	if !compress || len(body) < minCompress+1 {
+		return body
 	}
-	if packed := pack(body); len(packed) < len(body) {
-		return append([]byte{flagPacked}, packed...)
+	if packed := appendPack(append(make([]byte, 0, len(body)), flagPacked), body[1:]); len(packed) < len(body) {
+		return packed
 	}
-	return append([]byte{0}, body...)
+	return body
 }
 
-// body is the record's encoded form, before packing and compression.
+// body is the record's plain form unpacked and uncompressed: a flags byte
+// of 0 and the encoded record.
 func (r *record) body() []byte {
-	body := make([]byte, 0, 64+r.size())
+	body := make([]byte, 1, 64+r.size())
 	body = binary.AppendVarint(body, r.expires.UnixMilli())
 	body = appendString(body, r.id)
 	body = binary.AppendUvarint(body, uint64(len(r.values)))
 	for k, v := range r.values {
 		body = appendString(body, k)
-		body = appendString(body, string(v))
+		body = append(binary.AppendUvarint(body, uint64(len(v))), v...)
 	}
 	return body
 }
@@ -153,7 +154,7 @@ func parseBody(b []byte) (*record, error) {
 	r.values = make(map[string][]byte, n)
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		k := d.str()
-		r.values[k] = []byte(d.str())
+		r.values[k] = d.bytes() // body is the record's own
 	}
 	if d.err != nil || len(d.b) != 0 {
 		return nil, errBadRecord
@@ -186,13 +187,16 @@ func (d *decoder) uvarint() uint64 {
 	return v
 }
 
-func (d *decoder) str() string {
+func (d *decoder) str() string { return string(d.bytes()) }
+
+// bytes returns the next length-prefixed bytes, a part of d.b.
+func (d *decoder) bytes() []byte {
 	l := d.uvarint()
 	if d.err != nil || l > uint64(len(d.b)) {
 		d.err = errBadRecord
-		return ""
+		return nil
 	}
-	s := string(d.b[:l])
+	b := d.b[:l:l]
 	d.b = d.b[l:]
-	return s
+	return b
 }

@@ -29,8 +29,9 @@ type Options struct {
 	// MaxBytes caps what the cookies add to a request's Cookie header;
 	// DefaultMaxBytes by default.
 	MaxBytes int
-	// NoCompression turns DEFLATE off; by default the record is compressed
-	// whenever that makes it shorter.
+	// NoCompression turns packing and DEFLATE off; by default the
+	// record's tokens are packed, and the record is compressed when that
+	// saves a cookie or brings it under MaxBytes.
 	NoCompression bool
 	// Cookie holds the attributes every chunk is written with; MaxAge
 	// defaults to Options.MaxAge.
