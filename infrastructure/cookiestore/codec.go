@@ -101,8 +101,13 @@ func (c *codec) seal(plain []byte, issued time.Time) ([]*http.Cookie, error) {
 	nonce := header[headerSize : headerSize+aead.NonceSize()]
 	_, _ = rand.Read(nonce) // never fails (crypto/rand)
 	sealed := aead.Seal(header[:headerSize+len(nonce)], nonce, plain, c.aad(header[:headerSize]))
-	return c.split(base64.RawURLEncoding.EncodeToString(sealed))
+	text := make([]byte, 0, len(oneChunk)+base64.RawURLEncoding.EncodedLen(len(sealed)))
+	text = base64.RawURLEncoding.AppendEncode(append(text, oneChunk...), sealed)
+	return c.split(string(text))
 }
+
+// oneChunk starts the value of a set of one chunk.
+const oneChunk = "1."
 
 // sealRecord seals rec, issued at issued. Packed, a login's tokens take
 // about their own size in the cookies; DEFLATE takes a third or so off
@@ -130,8 +135,8 @@ func (c *codec) sealRecord(rec *record, issued time.Time) ([]*http.Cookie, error
 	return out, nil
 }
 
-// split spreads text over as few chunks as fit: the first value is the
-// chunk count, a dot and the start of text.
+// split spreads text, which starts with oneChunk, over as few chunks as
+// fit: the first value is the chunk count, a dot and the start of text.
 func (c *codec) split(text string) ([]*http.Cookie, error) {
 	for n := 1; n <= c.maxChunks(); n++ {
 		cookies, ok := c.splitInto(text, n)
@@ -145,12 +150,15 @@ func (c *codec) split(text string) ([]*http.Cookie, error) {
 		return cookies, nil
 	}
 	return nil, fmt.Errorf("%w: the sealed session is %d bytes, more than %d cookies hold (flamingo.session.cookie.maxBytes is %d)",
-		domain.ErrSessionTooLarge, len(text), c.maxChunks(), c.maxBytes)
+		domain.ErrSessionTooLarge, len(text)-len(oneChunk), c.maxChunks(), c.maxBytes)
 }
 
 func (c *codec) splitInto(text string, n int) ([]*http.Cookie, bool) {
 	cookies := make([]*http.Cookie, 0, n)
-	rest := strconv.Itoa(n) + "." + text
+	rest := text
+	if n > 1 {
+		rest = strconv.Itoa(n) + "." + text[len(oneChunk):]
+	}
 	for i := 0; i < n; i++ {
 		name := c.chunkName(i)
 		k := min(len(rest), c.room(name))
