@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sessionauth/sessionauth/domain"
+	"github.com/sessionauth/sessionauth/infrastructure/cookiestore"
 	"github.com/sessionauth/sessionauth/internal/oidctest"
 	"github.com/sessionauth/sessionauth/internal/redistest"
 )
@@ -28,6 +30,27 @@ func cookieBytes(b *browser, base, name string) (int, int) {
 		}
 	}
 	return n, count
+}
+
+// storedIDToken opens the visitor's session cookies at base, as the
+// cookie backend does with the secret of TestCookieBackendAcrossInstances,
+// and returns the ID token its identity holds.
+func storedIDToken(t *testing.T, b *browser, base string) string {
+	t.Helper()
+	repo, err := cookiestore.New(cookiestore.Options{Name: "flamingo", Secrets: [][]byte{[]byte("a shared secret of thirty-two bytes")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(base)
+	s, err := repo.LoadCookies(context.Background(), b.client.Jar.Cookies(u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, ok := s.Try(domain.IdentityKey).(domain.Identity)
+	if !ok {
+		t.Fatalf("the session holds no identity: %T", s.Try(domain.IdentityKey))
+	}
+	return id.IDToken.Raw
 }
 
 // TestCookieBackendAcrossInstances runs two instances with the cookie
@@ -66,6 +89,9 @@ func TestCookieBackendAcrossInstances(t *testing.T) {
 	// in one cookie, so it is not compressed: DEFLATE would save no cookie.
 	if count != 1 || size > 4096 {
 		t.Errorf("the login takes %d bytes in %d cookies, want one cookie", size, count)
+	}
+	if raw := storedIDToken(t, b, base1); strings.Count(raw, ".") != 2 || !strings.HasPrefix(raw, "eyJ") {
+		t.Errorf("the session holds the ID token as %d bytes that are no JWT: are its tokens sealed twice?", len(raw))
 	}
 	if code, _, body := b.send("GET", base2+"/auth/sessions", nil); code != http.StatusNotImplemented {
 		t.Errorf("GET /auth/sessions: %d %s, want 501", code, body)
