@@ -16,6 +16,7 @@ run:
 	$(GO) run ./example
 
 ## run-flamingo: a Flamingo v3 application on sessionauth's repositories at http://127.0.0.1:3323
+## (SESSION_BACKEND=cookie: sessions sealed in the browser's cookies)
 run-flamingo:
 	cd flamingo/example && $(GO) run . serve -a 127.0.0.1:3323
 
