@@ -16,6 +16,7 @@ run:
 	$(GO) run ./example
 
 ## run-flamingo: a Flamingo v3 application on sessionauth's repositories at http://127.0.0.1:3323
+## (SESSION_BACKEND=cookie: sessions sealed in the browser's cookies)
 run-flamingo:
 	cd flamingo/example && $(GO) run . serve -a 127.0.0.1:3323
 
@@ -86,6 +87,9 @@ fuzz:
 	$(GO) test ./application/ -run '^$$' -fuzz '^FuzzCallbackQuery$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./infrastructure/redisstore/ -run '^$$' -fuzz '^FuzzURLPasswordNeverInError$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./infrastructure/internal/storage/ -run '^$$' -fuzz '^FuzzMerge$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./infrastructure/redisstore/ -run '^$$' -fuzz '^FuzzPack$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./infrastructure/redisstore/ -run '^$$' -fuzz '^FuzzUnpack$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./infrastructure/cookiestore/ -run '^$$' -fuzz '^FuzzPack$$' -fuzztime $(FUZZTIME)
 
 ## mutate: mutation testing with gremlins, one package at a time, each with its own
 ## tests; fails when a package is below 90 % efficacy or 85 % mutant coverage.

@@ -3,8 +3,9 @@
 // sessionauth's repositories, and sessionauth's login (a fake broker "dev")
 // with a page showing the user and the ID token's claims. Run it with
 // `make run-flamingo` and open http://127.0.0.1:3323; config/config.yml
-// selects the repository (memory, or redis with
-// flamingo.session.repository: redis and the redis keys).
+// selects the repository: memory, or the one the environment variable
+// SESSION_BACKEND names (SESSION_BACKEND=cookie make run-flamingo: sealed
+// in the browser's cookies; redis with the redis keys set as well).
 package main
 
 import (
