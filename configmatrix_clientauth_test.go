@@ -89,7 +89,8 @@ func runPAR(t *testing.T, m *matrix, cfg map[string]any) {
 	if err != nil {
 		t.Fatalf("log in through a pushed request in Chromium: %v", err)
 	}
-	wantEqual(t, "after the login /whoami", m.page(t, app.URL+"/whoami", "type"), map[string]string{"type": "user"})
+	wantEqual(t, "after the login /whoami", m.page(t, app.URL+"/whoami", "type", "email"),
+		map[string]string{"type": "user", "email": oidctest.RogueSubject + "@rogue.test"})
 	pushed, auth := r.Pushed(), r.PushedAuthorization()
 	if len(pushed) != 1 || pushed[0].Get("redirect_uri") != app.URL+"/auth/callback/corp" || pushed[0].Get("state") == "" ||
 		pushed[0].Get("code_challenge_method") != "S256" {

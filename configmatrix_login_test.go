@@ -229,6 +229,9 @@ func runFrontChannelOrigins(t *testing.T, m *matrix, cfg map[string]any) {
 	}
 	p := startProvider(t, cfg, app, "corp", false)
 	app.start(t, cfg)
+	u := oidctest.DefaultUser
+	m.checkOIDC(t, app, p, "corp", map[string]string{"name": u.FirstName + " " + u.LastName, "email": u.Email,
+		"first": u.FirstName, "last": u.LastName, "type": "user"})
 	resp, err := http.Get(app.URL + "/auth/frontchannel/corp")
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package sessionauth_test
 import (
 	"context"
 	"fmt"
+	"github.com/sessionauth/sessionauth/internal/oidctest"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -201,4 +202,21 @@ func runRedisSentinel(t *testing.T, _ *matrix, cfg map[string]any) {
 	override(t, cfg, "flamingo.session.redis.sentinel.addresses", s.Addr)
 	sessionRoundTrip(t, cfg)
 	wantKeys(t, s.Master.Client(t), "")
+}
+
+// runCookieBackend: docs/backends.md's cookie block keeps a session, and
+// a login at zitadel's provider with an offline token on it fits its
+// cookies and shows the user's name. The test adds an OpenID broker and
+// the application's baseURL to the block.
+func runCookieBackend(t *testing.T, m *matrix, cfg map[string]any) {
+	sessionRoundTrip(t, cfg)
+	app := newMatrixApp(t, false)
+	cfg["core.auth.web.baseURL"] = app.URL
+	cfg["core.auth.web.broker"] = []any{map[string]any{"broker": "corp", "typ": "oidc", "clientID": "shop",
+		"clientSecret": "cookie-client-secret", "enableOfflineToken": true}}
+	p := startProvider(t, cfg, app, "corp", false)
+	app.start(t, cfg)
+	u := oidctest.DefaultUser
+	m.checkOIDC(t, app, p, "corp", map[string]string{"name": u.FirstName + " " + u.LastName, "email": u.Email,
+		"first": u.FirstName, "last": u.LastName, "type": "user"})
 }

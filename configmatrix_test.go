@@ -50,10 +50,8 @@ var configCases = map[string]configCase{
 	"backends-memory": {run: func(t *testing.T, m *matrix, cfg map[string]any) {
 		sessionRoundTrip(t, cfg)
 	}},
-	"backends-file": {run: runFileBackend},
-	"backends-cookie": {env: map[string]string{"SESSION_SECRET": "a-session-secret-of-32-bytes-or-more"}, run: func(t *testing.T, m *matrix, cfg map[string]any) {
-		sessionRoundTrip(t, cfg)
-	}},
+	"backends-file":               {run: runFileBackend},
+	"backends-cookie":             {env: map[string]string{"SESSION_SECRET": "a-session-secret-of-32-bytes-or-more"}, run: runCookieBackend},
 	"backends-redis-standalone":   {env: map[string]string{"REDIS_PASSWORD": "standalone-pw"}, run: runRedisStandalone},
 	"backends-redis-acl-tls":      {env: map[string]string{"REDIS_PASSWORD": "acl-pw"}, run: runRedisACLTLS},
 	"backends-redis-cluster":      {run: runRedisCluster},
