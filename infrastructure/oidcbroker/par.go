@@ -57,24 +57,11 @@ func (b *Broker) push(ctx context.Context, d *discovery, authURL string) (string
 // pushRequest posts form with the client's authentication and returns the
 // request_uri of the provider's answer.
 func (b *Broker) pushRequest(ctx context.Context, d *discovery, form url.Values) (string, error) {
-	header := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
-	if err := d.auth.apply(form, header); err != nil {
-		return "", err
-	}
 	ctx, cancel := context.WithTimeout(ctx, pushTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.par, strings.NewReader(form.Encode()))
+	resp, err := b.postAuthenticated(ctx, d, d.par, form)
 	if err != nil {
 		return "", err
-	}
-	req.Header = header
-	client := b.cfg.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", domain.ErrProviderUnavailable, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	var answer struct {
@@ -93,4 +80,28 @@ func (b *Broker) pushRequest(ctx context.Context, d *discovery, form url.Values)
 		return "", fmt.Errorf("%w: the answer has no request_uri", domain.ErrProviderUnavailable)
 	}
 	return answer.RequestURI, nil
+}
+
+// postAuthenticated posts form to endpoint with the client authenticated
+// as at the token endpoint (a new assertion for each call). A request that
+// gets no answer is ErrProviderUnavailable; the caller closes the body.
+func (b *Broker) postAuthenticated(ctx context.Context, d *discovery, endpoint string, form url.Values) (*http.Response, error) {
+	header := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	if err := d.auth.apply(form, header); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = header
+	client := b.cfg.HTTPClient
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", domain.ErrProviderUnavailable, err)
+	}
+	return resp, nil
 }

@@ -65,23 +65,9 @@ func (b *Broker) RevokeTokens(ctx context.Context, id *domain.Identity) error {
 // revoke sends one revocation request. RFC 7009 answers 200 for a token
 // revoked and for one the provider does not know (or knows no longer).
 func (b *Broker) revoke(ctx context.Context, d *discovery, token, hint string) error {
-	form := url.Values{"token": {token}, "token_type_hint": {hint}}
-	header := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
-	if err := d.auth.apply(form, header); err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.revocation, strings.NewReader(form.Encode()))
+	resp, err := b.postAuthenticated(ctx, d, d.revocation, url.Values{"token": {token}, "token_type_hint": {hint}})
 	if err != nil {
 		return err
-	}
-	req.Header = header
-	client := b.cfg.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("%w: %v", domain.ErrProviderUnavailable, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode == http.StatusOK {

@@ -9,9 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"sort"
-	"sync"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/sessionauth/sessionauth/infrastructure/legacysession"
 	"github.com/sessionauth/sessionauth/infrastructure/redisstore"
@@ -194,17 +191,7 @@ func migrateRedis(ctx context.Context, c Checked, dryRun bool, rate float64, pro
 		Key: []byte(s.Secret), Window: s.MaxAge, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	st := store{total: func(ctx context.Context) (int, error) { return eachNode(ctx, oldClient, dbSize) },
-		ids: func(ctx context.Context, visit func(string) error) error {
-			var mu sync.Mutex // a cluster's masters are scanned at once
-			_, err := eachNode(ctx, oldClient, func(ctx context.Context, node *redis.Client) (int, error) {
-				return 0, scanNode(ctx, node, m.KeyPrefix, legacysession.RedisID, func(id string) error {
-					mu.Lock()
-					defer mu.Unlock()
-					return visit(id)
-				})
-			})
-			return err
-		}}
+		ids: scanIDs(oldClient, m.KeyPrefix, legacysession.RedisID)}
 	return moveAll(ctx, st, migrator, dryRun, rate, progressTo)
 }
 

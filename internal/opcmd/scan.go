@@ -70,17 +70,7 @@ func redisStore(s config.Session) (store, error) {
 	repo := redisstore.New(client, redisstore.Options{KeyPrefix: r.KeyPrefix, MaxAge: s.MaxAge, MaxSize: s.MaxSize})
 	return store{repo: repo, close: func() { _ = client.Close() },
 		total: func(ctx context.Context) (int, error) { return eachNode(ctx, client, dbSize) },
-		ids: func(ctx context.Context, visit func(string) error) error {
-			var mu sync.Mutex // a cluster's masters are scanned at once
-			_, err := eachNode(ctx, client, func(ctx context.Context, node *redis.Client) (int, error) {
-				return 0, scanNode(ctx, node, r.KeyPrefix, domain.ValidSessionID, func(id string) error {
-					mu.Lock()
-					defer mu.Unlock()
-					return visit(id)
-				})
-			})
-			return err
-		},
+		ids:   scanIDs(client, r.KeyPrefix, domain.ValidSessionID),
 	}, nil
 }
 
@@ -110,6 +100,22 @@ func dbSize(ctx context.Context, node *redis.Client) (int, error) {
 
 // scanBatch is SCAN's COUNT: a hint of how many keys one call looks at.
 const scanBatch = 100
+
+// scanIDs visits the keys under prefix on every master of client as
+// scanNode does, one visit at a time.
+func scanIDs(client redis.UniversalClient, prefix string, valid func(string) bool) func(context.Context, func(string) error) error {
+	return func(ctx context.Context, visit func(string) error) error {
+		var mu sync.Mutex // a cluster's masters are scanned at once
+		_, err := eachNode(ctx, client, func(ctx context.Context, node *redis.Client) (int, error) {
+			return 0, scanNode(ctx, node, prefix, valid, func(id string) error {
+				mu.Lock()
+				defer mu.Unlock()
+				return visit(id)
+			})
+		})
+		return err
+	}
+}
 
 // scanNode calls visit with each key's ID (the key less prefix) that valid
 // accepts, and "" for the other keys; it skips the big-values hashes of
